@@ -1,0 +1,1 @@
+"""Schema, reference data, the synthetic generator and the loaders of the five databases."""

@@ -1,0 +1,39 @@
+"""Reference data shipped as reviewable CSV files under data/reference/.
+
+Columns that exist only to steer the synthetic generator (weights, tenant counts, notes)
+live in the same files and are dropped before the tables are written.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+REFERENCE_DIR = Path(__file__).parent / "reference"
+
+# Columns of each CSV that are stored in the database table of the same name.
+TABLE_COLUMNS = {
+    "counties": ["county_code", "name_zh", "name_en", "short_zh", "kind", "lon", "lat"],
+    "host_cities": [
+        "city_code", "name_zh", "name_en", "province_code", "province_zh", "province_en",
+        "is_capital", "lon", "lat",
+    ],
+    "industries": ["industry_code", "name_zh", "name_en", "group_code", "group_zh"],
+}
+
+
+@cache
+def _read(name: str) -> pd.DataFrame:
+    return pd.read_csv(REFERENCE_DIR / f"{name}.csv", dtype_backend="numpy_nullable")
+
+
+def frame(name: str) -> pd.DataFrame:
+    """A fresh copy of reference file `name` (counties, host_cities, industries, ...)."""
+    return _read(name).copy()
+
+
+def table(name: str) -> pd.DataFrame:
+    """Reference file `name` cut to the columns its database table stores."""
+    return frame(name)[TABLE_COLUMNS[name]]
