@@ -1,0 +1,584 @@
+"""The queries every page needs, over one read-only DuckDB connection.
+
+`Analytics` is the only way to the fact tables: every query builds its FROM and WHERE
+through `_scan`, which applies the filter and, when one is set, the county scope. Values
+are always bound as parameters; the SQL text is composed only from the constant fragments
+declared in facts.py and indicators.py.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from analytics import indicators as reg
+from analytics.facts import ENTITIES, FACTS, OUTSIDE_PEOPLE, PROJECTS, RETURNEES, STATIONS, Fact
+from analytics.filters import Filter, FilterError
+from analytics.masking import mask_frame
+
+GRAINS = ("year", "quarter", "month")
+# Breakdown dimensions available on every fact that carries them, with their label table.
+SHARED_DIMS = ("county", "industry", "province", "station")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    snapshot_id: str
+    built_at: object
+    as_of: date
+    source: str
+    seed: int | None
+    scale: int
+
+    @property
+    def is_synthetic(self) -> bool:
+        return self.source == "synthetic"
+
+
+@dataclass(frozen=True)
+class IndicatorValue:
+    key: str
+    value: float | None
+    previous: float | None  # the same figure one year before the period's end
+    numerator: int | None = None
+    denominator: int | None = None
+
+    @property
+    def change(self) -> float | None:
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+    @property
+    def change_rate(self) -> float | None:
+        if self.change is None or not self.previous:
+            return None
+        return self.change / self.previous
+
+
+def _ratio(num, den) -> float | None:
+    return None if not den else num / den
+
+
+class Analytics:
+    """Indicator values, series, breakdowns, rankings, funnel and map data for a filter."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, county_scope=None):
+        self._con = con
+        self._lock = threading.Lock()
+        self.scope: tuple[int, ...] | None = (
+            tuple(int(c) for c in county_scope) if county_scope else None
+        )
+        self._reference = self._load_reference()
+        self.snapshot = self._load_snapshot()
+
+    # -- plumbing ----------------------------------------------------------------------
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        with self._lock:  # cursor() on a shared connection is not itself thread-safe
+            return self._con.cursor()
+
+    def _frame(self, sql: str, params=None) -> pd.DataFrame:
+        cur = self._cursor()
+        try:
+            return cur.sql(sql, params=params or None).to_arrow_table().to_pandas()
+        finally:
+            cur.close()
+
+    def _load_reference(self) -> dict[str, pd.DataFrame]:
+        cur = self._cursor()
+        try:
+            tables = {
+                name: cur.sql(f"SELECT * FROM {name}").to_arrow_table().to_pandas()  # noqa: S608
+                for name in ("counties", "industries", "host_cities")
+            }
+            tables["stations"] = cur.sql(
+                "SELECT station_id, name_zh, level, sponsor_county, host_city FROM stations"
+            ).to_arrow_table().to_pandas()
+        finally:
+            cur.close()
+        provinces = (tables["host_cities"][["province_code", "province_zh", "province_en"]]
+                     .drop_duplicates().sort_values("province_code"))
+        tables["provinces"] = provinces.reset_index(drop=True)
+        return tables
+
+    def _load_snapshot(self) -> Snapshot:
+        row = self._frame("SELECT * FROM snapshot").iloc[0]
+        return Snapshot(
+            snapshot_id=str(row["snapshot_id"]),
+            built_at=row["built_at"],
+            as_of=pd.Timestamp(row["as_of"]).date(),
+            source=str(row["source"]),
+            seed=None if pd.isna(row["seed"]) else int(row["seed"]),
+            scale=int(row["scale"]),
+        )
+
+    # -- reference lists for the widgets -------------------------------------------------
+    def counties(self) -> pd.DataFrame:
+        df = self._reference["counties"]
+        return df[df["county_code"].isin(self.scope)] if self.scope else df.copy()
+
+    def industries(self) -> pd.DataFrame:
+        return self._reference["industries"].copy()
+
+    def provinces(self) -> pd.DataFrame:
+        return self._reference["provinces"].copy()
+
+    def host_cities(self) -> pd.DataFrame:
+        return self._reference["host_cities"].copy()
+
+    def table_sizes(self) -> pd.DataFrame:
+        rows = []
+        cur = self._cursor()
+        try:
+            for name in ("stations", "outside_people", "returnees", "entities", "projects",
+                         "parks", "activities", "counties", "townships", "host_cities",
+                         "industries"):
+                rows.append((name, cur.execute(f"SELECT count(*) FROM {name}").fetchone()[0]))  # noqa: S608
+        finally:
+            cur.close()
+        return pd.DataFrame(rows, columns=["table", "rows"])
+
+    # -- the filter, in one place --------------------------------------------------------
+    def check(self, f: Filter) -> Filter:
+        """The filter, validated against the reference data; raises FilterError."""
+        known = set(self._reference["counties"]["county_code"])
+        for c in f.counties:
+            if c not in known:
+                raise FilterError(f"未知的县区代码：{c}", f"unknown county code: {c}")
+            if self.scope and c not in self.scope:
+                raise FilterError(f"县区 {c} 不在您的权限范围内", f"county {c} is outside your scope")
+        industries = set(self._reference["industries"]["industry_code"])
+        for i in f.industries:
+            if i not in industries:
+                raise FilterError(f"未知的产业代码：{i}", f"unknown industry code: {i}")
+        provinces = set(self._reference["provinces"]["province_code"])
+        for p in f.provinces:
+            if p not in provinces:
+                raise FilterError(f"未知的省份代码：{p}", f"unknown province code: {p}")
+        return f
+
+    def _where(self, fact: Fact, f: Filter, upto: date | None = None) -> tuple[str, list]:
+        """WHERE clause and parameters for `fact` under `f`; `upto` overrides the end."""
+        clauses: list[str] = []
+        params: list = []
+        counties = f.counties or self.scope
+        if counties:
+            if fact.county is None:
+                if self.scope:
+                    clauses.append("FALSE")
+            else:
+                clauses.append(f"list_contains(?::INTEGER[], {fact.county})")
+                params.append(list(counties))
+        if self.scope and fact.county is not None:  # never wider than the scope
+            clauses.append(f"list_contains(?::INTEGER[], {fact.county})")
+            params.append(list(self.scope))
+        for values, expr, cast in ((f.industries, fact.industry, "VARCHAR[]"),
+                                   (f.levels, fact.level, "VARCHAR[]"),
+                                   (f.provinces, fact.province, "INTEGER[]")):
+            if values and expr is not None:
+                clauses.append(f"list_contains(?::{cast}, {expr})")
+                params.append(list(values))
+        if fact.date is not None:
+            if f.start:
+                clauses.append(f"{fact.date} >= ?")
+                params.append(f.start)
+            end = upto if upto is not None else f.end
+            if end:
+                clauses.append(f"{fact.date} <= ?")
+                params.append(end)
+        return (" AND ".join(clauses) or "TRUE"), params
+
+    def _scan(self, fact: Fact, f: Filter, select: str, *, where: str = "TRUE",
+              params: list | None = None, group_by: str = "", upto: date | None = None,
+              order_by: str = "") -> pd.DataFrame:
+        cond, fparams = self._where(fact, self.check(f), upto)
+        sql = f"SELECT {select} FROM {fact.source} WHERE {cond} AND ({where})"
+        if group_by:
+            sql += f" GROUP BY {group_by}"
+        if order_by:
+            sql += f" ORDER BY {order_by}"
+        return self._frame(sql, fparams + (params or []))
+
+    def period_end(self, f: Filter) -> date:
+        return min(f.end, self.snapshot.as_of) if f.end else self.snapshot.as_of
+
+    # -- indicator values ----------------------------------------------------------------
+    def values(self, keys, f: Filter = Filter()) -> dict[str, IndicatorValue]:
+        """Each indicator for the filter, with its value one year before the period's end."""
+        end = self.period_end(f)
+        prev_end = end - timedelta(days=365)
+        out: dict[str, IndicatorValue] = {}
+        for fact_name, inds in reg.by_fact(keys).items():
+            fact = FACTS[fact_name]
+            parts, names = [], []
+            for ind in inds:
+                for role, m in self._measures(ind):
+                    parts.append(m.sql())
+                    names.append((ind.key, role, "now"))
+                    prev_cond = f"{fact.date} <= ?" if fact.date else "TRUE"
+                    parts.append(m.sql(prev_cond))
+                    names.append((ind.key, role, "prev"))
+            prev_params = [prev_end] * sum(1 for p in names if p[2] == "prev" and fact.date)
+            row = self._scan_with_select_params(fact, f, ", ".join(parts), prev_params)
+            got = dict(zip(names, row, strict=True))
+            prev_valid = f.start is None or prev_end >= f.start
+            for ind in inds:
+                out[ind.key] = self._value(ind, got, prev_valid)
+        return {k: out[k] for k in keys}
+
+    def value(self, key: str, f: Filter = Filter()) -> IndicatorValue:
+        return self.values([key], f)[key]
+
+    def _scan_with_select_params(self, fact: Fact, f: Filter, select: str,
+                                 select_params: list) -> tuple:
+        cond, fparams = self._where(fact, self.check(f))
+        sql = f"SELECT {select} FROM {fact.source} WHERE {cond}"
+        cur = self._cursor()
+        try:
+            return cur.execute(sql, select_params + fparams).fetchone()
+        finally:
+            cur.close()
+
+    @staticmethod
+    def _measures(ind: reg.Indicator):
+        if ind.is_ratio:
+            return [("num", ind.numerator), ("den", ind.denominator)]
+        return [("value", ind.measure)]
+
+    @staticmethod
+    def _value(ind: reg.Indicator, got: dict, prev_valid: bool) -> IndicatorValue:
+        if ind.is_ratio:
+            num, den = int(got[(ind.key, "num", "now")]), int(got[(ind.key, "den", "now")])
+            pnum, pden = got[(ind.key, "num", "prev")], got[(ind.key, "den", "prev")]
+            prev = _ratio(pnum, pden) if prev_valid else None
+            return IndicatorValue(ind.key, _ratio(num, den), prev, num, den)
+        now = int(got[(ind.key, "value", "now")])
+        prev = int(got[(ind.key, "value", "prev")]) if prev_valid else None
+        return IndicatorValue(ind.key, now, prev)
+
+    # -- time series ---------------------------------------------------------------------
+    def series(self, key: str, f: Filter = Filter(), grain: str = "year",
+               cumulative: bool = False, split: str | None = None) -> pd.DataFrame:
+        """Columns period (date), [split code and label], value, and for ratios num/den.
+
+        Every period from the first to the period's end appears, empty ones as 0.
+        """
+        if grain not in GRAINS:
+            raise FilterError(f"未知的时间粒度：{grain}", f"unknown grain: {grain}")
+        ind = reg.get(key)
+        fact = ind.fact_def
+        split_expr = self._dim_expr(fact, split) if split else None
+        measures = self._measures(ind)
+        select = [f"date_trunc('{grain}', {fact.date})::DATE AS period"]
+        group = ["period"]
+        if split_expr:
+            select.append(f"{split_expr} AS code")
+            group.append("code")
+        select += [f"{m.sql()} AS {role}" for role, m in measures]
+        df = self._scan(fact, f, ", ".join(select), where=f"{fact.date} IS NOT NULL",
+                        group_by=", ".join(group))
+        df["period"] = pd.to_datetime(df["period"])
+        periods = self._periods(grain, df["period"].min(), f)
+        keys = ["code"] if split_expr else []
+        if keys:
+            codes = df["code"].dropna().unique()
+            full = pd.MultiIndex.from_product([periods, codes], names=["period", "code"])
+            df = df.dropna(subset=["code"]).set_index(["period", "code"]).reindex(full,
+                                                                                   fill_value=0)
+        else:
+            df = df.set_index("period").reindex(periods, fill_value=0)
+            df.index.name = "period"
+        df = df.reset_index().sort_values(keys + ["period"])
+        roles = [r for r, _ in measures]
+        for r in roles:
+            df[r] = df[r].astype("int64")
+            if cumulative:
+                df[r] = df.groupby(keys)[r].cumsum() if keys else df[r].cumsum()
+        if ind.is_ratio:
+            df["value"] = np.where(df["den"] > 0, df["num"] / df["den"].where(df["den"] > 0, 1),
+                                   np.nan)
+        if split_expr:
+            df = self._label(df, split)
+        return df.reset_index(drop=True)
+
+    def _periods(self, grain: str, first, f: Filter) -> pd.DatetimeIndex:
+        start = pd.Timestamp(f.start) if f.start else first
+        if start is None or pd.isna(start):
+            return pd.DatetimeIndex([], name="period")
+        freq = {"year": "YS", "quarter": "QS", "month": "MS"}[grain]
+        start = start.to_period({"year": "Y", "quarter": "Q", "month": "M"}[grain]).start_time
+        return pd.date_range(start, pd.Timestamp(self.period_end(f)), freq=freq, name="period")
+
+    # -- breakdowns ------------------------------------------------------------------------
+    def _dim_expr(self, fact: Fact, dim: str) -> str:
+        expr = {"county": fact.county, "industry": fact.industry, "province": fact.province,
+                "station": fact.station}.get(dim) or fact.dims.get(dim)
+        if expr is None:
+            raise FilterError(f"{fact.name} 不能按 {dim} 分组", f"{fact.name} has no dimension {dim}")
+        return expr
+
+    def breakdown(self, keys, by: str, f: Filter = Filter()) -> pd.DataFrame:
+        """One row per value of `by` (code, name_zh, name_en) and a column per indicator.
+
+        All `keys` must come from facts that carry `by`. Ratios come with num/den columns.
+        """
+        if isinstance(keys, str):
+            keys = [keys]
+        result: pd.DataFrame | None = None
+        for fact_name, inds in reg.by_fact(keys).items():
+            fact = FACTS[fact_name]
+            expr = self._dim_expr(fact, by)
+            select = [f"{expr} AS code"]
+            for ind in inds:
+                if ind.is_ratio:
+                    select += [f"{ind.numerator.sql()} AS {ind.key}__num",
+                               f"{ind.denominator.sql()} AS {ind.key}__den"]
+                else:
+                    select.append(f"{ind.measure.sql()} AS {ind.key}")
+            df = self._scan(fact, f, ", ".join(select), where=f"{expr} IS NOT NULL",
+                            group_by="code")
+            for ind in inds:
+                if ind.is_ratio:
+                    num, den = df[f"{ind.key}__num"], df[f"{ind.key}__den"]
+                    df[ind.key] = (num / den.where(den > 0)).astype(float)
+            result = df if result is None else result.merge(df, on="code", how="outer")
+        result = self._complete(result, by, keys)
+        return self._label(result, by)
+
+    def _complete(self, df: pd.DataFrame, by: str, keys) -> pd.DataFrame:
+        """Counties and industries appear even when nothing matched (as zero)."""
+        universe = {"county": self.counties()["county_code"],
+                    "industry": self._reference["industries"]["industry_code"]}.get(by)
+        if universe is not None:
+            df = pd.DataFrame({"code": universe.to_numpy()}).merge(df, on="code", how="left")
+        for c in df.columns:
+            if c != "code" and df[c].dtype != object:
+                is_ratio = c.split("__")[0] in reg.REGISTRY and reg.get(c.split("__")[0]).is_ratio
+                if not (is_ratio and "__" not in c):
+                    df[c] = df[c].fillna(0).astype("int64")
+        return df
+
+    def _label(self, df: pd.DataFrame, by: str) -> pd.DataFrame:
+        ref = self._reference
+        labels = {
+            "county": ref["counties"][["county_code", "name_zh", "name_en"]],
+            "industry": ref["industries"][["industry_code", "name_zh", "name_en"]],
+            "province": ref["provinces"],
+            "city": ref["host_cities"][["city_code", "name_zh", "name_en"]],
+            "station": ref["stations"][["station_id", "name_zh", "name_zh"]].set_axis(
+                ["station_id", "name_zh", "name_en"], axis=1),
+        }.get(by)
+        if labels is None:
+            from analytics.text import code_label
+
+            df["name_zh"] = [code_label(by, c, "zh") for c in df["code"]]
+            df["name_en"] = [code_label(by, c, "en") for c in df["code"]]
+            return df
+        labels = labels.set_axis(["code", "name_zh", "name_en"], axis=1)
+        return df.merge(labels, on="code", how="left")
+
+    def matrix(self, key: str, f: Filter = Filter()) -> pd.DataFrame:
+        """County × industry: rows are counties (Chinese names), columns industries."""
+        ind = reg.get(key)
+        if ind.is_ratio:
+            raise FilterError("比例指标不能直接做矩阵", "ratio indicators have no matrix")
+        fact = ind.fact_def
+        df = self._scan(fact, f, f"{fact.county} AS county, {fact.industry} AS industry, "
+                        f"{ind.measure.sql()} AS value",
+                        where=f"{fact.county} IS NOT NULL AND {fact.industry} IS NOT NULL",
+                        group_by="county, industry")
+        counties = self.counties()
+        industries = self._reference["industries"]
+        grid = df.pivot_table(index="county", columns="industry", values="value",
+                              aggfunc="sum", fill_value=0)
+        grid = grid.reindex(index=counties["county_code"], columns=industries["industry_code"],
+                            fill_value=0).astype("int64")
+        grid.index.name = "county_code"
+        grid.columns.name = "industry_code"
+        return grid
+
+    # -- stations --------------------------------------------------------------------------
+    def station_ranking(self, f: Filter = Filter()) -> pd.DataFrame:
+        """All stations that pass the filter, with what each one achieved."""
+        st = self._scan(STATIONS, f, "s.station_id, s.name_zh, s.level, s.sponsor_county, "
+                        "s.host_city, hc.name_zh AS city_zh, hc.name_en AS city_en, "
+                        "hc.province_zh, hc.province_en, s.opened_on, s.members, s.lon, s.lat, "
+                        "s.talent_workstation, s.brand_centre, s.ecommerce_platform, s.status",
+                        where="s.opened_on <= ?", params=[self.period_end(f)],
+                        order_by="s.station_id")
+        parts = [
+            self._scan(OUTSIDE_PEOPLE, f, "p.station_id, count(*) AS people_registered",
+                       where="p.station_id IS NOT NULL", group_by="p.station_id"),
+            self._scan(RETURNEES, f, "r.station_id, count(*) AS returnees_referred",
+                       where="r.station_id IS NOT NULL", group_by="r.station_id"),
+            self._scan(PROJECTS, f, "pr.station_id, count(*) AS projects_recommended, "
+                       "COALESCE(sum(pr.investment), 0)::BIGINT AS investment_recommended, "
+                       f"count(*) FILTER (WHERE {reg.BIG}) AS big_projects_recommended",
+                       where="pr.station_id IS NOT NULL", group_by="pr.station_id"),
+            self._scan(FACTS["activities"], f,
+                       "a.station_id, count(*) FILTER (WHERE a.kind <> 'donation') AS activities, "
+                       "COALESCE(sum(a.attendees), 0)::BIGINT AS attendees, "
+                       "COALESCE(sum(a.amount_yuan) FILTER (WHERE a.kind = 'donation'), 0)"
+                       "::BIGINT AS donations_yuan",
+                       where="a.station_id IS NOT NULL", group_by="a.station_id"),
+        ]
+        for part in parts:
+            st = st.merge(part, on="station_id", how="left")
+        metric_cols = ["people_registered", "returnees_referred", "projects_recommended",
+                       "investment_recommended", "big_projects_recommended", "activities",
+                       "attendees", "donations_yuan"]
+        st[metric_cols] = st[metric_cols].fillna(0).astype("int64")
+        counties = self._reference["counties"].set_index("county_code")
+        st["sponsor_zh"] = st["sponsor_county"].map(counties["name_zh"])
+        st["sponsor_en"] = st["sponsor_county"].map(counties["name_en"])
+        st["opened_on"] = pd.to_datetime(st["opened_on"]).dt.date
+        st["sponsor_county"] = st["sponsor_county"].astype("Int64")
+        return st.sort_values(["returnees_referred", "station_id"],
+                              ascending=[False, True]).reset_index(drop=True)
+
+    def station_detail(self, station_id: int, f: Filter = Filter()) -> dict | None:
+        """The station card: its register entry (masked) and what it achieved."""
+        ranking = self.station_ranking(f)
+        row = ranking[ranking["station_id"] == int(station_id)]
+        if row.empty:
+            return None
+        card = row.iloc[0].to_dict()
+        people = self._scan(STATIONS, f, "s.head_name, s.head_mobile, s.honorary_head",
+                            where="s.station_id = ?", params=[int(station_id)])
+        card.update(mask_frame(people).iloc[0].to_dict())
+        card["recent_activities"] = self._scan(
+            FACTS["activities"], f, "a.held_on, a.kind, a.title, a.attendees, a.amount_yuan",
+            where="a.station_id = ?", params=[int(station_id)],
+            order_by="a.held_on DESC LIMIT 10")
+        card["projects"] = self._scan(
+            PROJECTS, f, "pr.name_zh, pr.county_code, pr.investment, pr.stage, pr.signed_on",
+            where="pr.station_id = ?", params=[int(station_id)],
+            order_by="pr.investment DESC LIMIT 10")
+        card["counties_served"] = self._scan(
+            RETURNEES, f, "r.county_code AS code, count(*) AS returnees",
+            where="r.station_id = ?", params=[int(station_id)], group_by="code",
+            order_by="returnees DESC")
+        return card
+
+    # -- funnel ----------------------------------------------------------------------------
+    FUNNEL_STAGES = ("registered", "intending", "returned", "founded", "jobs")
+
+    def return_funnel(self, f: Filter = Filter(), by_county: bool = False) -> pd.DataFrame:
+        """Registered outside → intending → returned → founded a business → jobs created."""
+        fact = OUTSIDE_PEOPLE
+        select = (
+            "count(*) AS registered, "
+            "count(*) FILTER (WHERE p.return_intention = 'yes') AS intending, "
+            "count(r.returnee_id) AS returned, "
+            "count(e.entity_id) AS founded, "
+            "COALESCE(sum(e.jobs), 0)::BIGINT AS jobs"
+        )
+        source = (f"{fact.source} LEFT JOIN returnees r ON r.outside_person_id = p.person_id "
+                  "LEFT JOIN entities e ON e.returnee_id = r.returnee_id")
+        joined = Fact(**{**fact.__dict__, "source": source})
+        if by_county:
+            df = self._scan(joined, f, f"{fact.county} AS code, {select}", group_by="code")
+            df = self._complete(df, "county", [])
+            return self._label(df, "county")
+        return self._scan(joined, f, select)
+
+    # -- projects and parks ----------------------------------------------------------------
+    def big_projects(self, f: Filter = Filter()) -> pd.DataFrame:
+        """The landed projects over 100 million yuan with their recommending station."""
+        df = self._scan(
+            PROJECTS, f,
+            "pr.project_id, pr.name_zh, pr.county_code, pr.industry_code, pr.investment, "
+            "pr.stage, pr.signed_on, pr.landed_on, pr.station_id, s.name_zh AS station_zh, "
+            "s.level AS station_level, pr.investor, pr.park_id",
+            where=reg.BIG, order_by="pr.investment DESC, pr.project_id")
+        return self._with_names(df)
+
+    def projects_by_stage(self, f: Filter = Filter()) -> pd.DataFrame:
+        return self.breakdown(["projects", "project_investment"], "stage", f)
+
+    def parks(self, f: Filter = Filter()) -> pd.DataFrame:
+        """Each park with its tenants, their jobs and the projects it hosts."""
+        pk = self._scan(FACTS["parks"], f,
+                        "pk.park_id, pk.name_zh, pk.county_code, pk.township, pk.kind, "
+                        "pk.opened_on, pk.floor_area_m2, pk.focus_industries, "
+                        "pk.incubation_years, pk.free_premises, pk.status, pk.lon, pk.lat",
+                        order_by="pk.park_id")
+        tenants = self._scan(ENTITIES, f, "e.park_id, count(*) AS tenants, "
+                             "COALESCE(sum(e.jobs), 0)::BIGINT AS tenant_jobs",
+                             where="e.park_id IS NOT NULL", group_by="e.park_id")
+        projects = self._scan(PROJECTS, f, "pr.park_id, count(*) AS projects, "
+                              "COALESCE(sum(pr.investment), 0)::BIGINT AS project_investment",
+                              where="pr.park_id IS NOT NULL", group_by="pr.park_id")
+        pk = pk.merge(tenants, on="park_id", how="left").merge(projects, on="park_id",
+                                                                 how="left")
+        cols = ["tenants", "tenant_jobs", "projects", "project_investment"]
+        pk[cols] = pk[cols].fillna(0).astype("int64")
+        industries = self._reference["industries"].set_index("industry_code")
+        pk["focus_zh"] = pk["focus_industries"].map(
+            lambda s: "、".join(industries.at[c, "name_zh"] for c in s.split(",")))
+        pk["focus_en"] = pk["focus_industries"].map(
+            lambda s: ", ".join(industries.at[c, "name_en"] for c in s.split(",")))
+        pk["opened_on"] = pd.to_datetime(pk["opened_on"]).dt.date
+        return self._with_names(pk)
+
+    def park_tenants(self, park_id: int, f: Filter = Filter()) -> pd.DataFrame:
+        df = self._scan(ENTITIES, f, "e.entity_id, e.name_zh, e.entity_type, e.industry_code, "
+                        "e.county_code, e.founded_on, e.registered_capital, e.jobs",
+                        where="e.park_id = ?", params=[int(park_id)],
+                        order_by="e.jobs DESC, e.entity_id")
+        return self._with_names(df)
+
+    def _with_names(self, df: pd.DataFrame) -> pd.DataFrame:
+        """Add county and industry names beside their codes."""
+        ref = self._reference
+        if "county_code" in df:
+            c = ref["counties"].set_index("county_code")
+            df["county_zh"] = df["county_code"].map(c["name_zh"])
+            df["county_en"] = df["county_code"].map(c["name_en"])
+        if "industry_code" in df:
+            i = ref["industries"].set_index("industry_code")
+            df["industry_zh"] = df["industry_code"].map(i["name_zh"])
+            df["industry_en"] = df["industry_code"].map(i["name_en"])
+        return df
+
+    # -- map ---------------------------------------------------------------------------
+    def station_points(self, f: Filter = Filter()) -> pd.DataFrame:
+        return self.station_ranking(f)
+
+    def station_arcs(self, f: Filter = Filter()) -> pd.DataFrame:
+        """From each station to the Heze counties its returnees and projects went to."""
+        ret = self._scan(RETURNEES, f, "r.station_id, r.county_code, count(*) AS returnees",
+                         where="r.station_id IS NOT NULL",
+                         group_by="r.station_id, r.county_code")
+        pro = self._scan(PROJECTS, f, "pr.station_id, pr.county_code, count(*) AS projects, "
+                         "COALESCE(sum(pr.investment), 0)::BIGINT AS investment",
+                         where="pr.station_id IS NOT NULL",
+                         group_by="pr.station_id, pr.county_code")
+        arcs = ret.merge(pro, on=["station_id", "county_code"], how="outer")
+        arcs[["returnees", "projects", "investment"]] = (
+            arcs[["returnees", "projects", "investment"]].fillna(0).astype("int64"))
+        stations = self._frame("SELECT station_id, name_zh AS station_zh, level, lon AS "
+                               "source_lon, lat AS source_lat FROM stations")
+        counties = self._reference["counties"][["county_code", "name_zh", "lon", "lat"]]
+        counties = counties.set_axis(["county_code", "county_zh", "target_lon", "target_lat"],
+                                     axis=1)
+        arcs = arcs.merge(stations, on="station_id").merge(counties, on="county_code")
+        return arcs.sort_values(["returnees", "station_id"], ascending=[False, True],
+                                ignore_index=True)
+
+    def people_by_city(self, f: Filter = Filter()) -> pd.DataFrame:
+        df = self._scan(OUTSIDE_PEOPLE, f, "p.host_city AS city_code, count(*) AS people",
+                        group_by="p.host_city")
+        cities = self._reference["host_cities"][["city_code", "name_zh", "name_en",
+                                                 "province_zh", "lon", "lat"]]
+        return cities.merge(df, on="city_code").sort_values("people", ascending=False,
+                                                            ignore_index=True)
+
+    def county_values(self, keys, f: Filter = Filter()) -> pd.DataFrame:
+        """Counties side by side on the given indicators (facts that carry a county)."""
+        return self.breakdown(keys, "county", f)
