@@ -1,0 +1,198 @@
+"""What every page shares: the analytics handle, the cache, the language, the filter,
+and the few drawing helpers (cards, tables with downloads, the empty state).
+
+No SQL and no arithmetic here either: numbers come from analytics, words from text.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from analytics import Analytics, Filter
+from analytics import indicators as reg
+from analytics.export import csv_bytes, xlsx_bytes
+from analytics.formatting import format_change, format_date, format_value
+from analytics.masking import mask_frame
+from analytics.text import UI, code_label
+from data.snapshot import open_read_only, snapshot_path
+
+FILTER_KEY = "active_filter"
+ICON = Path(__file__).resolve().parent.parent / "static" / "icon.png"
+
+
+# -- data access ---------------------------------------------------------------------------
+@st.cache_resource(show_spinner=False)
+def _open(path: str, mtime: float) -> Analytics:
+    # One read-only connection shared by every session; a new file (new mtime) gets a new
+    # connection and a new snapshot id, so no cached result outlives its snapshot.
+    return Analytics(open_read_only(path))
+
+
+def analytics() -> Analytics:
+    path = snapshot_path()
+    return _open(str(path), path.stat().st_mtime)
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def _cached(_a: Analytics, snapshot_id: str, method: str, args: tuple, kwargs: tuple,
+            flt: Filter):
+    return getattr(_a, method)(*args, f=flt, **dict(kwargs))
+
+
+def call(method: str, *args, flt: Filter | None = None, **kwargs):
+    """analytics().method(*args, f=filter, **kwargs), cached per snapshot, call and filter."""
+    a = analytics()
+    return _cached(a, a.snapshot.snapshot_id, method, args, tuple(sorted(kwargs.items())),
+                   flt or current_filter())
+
+
+def current_filter() -> Filter:
+    return st.session_state.get(FILTER_KEY, Filter())
+
+
+# -- language ------------------------------------------------------------------------------
+def lang() -> str:
+    return st.session_state.get("lang") or "zh"
+
+
+def t(key: str) -> str:
+    zh, en = UI[key]
+    return zh if lang() == "zh" else en
+
+
+def name_col() -> str:
+    return "name_zh" if lang() == "zh" else "name_en"
+
+
+def label(dim: str, code) -> str:
+    return code_label(dim, code, lang())
+
+
+def fmt(value, unit: str, decimals: int | None = None) -> str:
+    return format_value(value, unit, lang(), decimals)
+
+
+def fmt_date(value) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "—"
+    return format_date(pd.Timestamp(value).date(), lang())
+
+
+# -- drawing -------------------------------------------------------------------------------
+def header(title_key: str) -> None:
+    st.title(t(title_key))
+    a = analytics()
+    st.caption(f"{t('as_of')} {fmt_date(a.snapshot.as_of)} · "
+               f"{t('filter_applied')}: {a.describe(current_filter(), lang())}")
+
+
+def empty_state() -> None:
+    st.info(t("empty"))
+
+
+def indicator_card(key: str, value, spark: list | None = None, border: bool = True) -> None:
+    """A headline card: value in Chinese units, change over a year, sparkline, definition."""
+    ind = reg.get(key)
+    shown = fmt(value.value, ind.unit, ind.decimals)
+    delta = format_change(value.change, ind.unit, lang()) if value.change is not None else None
+    help_lines = [f"**{t('definition')}**: {ind.definition(lang())}",
+                  f"**{t('formula')}**: `{ind.formula()}`",
+                  f"**{t('as_of')}**: {fmt_date(analytics().snapshot.as_of)}"]
+    if ind.published is not None:
+        pub = ind.published.text_zh if lang() == "zh" else ind.published.text_en
+        ok = value.value is not None and ind.published.matches(value.value)
+        help_lines.append(f"**{t('published')}**: {pub}（{fmt_date(ind.published.as_of)}）— "
+                          + (t("matches") if ok else t("differs")))
+    st.metric(ind.name(lang()), shown, delta=delta or None,
+              delta_description=t("change_vs_last_year") if delta else None,
+              help="\n\n".join(help_lines), chart_data=spark, chart_type="area",
+              border=border)
+
+
+def table(df: pd.DataFrame, columns: dict[str, str], name: str, *, key: str,
+          selectable: bool = False, height: int | None = None):
+    """A table with Chinese/English headers and CSV/XLSX downloads; person fields masked.
+
+    `columns` maps frame columns to UI string keys, in display order.
+    """
+    shown = mask_frame(df[list(columns)]).rename(columns={c: t(k) for c, k in columns.items()})
+    kwargs = {"hide_index": True, "width": "stretch"}
+    if height:
+        kwargs["height"] = height
+    event = None
+    if selectable:
+        event = st.dataframe(shown, key=key, on_select="rerun", selection_mode="single-row",
+                             **kwargs)
+    else:
+        st.dataframe(shown, key=key, **kwargs)
+    a = analytics()
+    meta = {t("filter_applied"): a.describe(current_filter(), lang()),
+            t("as_of"): a.snapshot.as_of.isoformat(),
+            t("source"): t("synthetic") if a.snapshot.is_synthetic else t("imported"),
+            t("snapshot"): a.snapshot.snapshot_id}
+    c1, c2, _ = st.columns([1, 1, 4])
+    c1.download_button(t("download_csv"), csv_bytes(shown, meta), file_name=f"{name}.csv",
+                       mime="text/csv", key=f"{key}_csv")
+    c2.download_button(t("download_xlsx"), xlsx_bytes(shown, meta), file_name=f"{name}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       key=f"{key}_xlsx")
+    return event
+
+
+def selected_row(event) -> int | None:
+    try:
+        rows = event.selection.rows
+    except AttributeError:
+        return None
+    return rows[0] if rows else None
+
+
+def station_card(station_id: int) -> None:
+    """The station card, shared by the stations page and the map."""
+    card = call("station_detail", int(station_id))
+    if card is None:
+        empty_state()
+        return
+    st.subheader(card["name_zh"])
+    city = card["city_zh"] if lang() == "zh" else card["city_en"]
+    sponsor = card.get("sponsor_zh") if lang() == "zh" else card.get("sponsor_en")
+    c = st.columns(4)
+    c[0].metric(t("level"), label("level", card["level"]))
+    c[1].metric(t("host_city"), city)
+    c[2].metric(t("sponsor"), sponsor if isinstance(sponsor, str) else "—")
+    c[3].metric(t("opened_on"), fmt_date(card["opened_on"]))
+    c = st.columns(4)
+    c[0].metric(t("members"), fmt(card["members"], "person"))
+    c[1].metric(t("returnees_referred"), fmt(card["returnees_referred"], "person"))
+    c[2].metric(t("projects_recommended"), fmt(card["projects_recommended"], "project"))
+    c[3].metric(t("investment_recommended"), fmt(card["investment_recommended"], "wan_yuan"))
+    c = st.columns(4)
+    c[0].metric(t("people_registered"), fmt(card["people_registered"], "person"))
+    c[1].metric(t("activities"), fmt(card["activities"], "event"))
+    c[2].metric(t("attendees"), fmt(card["attendees"], "person"))
+    c[3].metric(t("donations"), fmt(card["donations_yuan"], "yuan"))
+    people = [f"{t('head')}: {card['head_name']}", f"{t('head_mobile')}: {card['head_mobile']}"]
+    if isinstance(card.get("honorary_head"), str):
+        people.append(f"{t('honorary_head')}: {card['honorary_head']}")
+    programmes = [p for p in (card.get("brand_centre"), card.get("ecommerce_platform"))
+                  if isinstance(p, str)]
+    if card.get("talent_workstation"):
+        programmes.append(t("talent_workstation"))
+    if programmes:
+        people.append(f"{t('programmes')}: " + "、".join(programmes))
+    st.caption(" · ".join(people))
+    acts = card["recent_activities"]
+    if len(acts):
+        st.markdown(f"**{t('recent_activities')}**")
+        acts = acts.assign(kind=[label("kind", k) for k in acts["kind"]],
+                           held_on=[fmt_date(d) for d in acts["held_on"]])
+        st.dataframe(acts.rename(columns={"held_on": t("date"), "kind": t("activity_kind"),
+                                          "title": t("title"), "attendees": t("attendees"),
+                                          "amount_yuan": t("donations")}),
+                     hide_index=True, width="stretch")
+
+
+__all__ = ["analytics", "call", "current_filter", "lang", "t", "fmt", "mask_frame"]
