@@ -30,6 +30,12 @@ UNITS = {
 }
 
 
+def unit_name(unit: str, lang: str = "zh") -> str:
+    """The unit as a word for axis titles and the glossary: 人, 元, %, people, yuan."""
+    u = UNITS[unit]
+    return u.zh if lang == "zh" else u.en
+
+
 def _trim(number: float, decimals: int) -> str:
     text = f"{number:,.{decimals}f}"
     if "." in text:

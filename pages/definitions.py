@@ -1,2 +1,47 @@
+"""说明 — the glossary generated from the registry, the snapshot and the five databases."""
+
+import pandas as pd
 import streamlit as st
-st.write("…")
+
+from analytics import indicators as reg
+from analytics.text import DATABASES
+from pages import shared
+from pages.shared import t
+
+shared.header("page_definitions")
+lang = shared.lang()
+a = shared.analytics()
+
+st.subheader(t("glossary"))
+rows = []
+for ind in reg.INDICATORS:
+    pub = ind.published
+    rows.append({
+        t("indicator"): ind.name(lang),
+        t("unit_col"): shared.unit(ind.unit),
+        t("definition"): ind.definition(lang),
+        t("formula"): ind.formula(),
+        t("source_tables"): ", ".join(ind.source_tables),
+        t("published"): "" if pub is None else (pub.text_zh if lang == "zh" else pub.text_en),
+    })
+st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+st.caption(t("filter_scope_note") + " " + t("level_note"))
+
+st.subheader(t("snapshot_meta"))
+snap = a.snapshot
+meta = pd.DataFrame({
+    t("indicator"): [t("snapshot"), t("source"), t("as_of"), t("built_at"), t("seed"),
+                     t("scale")],
+    t("value_axis"): [snap.snapshot_id, t("synthetic") if snap.is_synthetic else t("imported"),
+                      shared.fmt_date(snap.as_of), str(snap.built_at), str(snap.seed or "—"),
+                      str(snap.scale)],
+})
+st.dataframe(meta, hide_index=True, width="stretch")
+
+st.subheader(t("databases"))
+sizes = a.table_sizes().set_index("table")["rows"]
+db_rows = [{t("table"): name, t("definition"): zh if lang == "zh" else en,
+            t("rows"): int(sizes[name])}
+           for name, zh, en in DATABASES]
+st.dataframe(pd.DataFrame(db_rows), hide_index=True, width="stretch")
+st.caption(f"{reg.REPORT_SOURCE_ZH if lang == 'zh' else reg.REPORT_SOURCE_EN}")

@@ -1,2 +1,42 @@
+"""园区 — each park or base with its tenants, floor area, focus industries and opening date."""
+
 import streamlit as st
-st.write("…")
+
+from pages import shared
+from pages.shared import call, t
+
+shared.header("page_parks")
+lang = shared.lang()
+parks = call("parks")
+if parks.empty:
+    shared.empty_state()
+    st.stop()
+suffix = "zh" if lang == "zh" else "en"
+shown = parks.assign(kind_label=[shared.label("kind", k) for k in parks["kind"]],
+                     status_label=[shared.label("status", s) for s in parks["status"]])
+cols = st.columns(3)
+for col, key in zip(cols, ("parks", "park_tenants"), strict=False):
+    with col:
+        shared.indicator_card(key, call("value", key))
+event = shared.table(shown, {"name_zh": "park_name", f"county_{suffix}": "county",
+                             "township": "township", "kind_label": "park_kind",
+                             "opened_on": "opened_on", "floor_area_m2": "floor_area",
+                             f"focus_{suffix}": "focus", "tenants": "tenants",
+                             "tenant_jobs": "tenant_jobs", "incubation_years": "incubation",
+                             "status_label": "status"},
+                     "parks", key="parks_table", selectable=True)
+row = shared.selected_row(event)
+names = dict(zip(parks["park_id"], parks["name_zh"], strict=True))
+options = parks["park_id"].tolist()
+park = st.selectbox(t("choose_park"), options, index=row or 0, format_func=names.get,
+                    key="park_pick")
+tenants = call("park_tenants", park)
+st.subheader(f"{names[park]} · {t('tenants')}")
+if tenants.empty:
+    shared.empty_state()
+else:
+    tenants = tenants.assign(type_label=[shared.label("type", v) for v in tenants["entity_type"]])
+    shared.table(tenants, {"name_zh": "entity_name", "type_label": "entity_type",
+                           f"industry_{suffix}": "industry", "founded_on": "founded_on",
+                           "registered_capital": "registered_capital", "jobs": "jobs"},
+                 f"park_{park}_tenants", key="tenants_table", height=360)

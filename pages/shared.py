@@ -14,7 +14,7 @@ import streamlit as st
 from analytics import Analytics, Filter
 from analytics import indicators as reg
 from analytics.export import csv_bytes, xlsx_bytes
-from analytics.formatting import format_change, format_date, format_value
+from analytics.formatting import format_change, format_date, format_value, unit_name
 from analytics.masking import mask_frame
 from analytics.text import UI, code_label
 from data.snapshot import open_read_only, snapshot_path
@@ -75,6 +75,10 @@ def fmt(value, unit: str, decimals: int | None = None) -> str:
     return format_value(value, unit, lang(), decimals)
 
 
+def unit(unit_key: str) -> str:
+    return unit_name(unit_key, lang())
+
+
 def fmt_date(value) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return "—"
@@ -128,6 +132,12 @@ def table(df: pd.DataFrame, columns: dict[str, str], name: str, *, key: str,
                              **kwargs)
     else:
         st.dataframe(shown, key=key, **kwargs)
+    download_only(shown, name, key=key)
+    return event
+
+
+def download_only(shown: pd.DataFrame, name: str, *, key: str) -> None:
+    """CSV (UTF-8 with BOM) and XLSX buttons; the files carry the filter and as-of date."""
     a = analytics()
     meta = {t("filter_applied"): a.describe(current_filter(), lang()),
             t("as_of"): a.snapshot.as_of.isoformat(),
@@ -139,7 +149,6 @@ def table(df: pd.DataFrame, columns: dict[str, str], name: str, *, key: str,
     c2.download_button(t("download_xlsx"), xlsx_bytes(shown, meta), file_name=f"{name}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=f"{key}_xlsx")
-    return event
 
 
 def selected_row(event) -> int | None:

@@ -26,3 +26,19 @@ def db(snapshot_file) -> duckdb.DuckDBPyConnection:
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params=None):
     return con.execute(sql, params or []).fetchone()[0]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _streamlit_navigation_in_apptest():
+    """AppTest re-detects a `pages/` folder on every run and then executes the page file
+    on its own (the old multipage mode), skipping app.py's sidebar and navigation. The
+    running server decides this once per process, and st.navigation switches it off, so
+    here too the entry point is run, as the server does."""
+    import runpy
+
+    import streamlit.runtime.scriptrunner.script_runner as runner
+
+    original = runner._mpa_v1
+    runner._mpa_v1 = lambda path: runpy.run_path(path, run_name="__main__")
+    yield
+    runner._mpa_v1 = original
