@@ -16,6 +16,7 @@ test: $(VENV)/.installed $(SNAPSHOT)
 
 bench: $(VENV)/.installed
 	$(PY) -m analytics.bench
+	$(PY) -m tests.bench_pages build/bench-1.duckdb
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
