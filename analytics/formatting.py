@@ -97,3 +97,14 @@ def format_date(value: date | None, lang: str = "zh") -> str:
     if lang == "zh":
         return f"{value.year}年{value.month}月{value.day}日"
     return value.isoformat()
+
+
+def period_label(value, grain: str, lang: str = "zh") -> str:
+    """2020年, 2020年第3季度, 2020年8月 — or 2020, 2020 Q3, 2020-08."""
+    ts = value if hasattr(value, "year") else date.fromisoformat(str(value)[:10])
+    quarter = (ts.month - 1) // 3 + 1
+    if lang == "zh":
+        return {"year": f"{ts.year}年", "quarter": f"{ts.year}年第{quarter}季度",
+                "month": f"{ts.year}年{ts.month}月"}[grain]
+    return {"year": f"{ts.year}", "quarter": f"{ts.year} Q{quarter}",
+            "month": f"{ts.year}-{ts.month:02d}"}[grain]

@@ -21,9 +21,7 @@ key = st.selectbox(t("choose_indicator"), keys, format_func=lambda k: reg.get(k)
 ind = reg.get(key)
 fig = px.bar(table, x=name_col(), y=key, title=f"{ind.name(lang)} · {t('by_county')}",
              labels={name_col(): t("county"), key: ind.name(lang)})
-if ind.is_ratio:
-    fig.update_yaxes(tickformat=".0%")
-st.plotly_chart(fig, width="stretch")
+shared.chart(fig, percent=ind.is_ratio)
 
 st.subheader(t("counties_compare"))
 formatted = table[[name_col()]].copy()
@@ -44,4 +42,4 @@ grid = grid.rename(index=counties.to_dict(), columns=industries.to_dict())
 fig = px.imshow(grid, aspect="auto", color_continuous_scale="Reds",
                 labels={"x": t("industry"), "y": t("county"), "color": reg.get("entities").name(lang)})
 fig.update_layout(height=520)
-st.plotly_chart(fig, width="stretch")
+st.plotly_chart(fig, width="stretch")  # a heatmap: both axes are categories

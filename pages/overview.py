@@ -14,11 +14,9 @@ if not values["returnees"].value and not values["stations"].value:
     shared.empty_state()
     st.stop()
 
-cols = st.columns(4)
-for i, key in enumerate(reg.HEADLINE):
-    spark = call("series", key, grain="year", cumulative=True)["value"].tolist()
-    with cols[i % 4]:
-        shared.indicator_card(key, values[key], spark)
+sparks = {key: call("series", key, grain="year", cumulative=True)["value"].tolist()
+          for key in reg.HEADLINE}
+shared.cards(reg.HEADLINE, values, per_row=4, sparks=sparks)
 
 left, right = st.columns(2)
 with left:
@@ -30,7 +28,7 @@ with left:
                  labels={"period": t("period_axis"), "value": t("value_axis"),
                          "indicator": t("indicator")})
     fig.update_xaxes(dtick="M12", tickformat="%Y")
-    st.plotly_chart(fig, width="stretch")
+    shared.chart(fig)
 with right:
     funnel = call("return_funnel").iloc[0]
     stages = ["registered", "intending", "returned", "founded", "jobs"]
@@ -38,7 +36,7 @@ with right:
                     y=[t(f"funnel_{s}") for s in stages], title=t("funnel"),
                     labels={"x": t("value_axis"), "y": ""})
     fig.update_traces(text=[fmt(funnel[s], "person") for s in stages], textinfo="text")
-    st.plotly_chart(fig, width="stretch")
+    shared.chart(fig, value_axis="x")
 
 left, right = st.columns(2)
 with left:
@@ -51,8 +49,8 @@ with left:
                      hover_data={"big_investment": True},
                      labels={name_col(): t("county"),
                              "big_projects": reg.get("big_projects").name(shared.lang()),
-                             "big_investment": t("investment") + "（万元）"})
-        st.plotly_chart(fig, width="stretch")
+                             "big_investment": t("investment_wan")})
+        shared.chart(fig)
 with right:
     mix = call("breakdown", ("entities",), "industry")
     mix = mix[mix["entities"] > 0].sort_values("entities")
@@ -63,6 +61,6 @@ with right:
                      labels={name_col(): t("industry"),
                              "entities": reg.get("entities").name(shared.lang())},
                      height=520)
-        st.plotly_chart(fig, width="stretch")
+        shared.chart(fig, value_axis="x")
 st.caption(label("level", "city") + " / " + label("level", "county") + " · "
            + f"{t('as_of')} {shared.fmt_date(shared.analytics().snapshot.as_of)}")

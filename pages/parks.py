@@ -14,10 +14,7 @@ if parks.empty:
 suffix = "zh" if lang == "zh" else "en"
 shown = parks.assign(kind_label=[shared.label("kind", k) for k in parks["kind"]],
                      status_label=[shared.label("status", s) for s in parks["status"]])
-cols = st.columns(3)
-for col, key in zip(cols, ("parks", "park_tenants"), strict=False):
-    with col:
-        shared.indicator_card(key, call("value", key))
+shared.cards(("parks", "park_tenants"), call("values", ("parks", "park_tenants")), per_row=3)
 event = shared.table(shown, {"name_zh": "park_name", f"county_{suffix}": "county",
                              "township": "township", "kind_label": "park_kind",
                              "opened_on": "opened_on", "floor_area_m2": "floor_area",

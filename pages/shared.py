@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from analytics import Analytics, Filter
 from analytics import indicators as reg
@@ -86,7 +87,20 @@ def fmt_date(value) -> str:
 
 
 # -- drawing -------------------------------------------------------------------------------
+def _run_through_entry_point() -> None:
+    """Make sure the page runs inside app.py, with its sidebar and navigation.
+
+    A fresh server that sees a `pages/` folder starts in the old multipage mode, and a deep
+    link (/overview) then runs the page file alone. st.navigation in app.py turns that mode
+    off, but app.py has not run yet: turn it off here and run again through app.py.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def header(title_key: str) -> None:
+    _run_through_entry_point()
     st.title(t(title_key))
     a = analytics()
     st.caption(f"{t('as_of')} {fmt_date(a.snapshot.as_of)} · "
@@ -116,6 +130,26 @@ def indicator_card(key: str, value, spark: list | None = None, border: bool = Tr
               border=border)
 
 
+def chart(fig, value_axis: str = "y", percent: bool = False) -> None:
+    """Draw a plotly figure with the app's conventions: whole numbers with separators
+    (no 70k / 1M suffixes), percentages as %, the local CJK font first."""
+    axis = fig.update_yaxes if value_axis == "y" else fig.update_xaxes
+    axis(tickformat=".0%" if percent else ",d")
+    fig.update_layout(font_family='"Noto Sans CJK SC", "Noto Sans SC", sans-serif',
+                      separators=".,")
+    st.plotly_chart(fig, width="stretch")
+
+
+def cards(keys, values, per_row: int = 4, sparks: dict | None = None) -> None:
+    """Headline cards in rows, so long values like 541.58亿元 are never cut."""
+    keys = list(keys)
+    for start in range(0, len(keys), per_row):
+        cols = st.columns(per_row)
+        for col, key in zip(cols, keys[start:start + per_row], strict=False):
+            with col:
+                indicator_card(key, values[key], (sparks or {}).get(key))
+
+
 def table(df: pd.DataFrame, columns: dict[str, str], name: str, *, key: str,
           selectable: bool = False, height: int | None = None):
     """A table with Chinese/English headers and CSV/XLSX downloads; person fields masked.
@@ -123,6 +157,9 @@ def table(df: pd.DataFrame, columns: dict[str, str], name: str, *, key: str,
     `columns` maps frame columns to UI string keys, in display order.
     """
     shown = mask_frame(df[list(columns)]).rename(columns={c: t(k) for c, k in columns.items()})
+    for col in shown.columns:  # an empty text cell reads "—", not "None"
+        if shown[col].dtype == object or pd.api.types.is_string_dtype(shown[col]):
+            shown[col] = shown[col].where(shown[col].notna(), "—")
     kwargs = {"hide_index": True, "width": "stretch"}
     if height:
         kwargs["height"] = height

@@ -20,8 +20,8 @@ columns = {"name_zh": "station_name", "level_label": "level", city: "host_city",
            "members": "members", "people_registered": "people_registered",
            "returnees_referred": "returnees_referred",
            "projects_recommended": "projects_recommended",
-           "investment_recommended": "investment_recommended", "activities": "activities",
-           "attendees": "attendees", "donations_yuan": "donations"}
+           "investment_recommended": "investment_recommended_wan", "activities": "activities",
+           "attendees": "attendees", "donations_yuan": "donations_yuan"}
 event = shared.table(shown, columns, "stations", key="station_ranking", selectable=True,
                      height=420)
 row = shared.selected_row(event)

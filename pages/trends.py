@@ -4,6 +4,7 @@ import plotly.express as px
 import streamlit as st
 
 from analytics import indicators as reg
+from analytics.formatting import period_label
 from pages import shared
 from pages.shared import call, name_col, t
 
@@ -36,11 +37,10 @@ if split:
     plot_kwargs["color"] = name_col()
 fig = (px.line(df, markers=True, **plot_kwargs) if mode == "cumulative" or ind.is_ratio
        else px.bar(df, **plot_kwargs))
-if ind.is_ratio:
-    fig.update_yaxes(tickformat=".0%")
-st.plotly_chart(fig, width="stretch")
+shared.chart(fig, percent=ind.is_ratio)
 st.caption(f"{t('definition')}: {ind.definition(lang)}")
-columns = {"period": "period_axis", "value": "value_axis"}
+df = df.assign(period_label=[period_label(p, grain, lang) for p in df["period"]])
+columns = {"period_label": "period_axis", "value": "value_axis"}
 if split:
-    columns = {"period": "period_axis", name_col(): split, "value": "value_axis"}
+    columns = {"period_label": "period_axis", name_col(): split, "value": "value_axis"}
 shared.table(df, columns, f"trend_{key}_{grain}", key="trend_table", height=300)
