@@ -347,7 +347,7 @@ class Generator:
         from_city = weighted_choice(rng, self.city_codes, self.city_weights, n)
         # Exactly the published number of founders, the likelier groups more often.
         # Earlier returnees founded businesses a little more often (5万 of 12.7万 by mid-2018).
-        era = np.interp(returned, [days(START), days(AS_OF)], [1.5, 0.8])
+        era = np.interp(returned, [days(START), days(AS_OF)], [1.3, 0.85])
         odds = np.array([GROUP_BUSINESS_ODDS[g] for g in group]) * era * rng.random(n)
         business = np.zeros(n, dtype=bool)
         business[np.argsort(-odds, kind="stable")[: T.entities * k]] = True
@@ -557,7 +557,8 @@ class Generator:
         invest = np.concatenate([[T.shanxian_investment], invest])
         landed = dates_from_monthly(rng, monthly_counts(n_big, int(n_big * 0.45)))
         landed[0] = days(date(2019, 11, 18))
-        signed = landed - rng.integers(20, 240, size=n_big)
+        # Nothing was signed before the programme began in 2015.
+        signed = np.maximum(landed - rng.integers(20, 240, size=n_big), days(START))
         signed[0] = days(date(2019, 6, 26))
         stage = np.where(landed < days(date(2019, 6, 1)), "operating", "building")
         stage = np.where(rng.random(n_big) < 0.15, "building", stage)
@@ -579,7 +580,7 @@ class Generator:
         n_small = 480 * k
         invest_s = np.clip(rng.lognormal(7.7, 0.8, n_small), 300, floor - 1).astype(np.int64)
         landed_s = rng.integers(days(date(2015, 3, 1)), days(AS_OF) + 1, size=n_small)
-        signed_s = landed_s - rng.integers(15, 180, size=n_small)
+        signed_s = np.maximum(landed_s - rng.integers(15, 180, size=n_small), days(START))
         stage_s = np.where(landed_s < days(date(2019, 9, 1)), "operating", "building")
         station_s = np.where(rng.random(n_small) < 0.45,
                              self.stations_open_anywhere(signed_s), -1)
@@ -812,6 +813,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         build_snapshot(out, seed=args.seed, scale=args.scale)
     except KeyboardInterrupt:
+        print("已中断，原快照保持不变 / interrupted, existing snapshot untouched", file=sys.stderr)
+        return 130
+    except RuntimeError as exc:
+        # DuckDB turns Ctrl-C during a write into "Query interrupted".
+        if "interrupt" not in str(exc).lower():
+            raise
         print("已中断，原快照保持不变 / interrupted, existing snapshot untouched", file=sys.stderr)
         return 130
     return 0

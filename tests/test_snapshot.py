@@ -271,6 +271,19 @@ def test_between_11_and_14_wan_people_had_come_home_by_june_2018(any_db):
                          [date(2018, 6, 30)]) <= high
 
 
+def test_about_5_wan_businesses_and_35_wan_jobs_existed_by_june_2018(any_db):
+    # The city's mid-2018 report: 5万 entities, about 35万 jobs.
+    entities, jobs = any_db.execute(
+        "SELECT count(*), sum(jobs) FROM entities WHERE founded_on <= ?",
+        [date(2018, 6, 30)]).fetchone()
+    assert 45_000 <= entities <= 55_000
+    assert 300_000 <= jobs <= 400_000
+
+
+def test_no_project_was_signed_before_the_programme_began_in_2015(any_db):
+    assert scalar(any_db, "SELECT min(signed_on) FROM projects") >= date(2015, 1, 1)
+
+
 def test_each_year_from_2015_to_2019_more_people_came_home_than_the_year_before(any_db):
     per_year = column(any_db, """
         SELECT count(*) FROM returnees WHERE year(returned_on) BETWEEN ? AND ?
