@@ -720,11 +720,12 @@ def test_ctrl_c_while_generating_exits_130_says_so_and_keeps_the_old_snapshot(db
     assert sorted(p.name for p in tmp_path.iterdir()) == ["snapshot.duckdb", "stderr.txt"]
 
 
-def test_ctrl_c_while_writing_fails_and_keeps_the_old_snapshot_with_no_temp_files(db, snapshot_file,
-                                                                                  tmp_path):
+def test_ctrl_c_while_writing_exits_130_says_so_and_keeps_the_old_snapshot(db, snapshot_file,
+                                                                           tmp_path):
     code, stderr, out, old = interrupt_build(snapshot_file, tmp_path, signal.SIGINT,
                                              "activities:", 1.0)
-    assert code != 0, stderr
+    assert code == 130, stderr
+    assert "已中断" in stderr.strip().splitlines()[-1]
     assert_old_snapshot_in_place(out, old, db)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["snapshot.duckdb", "stderr.txt"]
 
