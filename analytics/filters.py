@@ -6,6 +6,7 @@ province and date (see facts.py); `FilterError` names the bad value in both lang
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -24,12 +25,21 @@ class FilterError(ValueError):
         return self.zh if lang == "zh" else self.en
 
 
-def _tuple(values) -> tuple:
+def _tuple(values, convert=None, what: tuple[str, str] = ("值", "value")) -> tuple:
+    """Values as a tuple, converted, in order, without repeats (dropped after conversion,
+    so "371722" and 371722 are one county); a single value, numpy scalars included, is
+    a tuple of one."""
     if values is None:
         return ()
-    if isinstance(values, (str, int)):
-        return (values,)
-    return tuple(dict.fromkeys(values))  # keep order, drop repeats
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        values = (values,)
+    out = []
+    for value in values:
+        try:
+            out.append(convert(value) if convert else value)
+        except (TypeError, ValueError):
+            raise FilterError(f"未知的{what[0]}：{value}", f"unknown {what[1]}: {value}") from None
+    return tuple(dict.fromkeys(out))  # keep order, drop repeats
 
 
 @dataclass(frozen=True)
@@ -44,10 +54,12 @@ class Filter:
     end: date | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "counties", tuple(int(c) for c in _tuple(self.counties)))
-        object.__setattr__(self, "industries", tuple(str(i) for i in _tuple(self.industries)))
-        object.__setattr__(self, "levels", tuple(str(v) for v in _tuple(self.levels)))
-        object.__setattr__(self, "provinces", tuple(int(p) for p in _tuple(self.provinces)))
+        object.__setattr__(self, "counties",
+                           _tuple(self.counties, int, ("县区代码", "county code")))
+        object.__setattr__(self, "industries", _tuple(self.industries, str))
+        object.__setattr__(self, "levels", _tuple(self.levels, str))
+        object.__setattr__(self, "provinces",
+                           _tuple(self.provinces, int, ("省份代码", "province code")))
         for level in self.levels:
             if level not in LEVELS:
                 raise FilterError(f"未知的服务站级别：{level}", f"unknown station level: {level}")
