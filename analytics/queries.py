@@ -469,23 +469,39 @@ class Analytics:
     FUNNEL_STAGES = ("registered", "intending", "returned", "founded", "jobs")
 
     def return_funnel(self, f: Filter = Filter(), by_county: bool = False) -> pd.DataFrame:
-        """Registered outside → intending → returned → founded a business → jobs created."""
+        """Registered outside → intending → returned → founded a business → jobs created.
+
+        Every stage but jobs counts registered people, each once: a person with two
+        returnee records, or a returnee who leads two businesses, still counts once. The
+        filter picks the people first; their returnee records and businesses are joined to
+        that set, which keeps a filtered funnel cheap.
+        """
         fact = OUTSIDE_PEOPLE
-        select = (
-            "count(*) AS registered, "
-            "count(*) FILTER (WHERE p.return_intention = 'yes') AS intending, "
-            "count(r.returnee_id) AS returned, "
-            "count(e.entity_id) AS founded, "
-            "COALESCE(sum(e.jobs), 0)::BIGINT AS jobs"
+        cond, params = self._where(fact, self.check(f))
+        code = fact.county if by_county else "0"
+        sql = (
+            f"WITH fp AS (SELECT p.person_id, {code} AS code, p.return_intention "
+            f"FROM {fact.source} WHERE {cond}), "
+            "rr AS (SELECT r.returnee_id, fp.person_id, fp.code FROM returnees r "
+            "JOIN fp ON fp.person_id = r.outside_person_id), "
+            "ee AS (SELECT rr.person_id, rr.code, e.jobs FROM entities e "
+            "JOIN rr ON rr.returnee_id = e.returnee_id) "
+            "SELECT a.code, a.registered, a.intending, COALESCE(b.returned, 0) AS returned, "
+            "COALESCE(c.founded, 0) AS founded, COALESCE(c.jobs, 0)::BIGINT AS jobs "
+            "FROM (SELECT code, count(*) AS registered, "
+            "count(*) FILTER (WHERE return_intention = 'yes') AS intending "
+            "FROM fp GROUP BY code) a "
+            "LEFT JOIN (SELECT code, count(DISTINCT person_id) AS returned FROM rr "
+            "GROUP BY code) b ON b.code = a.code "
+            "LEFT JOIN (SELECT code, count(DISTINCT person_id) AS founded, sum(jobs) AS jobs "
+            "FROM ee GROUP BY code) c ON c.code = a.code"
         )
-        source = (f"{fact.source} LEFT JOIN returnees r ON r.outside_person_id = p.person_id "
-                  "LEFT JOIN entities e ON e.returnee_id = r.returnee_id")
-        joined = Fact(**{**fact.__dict__, "source": source})
+        df = self._frame(sql, params)
         if by_county:
-            df = self._scan(joined, f, f"{fact.county} AS code, {select}", group_by="code")
             df = self._complete(df, "county", [])
             return self._label(df, "county")
-        return self._scan(joined, f, select)
+        df = df.drop(columns="code").astype("int64")
+        return df if len(df) else pd.DataFrame([dict.fromkeys(df.columns, 0)], dtype="int64")
 
     # -- projects and parks ----------------------------------------------------------------
     def big_projects(self, f: Filter = Filter()) -> pd.DataFrame:
