@@ -1,0 +1,191 @@
+"""How long each analytics query takes at scale 1 and scale 10.
+
+    python -m analytics.bench [--runs N]     (make bench)
+
+Builds build/bench-1.duckdb and build/bench-10.duckdb once (reused while newer than the
+generator and its reference data; scale 10 takes about a minute), then times every public
+query unfiltered and with a county + industry filter: the median of N runs after one
+warm-up. Prints a Markdown table and writes it to build/bench-analytics.md.
+
+Budget: under 100 ms at scale 1 and under 1 s at scale 10, per call.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from analytics import indicators as reg
+from analytics.filters import Filter
+from analytics.queries import Analytics
+from data.snapshot import PROJECT_DIR, open_read_only
+
+BUILD_DIR = PROJECT_DIR / "build"
+REPORT = BUILD_DIR / "bench-analytics.md"
+SCALES = (1, 10)
+BUDGET_MS = {1: 100.0, 10: 1000.0}
+# The snapshot is stale when any of these is newer (the Makefile's GENERATOR list).
+GENERATOR_FILES = (
+    [PROJECT_DIR / "data" / name for name in ("generate.py", "identity.py", "reference.py",
+                                              "snapshot.py", "schema.sql")]
+    + sorted((PROJECT_DIR / "data" / "reference").glob("*.csv"))
+)
+
+FILTERS = {
+    "unfiltered": Filter(),
+    "county+industry": Filter(counties=[371722], industries=["catering"]),  # 单县 餐饮
+}
+ALL_KEYS = [i.key for i in reg.INDICATORS]
+COUNTY_KEYS = ["returnees", "entities", "jobs", "big_projects", "big_investment",
+               "big_station_share"]
+INDUSTRY_KEYS = ["returnees", "entities", "jobs", "big_projects", "big_investment"]
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def snapshot_for(scale: int) -> Path:
+    """build/bench-<scale>.duckdb, built unless a fresh one is already there."""
+    from data.generate import DEFAULT_SEED, build_snapshot
+
+    path = BUILD_DIR / f"bench-{scale}.duckdb"
+    newest_source = max(p.stat().st_mtime for p in GENERATOR_FILES if p.exists())
+    if path.exists() and path.stat().st_mtime > newest_source:
+        log(f"reusing {path.relative_to(PROJECT_DIR)}")
+        return path
+    log(f"building {path.relative_to(PROJECT_DIR)} (scale {scale}) …")
+    started = time.monotonic()
+    build_snapshot(path, seed=DEFAULT_SEED, scale=scale)
+    log(f"built in {time.monotonic() - started:.0f} s")
+    return path
+
+
+class Case:
+    """One public query, called with a filter; `prepare` picks ids that exist for it."""
+
+    def __init__(self, name: str, call: Callable[[Analytics, Filter, dict], object]):
+        self.name = name
+        self.call = call
+
+
+CASES: tuple[Case, ...] = (
+    Case("values (all indicators)", lambda a, f, ids: a.values(ALL_KEYS, f)),
+    Case("series year", lambda a, f, ids: a.series("returnees", f, grain="year")),
+    Case("series month", lambda a, f, ids: a.series("returnees", f, grain="month")),
+    Case("series month cumulative",
+         lambda a, f, ids: a.series("entities", f, grain="month", cumulative=True)),
+    Case("series year split by county",
+         lambda a, f, ids: a.series("returnees", f, grain="year", split="county")),
+    Case("breakdown county", lambda a, f, ids: a.breakdown(COUNTY_KEYS, "county", f)),
+    Case("breakdown industry", lambda a, f, ids: a.breakdown(INDUSTRY_KEYS, "industry", f)),
+    Case("matrix", lambda a, f, ids: a.matrix("entities", f)),
+    Case("station_ranking", lambda a, f, ids: a.station_ranking(f)),
+    Case("station_detail", lambda a, f, ids: a.station_detail(ids["station"], f)),
+    Case("return_funnel", lambda a, f, ids: a.return_funnel(f)),
+    Case("return_funnel by county", lambda a, f, ids: a.return_funnel(f, by_county=True)),
+    Case("big_projects", lambda a, f, ids: a.big_projects(f)),
+    Case("projects_by_stage", lambda a, f, ids: a.projects_by_stage(f)),
+    Case("parks", lambda a, f, ids: a.parks(f)),
+    Case("park_tenants", lambda a, f, ids: a.park_tenants(ids["park"], f)),
+    Case("station_arcs", lambda a, f, ids: a.station_arcs(f)),
+    Case("people_by_city", lambda a, f, ids: a.people_by_city(f)),
+)
+
+
+def ids_for(an: Analytics, f: Filter) -> dict:
+    """A station and a park that the filter keeps, so the detail queries do real work."""
+    ranking = an.station_ranking(f)
+    parks = an.parks(f).sort_values("tenants", ascending=False)
+    return {"station": int(ranking["station_id"].iloc[0]) if len(ranking) else 1,
+            "park": int(parks["park_id"].iloc[0]) if len(parks) else 1}
+
+
+def median_ms(call: Callable[[], object], runs: int) -> float:
+    call()  # warm-up
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def measure(path: Path, runs: int) -> dict[tuple[str, str], float]:
+    con = open_read_only(path)
+    try:
+        con.execute("SET enable_progress_bar = false")  # it writes to stderr on long queries
+        an = Analytics(con)
+        out = {}
+        for filter_name, f in FILTERS.items():
+            ids = ids_for(an, f)
+            for case in CASES:
+                out[(case.name, filter_name)] = median_ms(
+                    lambda c=case, f=f, ids=ids: c.call(an, f, ids), runs)
+        return out
+    finally:
+        con.close()
+
+
+def table(results: dict[int, dict[tuple[str, str], float]]) -> str:
+    head = ["function"] + [f"scale {s} (ms)" for s in SCALES] + ["budget met"]
+    lines = ["| " + " | ".join(head) + " |",
+             "|" + "|".join(["---"] + ["---:"] * len(SCALES) + [":---:"]) + "|"]
+    for case in CASES:
+        for filter_name in FILTERS:
+            ms = {s: results[s][(case.name, filter_name)] for s in SCALES}
+            met = all(ms[s] < BUDGET_MS[s] for s in SCALES)
+            cells = [f"{case.name} — {filter_name}"] + [f"{ms[s]:.1f}" for s in SCALES]
+            lines.append("| " + " | ".join(cells + ["yes" if met else "**no**"]) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m analytics.bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=7, help="timed runs after one warm-up")
+    args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+
+    paths = {scale: snapshot_for(scale) for scale in SCALES}
+    load_before = os.getloadavg()[0]
+    results = {}
+    for scale, path in paths.items():
+        log(f"timing scale {scale} ({args.runs} runs after a warm-up) …")
+        results[scale] = measure(path, args.runs)
+
+    budget = " and ".join(f"< {BUDGET_MS[s]:g} ms at scale {s}" for s in SCALES)
+    text = "\n".join([
+        "# Analytics benchmark",
+        "",
+        f"Median of {args.runs} calls after one warm-up, per public query, unfiltered and "
+        f"with {FILTERS['county+industry'].counties[0]} 单县 + catering. Budget: {budget}.",
+        f"{date.today().isoformat()}, DuckDB {duckdb.__version__}, Python "
+        f"{sys.version.split()[0]}, {os.cpu_count()} CPUs, load average "
+        f"{load_before:.1f} before and {os.getloadavg()[0]:.1f} after (timings are wall "
+        "clock: other work on the machine inflates them).",
+        "",
+        table(results),
+        "",
+    ])
+    print(text)
+    BUILD_DIR.mkdir(parents=True, exist_ok=True)
+    REPORT.write_text(text, encoding="utf-8")
+    log(f"written to {REPORT.relative_to(PROJECT_DIR)}")
+    missed = sum(1 for s in SCALES for k, ms in results[s].items() if ms >= BUDGET_MS[s])
+    if missed:
+        log(f"{missed} measurement(s) over budget")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
