@@ -474,7 +474,7 @@ class Analytics:
         Every stage but jobs counts registered people, each once: a person with two
         returnee records, or a returnee who leads two businesses, still counts once. The
         filter picks the people first; their returnee records and businesses are joined to
-        that set, which keeps a filtered funnel cheap.
+        that set (returned is a semi join, so it needs no DISTINCT).
         """
         fact = OUTSIDE_PEOPLE
         cond, params = self._where(fact, self.check(f))
@@ -482,19 +482,20 @@ class Analytics:
         sql = (
             f"WITH fp AS (SELECT p.person_id, {code} AS code, p.return_intention "
             f"FROM {fact.source} WHERE {cond}), "
-            "rr AS (SELECT r.returnee_id, fp.person_id, fp.code FROM returnees r "
-            "JOIN fp ON fp.person_id = r.outside_person_id), "
-            "ee AS (SELECT rr.person_id, rr.code, e.jobs FROM entities e "
-            "JOIN rr ON rr.returnee_id = e.returnee_id) "
+            "lr AS (SELECT returnee_id, outside_person_id AS person_id FROM returnees "
+            "WHERE outside_person_id IS NOT NULL), "
+            "le AS (SELECT lr.person_id, e.jobs FROM entities e "
+            "JOIN lr ON lr.returnee_id = e.returnee_id) "
             "SELECT a.code, a.registered, a.intending, COALESCE(b.returned, 0) AS returned, "
             "COALESCE(c.founded, 0) AS founded, COALESCE(c.jobs, 0)::BIGINT AS jobs "
             "FROM (SELECT code, count(*) AS registered, "
             "count(*) FILTER (WHERE return_intention = 'yes') AS intending "
             "FROM fp GROUP BY code) a "
-            "LEFT JOIN (SELECT code, count(DISTINCT person_id) AS returned FROM rr "
-            "GROUP BY code) b ON b.code = a.code "
-            "LEFT JOIN (SELECT code, count(DISTINCT person_id) AS founded, sum(jobs) AS jobs "
-            "FROM ee GROUP BY code) c ON c.code = a.code"
+            "LEFT JOIN (SELECT code, count(*) AS returned FROM fp "
+            "SEMI JOIN lr ON lr.person_id = fp.person_id GROUP BY code) b ON b.code = a.code "
+            "LEFT JOIN (SELECT fp.code, count(DISTINCT fp.person_id) AS founded, "
+            "sum(le.jobs) AS jobs FROM le JOIN fp ON fp.person_id = le.person_id "
+            "GROUP BY fp.code) c ON c.code = a.code"
         )
         df = self._frame(sql, params)
         if by_county:
