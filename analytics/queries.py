@@ -405,27 +405,36 @@ class Analytics:
     # -- stations --------------------------------------------------------------------------
     def station_ranking(self, f: Filter = Filter()) -> pd.DataFrame:
         """All stations that pass the filter, with what each one achieved."""
+        return self._station_metrics(f)
+
+    def _station_metrics(self, f: Filter, station_id: int | None = None) -> pd.DataFrame:
+        # One station (for its card) or all of them, through the same queries.
+        only, extra = ("TRUE", []) if station_id is None else ("{col} = ?", [int(station_id)])
         st = self._scan(STATIONS, f, "s.station_id, s.name_zh, s.level, s.sponsor_county, "
                         "s.host_city, hc.name_zh AS city_zh, hc.name_en AS city_en, "
                         "hc.province_zh, hc.province_en, s.opened_on, s.members, s.lon, s.lat, "
                         "s.talent_workstation, s.brand_centre, s.ecommerce_platform, s.status",
-                        where="s.opened_on <= ?", params=[self.period_end(f)],
-                        order_by="s.station_id")
+                        where=f"s.opened_on <= ? AND {only.format(col='s.station_id')}",
+                        params=[self.period_end(f), *extra], order_by="s.station_id")
         parts = [
             self._scan(OUTSIDE_PEOPLE, f, "p.station_id, count(*) AS people_registered",
-                       where="p.station_id IS NOT NULL", group_by="p.station_id"),
+                       where=f"p.station_id IS NOT NULL AND {only.format(col='p.station_id')}",
+                       params=extra, group_by="p.station_id"),
             self._scan(RETURNEES, f, "r.station_id, count(*) AS returnees_referred",
-                       where="r.station_id IS NOT NULL", group_by="r.station_id"),
+                       where=f"r.station_id IS NOT NULL AND {only.format(col='r.station_id')}",
+                       params=extra, group_by="r.station_id"),
             self._scan(PROJECTS, f, "pr.station_id, count(*) AS projects_recommended, "
                        "COALESCE(sum(pr.investment), 0)::BIGINT AS investment_recommended, "
                        f"count(*) FILTER (WHERE {reg.BIG}) AS big_projects_recommended",
-                       where="pr.station_id IS NOT NULL", group_by="pr.station_id"),
+                       where=f"pr.station_id IS NOT NULL AND {only.format(col='pr.station_id')}",
+                       params=extra, group_by="pr.station_id"),
             self._scan(FACTS["activities"], f,
                        "a.station_id, count(*) FILTER (WHERE a.kind <> 'donation') AS activities, "
                        "COALESCE(sum(a.attendees), 0)::BIGINT AS attendees, "
                        "COALESCE(sum(a.amount_yuan) FILTER (WHERE a.kind = 'donation'), 0)"
                        "::BIGINT AS donations_yuan",
-                       where="a.station_id IS NOT NULL", group_by="a.station_id"),
+                       where=f"a.station_id IS NOT NULL AND {only.format(col='a.station_id')}",
+                       params=extra, group_by="a.station_id"),
         ]
         for part in parts:
             st = st.merge(part, on="station_id", how="left")
@@ -443,8 +452,7 @@ class Analytics:
 
     def station_detail(self, station_id: int, f: Filter = Filter()) -> dict | None:
         """The station card: its register entry (masked) and what it achieved."""
-        ranking = self.station_ranking(f)
-        row = ranking[ranking["station_id"] == int(station_id)]
+        row = self._station_metrics(f, station_id)
         if row.empty:
             return None
         card = row.iloc[0].to_dict()
