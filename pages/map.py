@@ -1,3 +1,283 @@
-import streamlit as st
+"""地图 — where the stations are, where their returnees went, and Heze county by county.
 
-st.write("…")
+Offline by design: pydeck with no basemap (``map_provider=None`` and no ``map_style``, which
+pydeck then sends as its ``__MAP_STYLE__`` placeholder, so Streamlit loads no tiles); the
+outlines come from ``data/geo`` through ``data.geography``. Both maps are schematic (示意图).
+
+Layer ids (the browser test and the selection read them):
+  national map  ``provinces`` ``province_lines`` ``province_labels`` (base), ``density``,
+                ``arcs``, ``stations`` (pickable; a click opens the station card)
+  Heze map      ``counties`` (pickable; a click sets the dashboard's county filter),
+                ``county_labels``
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pandas as pd
+import pydeck as pdk
+import streamlit as st
+from pydeck.bindings.json_tools import default_serialize
+
+from analytics import indicators as reg
+from data import geography as geo
+from pages import shared
+from pages.shared import call, fmt, name_col, t
+
+# Station colours by level: two strong colours, far from the theme's primary (#B22222, which
+# Streamlit paints a selected object with) and from every other layer's colours.
+CITY_RGB = (230, 57, 70)     # 市级站, red
+COUNTY_RGB = (29, 78, 216)   # 县级站, blue
+LEVEL_RGB = {"city": CITY_RGB, "county": COUNTY_RGB}
+ARC_SOURCE_RGBA = (245, 158, 11, 150)   # amber at the host city …
+ARC_TARGET_RGBA = (13, 148, 136, 150)   # … teal at the Heze county
+PROVINCE_FILL_RGBA = (243, 241, 236, 255)
+PROVINCE_LINE_RGBA = (160, 160, 160, 255)
+LINE_RGBA = (110, 110, 110, 255)         # nine-dash line and other boundary lines
+LABEL_RGBA = (120, 120, 120, 255)
+DENSITY_RANGE = [[191, 211, 230], [158, 188, 218], [140, 150, 198], [140, 107, 177],
+                 [136, 65, 157], [110, 1, 107]]  # ColorBrewer BuPu (no white), the heat layer
+COUNTY_LOW_RGB = (237, 248, 233)         # ColorBrewer Greens, for the county shading
+COUNTY_HIGH_RGB = (0, 109, 44)
+COUNTY_LINE_RGBA = (255, 255, 255, 255)
+FILTERED_LINE_RGBA = (17, 17, 17, 255)   # outline of a county in the active filter
+
+MAP_HEIGHT = 620
+HEZE_HEIGHT = 480
+VIEW_WIDTH = 800  # the views are fitted for at least this width; the map is wider
+STATION_MAX_PX = 18
+ARC_MAX_PX = 6
+FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
+
+RADIUS_METRICS = ("members", "returnees_referred", "investment_recommended")  # UI keys too
+ARC_WEIGHTS = {"returnees": "returnees", "projects": "projects",
+               "investment": "project_investment"}  # arc column: the indicator it counts
+SHADE_KEYS = ("returnees", "entities", "jobs", "big_projects", "big_investment",
+              "outside_people")
+ZONES = (371771, 371772)
+
+TOOLTIP = {
+    "html": "<b>{tip_title}</b><br/>{tip_body}",
+    "style": {"whiteSpace": "pre-line", "fontFamily": FONT, "fontSize": "13px",
+              "backgroundColor": "rgba(33, 37, 41, 0.92)", "color": "white"},
+}
+
+
+class CompactDeck(pdk.Deck):
+    """A Deck whose JSON is compact: pydeck indents it, which triples what the browser has
+    to download and parse for the province outlines and the arcs."""
+
+    def to_json(self) -> str:
+        return json.dumps(self, sort_keys=True, default=default_serialize,
+                          separators=(",", ":"), ensure_ascii=False)
+
+
+def _name(key: str) -> str:
+    return reg.get(key).name(shared.lang())
+
+
+def _lines(*pairs: tuple[str, str]) -> str:
+    return "\n".join(f"{label}：{value}" if shared.lang() == "zh" else f"{label}: {value}"
+                     for label, value in pairs)
+
+
+def _ramp(values: pd.Series) -> list[list[int]]:
+    """Display only: shade each value between the two county colours by its share of the
+    largest value (all pale when every value is zero)."""
+    top = values.max()
+    shares = values / top if top > 0 else values * 0
+    return [[round(lo + (hi - lo) * s) for lo, hi in zip(COUNTY_LOW_RGB, COUNTY_HIGH_RGB,
+                                                            strict=True)] + [235]
+            for s in shares.fillna(0)]
+
+
+def _base_layers() -> list[pdk.Layer]:
+    provinces = [{"polygon": [row["polygon"], *row["holes"]], "adcode": row["adcode"],
+                  "name": row["name"]} for row in geo.province_polygons()]
+    labels = [{"text": f["properties"]["short_name"], "position": f["properties"]["label_point"]}
+              for f in geo.province_features()]
+    return [
+        pdk.Layer("PolygonLayer", id="provinces", data=provinces, get_polygon="polygon",
+                  filled=True, stroked=True, get_fill_color=list(PROVINCE_FILL_RGBA),
+                  get_line_color=list(PROVINCE_LINE_RGBA), line_width_units="'pixels'",
+                  get_line_width=1, pickable=False),
+        pdk.Layer("PathLayer", id="province_lines", data=geo.line_paths(), get_path="path",
+                  get_color=list(LINE_RGBA), width_units="'pixels'", get_width=1.5,
+                  pickable=False),
+        pdk.Layer("TextLayer", id="province_labels", data=labels, get_position="position",
+                  get_text="text", get_size=11, get_color=list(LABEL_RGBA),
+                  font_family=f"`{FONT}`", character_set="'auto'", pickable=False),
+    ]
+
+
+def _pick_county(key: str) -> None:
+    """on_select of the Heze map: the clicked county becomes the dashboard's county filter.
+
+    A callback runs before the script, so the sidebar's URL-bound ``county`` multiselect may
+    still be set here. The map then gets a fresh key, which clears its own selection."""
+    state = st.session_state.get(key)
+    try:
+        picked = state["selection"]["objects"].get("counties") or []
+    except (KeyError, TypeError):
+        picked = []
+    if picked:
+        st.session_state["county"] = [int(picked[0]["adcode"])]
+        st.session_state["map_county_round"] = st.session_state.get("map_county_round", 0) + 1
+
+
+def _token(value) -> str:
+    return hashlib.sha1(repr(value).encode()).hexdigest()[:10]
+
+
+def _selected(event, layer: str) -> list[dict]:
+    try:
+        return list(event["selection"]["objects"].get(layer) or [])
+    except (KeyError, TypeError, AttributeError):
+        return []
+
+
+shared.header("page_map")
+lang = shared.lang()
+city_col = "city_zh" if lang == "zh" else "city_en"
+
+# -- the national map ---------------------------------------------------------------------
+st.subheader(t("map_national"))
+points = call("station_points")
+if points.empty:
+    shared.empty_state()
+else:
+    c1, c2 = st.columns(2)
+    radius_by = c1.radio(t("map_radius_by"), RADIUS_METRICS, format_func=t,
+                         horizontal=True, key="map_radius")
+    arc_by = c2.radio(t("map_arc_by"), list(ARC_WEIGHTS),
+                      format_func=lambda k: _name(ARC_WEIGHTS[k]), horizontal=True,
+                      key="map_arc")
+    c = st.columns(4)
+    show_base = c[0].toggle(t("map_layer_base"), value=True, key="map_show_base")
+    show_stations = c[1].toggle(t("map_layer_stations"), value=True, key="map_show_stations")
+    show_arcs = c[2].toggle(t("map_layer_arcs"), value=True, key="map_show_arcs")
+    show_density = c[3].toggle(t("map_layer_density"), value=True, key="map_show_density")
+
+    layers = list(_base_layers()) if show_base else []
+    if show_density:
+        people = call("people_by_city")
+        layers.append(pdk.Layer(
+            "HeatmapLayer", id="density", data=people[["lon", "lat", "people"]],
+            get_position=["lon", "lat"], get_weight="people", radius_pixels=60,
+            intensity=1.5, threshold=0.03, color_range=DENSITY_RANGE, opacity=0.8,
+            pickable=False))
+    if show_arcs:
+        arcs = call("station_arcs")
+        arcs = arcs[arcs[arc_by] > 0]
+        if not arcs.empty:
+            # Not pickable: 2,600 arcs would make every click and hover pick through them
+            # (slow on weak graphics), a click on one would select nothing useful, and
+            # tooltips for them would double what is sent. The station tooltips say it.
+            layers.append(pdk.Layer(
+                "ArcLayer", id="arcs",
+                data=arcs[["source_lon", "source_lat", "target_lon", "target_lat", arc_by]],
+                get_source_position=["source_lon", "source_lat"],
+                get_target_position=["target_lon", "target_lat"],
+                get_source_color=list(ARC_SOURCE_RGBA), get_target_color=list(ARC_TARGET_RGBA),
+                get_width=arc_by, width_units="'pixels'",
+                width_scale=ARC_MAX_PX / max(arcs[arc_by].max(), 1), width_min_pixels=0.5,
+                great_circle=False, num_segments=16, pickable=False))
+    if show_stations:
+        # Big dots first, so the small ones are drawn on top and stay clickable.
+        drawn = points.sort_values(radius_by, ascending=False, kind="stable")
+        stations = drawn.assign(
+            color=[list(LEVEL_RGB[lv]) + [255] for lv in drawn["level"]],
+            tip_title=drawn["name_zh"],
+            tip_body=[_lines((t("level"), shared.label("level", lv)), (t("host_city"), city),
+                             (t("members"), fmt(m, "person")),
+                             (t("returnees_referred"), fmt(r, "person")),
+                             (t("investment_recommended"), fmt(i, "wan_yuan")))
+                      for lv, city, m, r, i in zip(drawn["level"], drawn[city_col],
+                                                   drawn["members"],
+                                                   drawn["returnees_referred"],
+                                                   drawn["investment_recommended"],
+                                                   strict=True)])
+        layers.append(pdk.Layer(
+            "ScatterplotLayer", id="stations",
+            data=stations[["station_id", "name_zh", "level", "lon", "lat", radius_by, "color",
+                           "tip_title", "tip_body"]],
+            get_position=["lon", "lat"], get_fill_color="color", get_radius=radius_by,
+            radius_units="'pixels'",
+            radius_scale=STATION_MAX_PX / max(points[radius_by].max(), 1),
+            radius_min_pixels=3, radius_max_pixels=STATION_MAX_PX, stroked=True,
+            get_line_color=[255, 255, 255, 255], line_width_min_pixels=1,
+            pickable=True, auto_highlight=True))
+
+    deck = CompactDeck(layers=layers, map_provider=None, tooltip=TOOLTIP,
+                       initial_view_state=pdk.ViewState(**geo.china_view(VIEW_WIDTH, MAP_HEIGHT)))
+    # The key follows the filter and the dot size: a selection is kept by row index, so new
+    # rows or a new order must start with no selection rather than point at another station.
+    event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object",
+                            key=f"station_map_{_token((shared.current_filter(), radius_by))}",
+                            height=MAP_HEIGHT, width="stretch")
+    legend = " ".join(
+        f'<span style="color:rgb{LEVEL_RGB[lv]};font-size:1.2em">●</span> '
+        f"{shared.label('level', lv)}" for lv in ("city", "county"))
+    st.markdown(f"{legend} &nbsp;·&nbsp; {t('map_click_station')}", unsafe_allow_html=True)
+    st.caption(t("map_note"))
+
+    picked = _selected(event, "stations")
+    if picked:
+        station_id = int(picked[0]["station_id"])
+        st.divider()
+        if station_id in set(points["station_id"]):
+            shared.station_card(station_id)
+        else:
+            st.info(t("map_station_gone"))
+
+# -- the Heze map -------------------------------------------------------------------------
+st.divider()
+st.subheader(t("map_heze"))
+shade_by = st.radio(t("map_shade_by"), list(SHADE_KEYS), format_func=_name, horizontal=True,
+                    key="map_shade")
+values = call("breakdown", SHADE_KEYS, "county")
+shade_unit = reg.get(shade_by).unit
+by_code = values.set_index("code")
+in_filter = set(shared.current_filter().counties)
+rows = []
+for poly in geo.heze_county_polygons():
+    code = poly["adcode"]
+    row = by_code.loc[code] if code in by_code.index else None
+    rows.append({"adcode": code, "polygon": [poly["polygon"], *poly["holes"]],
+                 "value": 0 if row is None else row[shade_by],
+                 "tip_title": poly["name"] if row is None else row[name_col()],
+                 "tip_body": "" if row is None else _lines(
+                     *((_name(k), fmt(row[k], reg.get(k).unit)) for k in SHADE_KEYS)),
+                 "line": list(FILTERED_LINE_RGBA if code in in_filter else COUNTY_LINE_RGBA),
+                 "line_px": 3 if code in in_filter else 1})
+counties = pd.DataFrame(rows)
+counties["fill"] = _ramp(counties["value"])
+labels = [{"text": poly["name"] if lang == "zh" else by_code.loc[poly["adcode"], "name_en"],
+           "position": poly["centroid"]} for poly in geo.heze_county_polygons()]
+heze = CompactDeck(
+    layers=[
+        pdk.Layer("PolygonLayer", id="counties", data=counties.drop(columns="value"),
+                  get_polygon="polygon", filled=True, stroked=True, get_fill_color="fill",
+                  get_line_color="line", get_line_width="line_px", line_width_units="'pixels'",
+                  pickable=True, auto_highlight=True),
+        pdk.Layer("TextLayer", id="county_labels", data=labels, get_position="position",
+                  get_text="text", get_size=13, get_color=[33, 37, 41, 255],
+                  font_family=f"`{FONT}`", character_set="'auto'", background=True,
+                  get_background_color=[255, 255, 255, 210], background_padding=[4, 2],
+                  pickable=False),
+    ],
+    map_provider=None,
+    initial_view_state=pdk.ViewState(**geo.heze_view(VIEW_WIDTH, HEZE_HEIGHT)),
+    tooltip=TOOLTIP)
+county_key = f"county_map_{st.session_state.get('map_county_round', 0)}"
+st.pydeck_chart(heze, on_select=lambda: _pick_county(county_key),
+                selection_mode="single-object", key=county_key, height=HEZE_HEIGHT,
+                width="stretch")
+zones = ", ".join(f"{by_code.loc[z, name_col()]} {fmt(by_code.loc[z, shade_by], shade_unit)}"
+                  for z in ZONES if z in by_code.index)
+st.caption(f"{t('map_click_county')} {t('map_zones')}（{_name(shade_by)}：{zones}）。"
+           if lang == "zh" else
+           f"{t('map_click_county')} {t('map_zones')} ({_name(shade_by)}: {zones}).")
+st.caption(t("map_note"))

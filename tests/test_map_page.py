@@ -1,0 +1,123 @@
+"""The map page, headless (AppTest): it runs, draws offline, and follows the filter."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+CAO_XIAN = 371721
+
+
+@pytest.fixture
+def env(monkeypatch, snapshot_file):
+    monkeypatch.setenv("HEZE_SNAPSHOT", str(snapshot_file))
+
+
+def _map_page(**state) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    at.switch_page("pages/map.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def _decks(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.json) for chart in at.get("deck_gl_json_chart")]
+
+
+def _layer(deck: dict, layer_id: str) -> dict:
+    found = [layer for layer in deck["layers"] if layer.get("id") == layer_id]
+    assert found, f"no layer {layer_id!r} in {[layer.get('id') for layer in deck['layers']]}"
+    return found[0]
+
+
+def test_map_page_runs_offline_with_every_layer(env):
+    at = _map_page()
+    assert at.title[0].value == "地图"
+    charts = at.get("deck_gl_json_chart")
+    assert len(charts) == 2  # the national map and the Heze map
+    for chart in charts:
+        spec = chart.proto.json
+        assert "http" not in spec, "a map spec points at the network"
+        deck = json.loads(spec)
+        # pydeck's placeholder for "no basemap"; Streamlit drops it and loads no tiles.
+        assert deck.get("mapStyle") in (None, "__MAP_STYLE__")
+        assert deck.get("mapProvider") in (None, "")
+        assert "http" not in (chart.proto.tooltip or "")
+    national, heze = _decks(at)
+    stations = _layer(national, "stations")
+    assert stations["@@type"] == "ScatterplotLayer" and stations["pickable"]
+    assert len(stations["data"]) == 246
+    levels = {row["level"]: tuple(row["color"][:3]) for row in stations["data"]}
+    assert levels == {"city": (230, 57, 70), "county": (29, 78, 216)}
+    provinces = _layer(national, "provinces")
+    assert len({row["adcode"] for row in provinces["data"]}) == 34
+    kinds = {row["kind"] for row in _layer(national, "province_lines")["data"]}
+    assert "nine_dash_line" in kinds
+    assert _layer(national, "arcs")["@@type"] == "ArcLayer"
+    assert _layer(national, "density")["data"]
+    counties = _layer(heze, "counties")
+    assert counties["pickable"]
+    assert {row["adcode"] for row in counties["data"]} == {
+        371702, 371703, 371721, 371722, 371723, 371724, 371725, 371726, 371728}
+    # Tooltips are Chinese and pre-formatted.
+    beijing = next(r for r in stations["data"] if r["name_zh"] == "菏泽市返乡创业(北京)服务站")
+    assert "人" in beijing["tip_body"] and "市级站" in beijing["tip_body"]
+    captions = " ".join(c.value for c in at.caption)
+    assert "示意图" in captions
+    assert "经开区" in captions  # the two zones without polygons are named
+
+
+def test_county_filter_reaches_every_layer(env):
+    at = _map_page()
+    full = _decks(at)[0]
+    at.sidebar.multiselect(key="county").set_value([CAO_XIAN]).run()  # the sidebar filter
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.title[0].value == "地图"
+    national, heze = _decks(at)
+    assert at.session_state["active_filter"].counties == (CAO_XIAN,)
+    shown = _layer(national, "stations")["data"]
+    assert 0 < len(shown) < 246
+    assert {row["level"] for row in shown} == {"county"}  # city-level stations have no county
+    arcs = _layer(national, "arcs")["data"]
+    assert 0 < len(arcs) < len(_layer(full, "arcs")["data"])
+    # The filtered county is outlined on the Heze map; the others are shaded as zero.
+    counties = {row["adcode"]: row for row in _layer(heze, "counties")["data"]}
+    assert counties[CAO_XIAN]["line_px"] > counties[371702]["line_px"]
+
+
+def test_radius_metric_and_layer_switches(env):
+    at = _map_page()
+    at.radio(key="map_radius").set_value("investment_recommended").run()
+    at.toggle(key="map_show_arcs").set_value(False).run()
+    at.toggle(key="map_show_density").set_value(False).run()
+    assert not at.exception
+    national = _decks(at)[0]
+    ids = [layer["id"] for layer in national["layers"]]
+    assert "arcs" not in ids and "density" not in ids
+    assert _layer(national, "stations")["getRadius"] == "@@=investment_recommended"
+
+
+def test_no_station_matches_shows_the_empty_state(env):
+    # A county filter keeps county-level stations only, so city-level + a county is empty.
+    at = _map_page(county=[CAO_XIAN], level=["city"])
+    assert len(at.get("deck_gl_json_chart")) == 1  # only the Heze map is left
+    assert any("没有数据" in info.value for info in at.info)
+
+
+def test_english_labels(env):
+    at = _map_page(lang="en")
+    assert at.title[0].value == "Map"
+    national, heze = _decks(at)
+    beijing = next(r for r in _layer(national, "stations")["data"] if r["station_id"] == 1)
+    assert "Members: " in beijing["tip_body"] and "Beijing" in beijing["tip_body"]
+    labels = {row["text"] for row in _layer(heze, "county_labels")["data"]}
+    assert "Cao County" in labels
+    assert "Schematic" in " ".join(c.value for c in at.caption)
