@@ -549,6 +549,8 @@ class Analytics:
         pk["focus_en"] = pk["focus_industries"].map(
             lambda s: ", ".join(industries.at[c, "name_en"] for c in s.split(",")))
         pk["opened_on"] = pd.to_datetime(pk["opened_on"]).dt.date
+        pk[["floor_area_m2", "incubation_years"]] = (
+            pk[["floor_area_m2", "incubation_years"]].astype("Int64"))  # whole numbers or none
         return self._with_names(pk)
 
     def park_tenants(self, park_id: int, f: Filter = Filter()) -> pd.DataFrame:

@@ -160,8 +160,12 @@ def table(df: pd.DataFrame, columns: dict[str, str], name: str, *, key: str,
     for col in shown.columns:  # an empty text cell reads "—", not "None"
         if shown[col].dtype == object or pd.api.types.is_string_dtype(shown[col]):
             shown[col] = shown[col].where(shown[col].notna(), "—")
-    kwargs = {"hide_index": True, "width": "stretch"}
-    if height:
+    # Whole numbers with thousands separators, like the cards.
+    config = {col: st.column_config.NumberColumn(format="localized")
+              for col in shown.columns if pd.api.types.is_numeric_dtype(shown[col])
+              and not pd.api.types.is_bool_dtype(shown[col])}
+    kwargs = {"hide_index": True, "width": "stretch", "column_config": config}
+    if height and len(shown) > height // 36:  # a short table keeps its own height
         kwargs["height"] = height
     event = None
     if selectable:
@@ -205,11 +209,10 @@ def station_card(station_id: int) -> None:
     st.subheader(card["name_zh"])
     city = card["city_zh"] if lang() == "zh" else card["city_en"]
     sponsor = card.get("sponsor_zh") if lang() == "zh" else card.get("sponsor_en")
-    c = st.columns(4)
-    c[0].metric(t("level"), label("level", card["level"]))
-    c[1].metric(t("host_city"), city)
-    c[2].metric(t("sponsor"), sponsor if isinstance(sponsor, str) else "—")
-    c[3].metric(t("opened_on"), fmt_date(card["opened_on"]))
+    facts = [(t("level"), label("level", card["level"])), (t("host_city"), city),
+             (t("sponsor"), sponsor if isinstance(sponsor, str) else "—"),
+             (t("opened_on"), fmt_date(card["opened_on"]))]
+    st.markdown("　·　".join(f"**{k}**：{v}" for k, v in facts))
     c = st.columns(4)
     c[0].metric(t("members"), fmt(card["members"], "person"))
     c[1].metric(t("returnees_referred"), fmt(card["returnees_referred"], "person"))
