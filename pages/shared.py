@@ -157,9 +157,11 @@ def table(df: pd.DataFrame, columns: dict[str, str], name: str, *, key: str,
     `columns` maps frame columns to UI string keys, in display order.
     """
     shown = mask_frame(df[list(columns)]).rename(columns={c: t(k) for c, k in columns.items()})
-    for col in shown.columns:  # an empty text cell reads "—", not "None"
+    for col in shown.columns:  # dates as 2020-08-31; an empty text cell reads "—", not "None"
         if shown[col].dtype == object or pd.api.types.is_string_dtype(shown[col]):
-            shown[col] = shown[col].where(shown[col].notna(), "—")
+            shown[col] = shown[col].map(lambda v: v.isoformat() if hasattr(v, "isoformat")
+                                        else v)
+            shown[col] = shown[col].where(shown[col].notna(), "—").astype(str)
     # Whole numbers with thousands separators, like the cards.
     config = {col: st.column_config.NumberColumn(format="localized")
               for col in shown.columns if pd.api.types.is_numeric_dtype(shown[col])
