@@ -339,10 +339,7 @@ class Generator:
         returned = dates_from_monthly(rng, monthly_counts(n, T.returnees_by_2018_06 * k))
         county = weighted_choice(rng, self.county_codes, self.county_weights, n)
         group = rng.choice(GROUPS, size=n, p=GROUP_SHARES)
-        age = np.zeros(n, dtype=np.int64)
-        for g, (mean, sd) in GROUP_AGE.items():
-            mask = group == g
-            age[mask] = np.clip(np.round(rng.normal(mean, sd, int(mask.sum()))), 18, 65)
+        age = self.ages(group)
         male = rng.random(n) < 0.68
         from_city = weighted_choice(rng, self.city_codes, self.city_weights, n)
         # Exactly the published number of founders, the likelier groups more often.
@@ -379,6 +376,14 @@ class Generator:
         self.tables["returnees"] = df
         log(f"returnees: {n:,} ({int(business.sum()):,} founded a business)", self.started)
 
+    def ages(self, groups: np.ndarray) -> np.ndarray:
+        """Ages by group (graduates young, entrepreneurs older), 18 to 65."""
+        age = np.zeros(len(groups), dtype=np.int64)
+        for g, (mean, sd) in GROUP_AGE.items():
+            mask = groups == g
+            age[mask] = np.clip(np.round(self.rng.normal(mean, sd, int(mask.sum()))), 18, 65)
+        return age
+
     def county_is_zone(self, county: np.ndarray) -> np.ndarray:
         zones = self.counties.loc[self.counties["kind"] == "zone", "county_code"].to_numpy()
         return np.isin(county, zones)
@@ -412,14 +417,10 @@ class Generator:
         reg_guess = rng.integers(start, days(AS_OF) + 1, size=n_away)
         station_a = self.stations_open_by(city_a, np.full(n_away, days(AS_OF)))
         lo_a = np.where(station_a > 0, np.maximum(st_open.get_many(station_a), start), start)
-        reg_a = np.maximum(reg_guess, lo_a)
         reg_a = lo_a + ((reg_guess - start) / (days(AS_OF) - start) * (days(AS_OF) - lo_a)).astype(
             np.int64)
         group_a = rng.choice(GROUPS, size=n_away, p=GROUP_SHARES)
-        age_a = np.zeros(n_away, dtype=np.int64)
-        for g, (mean, sd) in GROUP_AGE.items():
-            mask = group_a == g
-            age_a[mask] = np.clip(np.round(rng.normal(mean, sd, int(mask.sum()))), 18, 65)
+        age_a = self.ages(group_a)
         male_a = rng.random(n_away) < 0.62
         birth_a = days(AS_OF) - age_a * 365 - rng.integers(0, 365, size=n_away)
         region_a = np.where(self.county_is_zone(county_a), 371702, county_a)
