@@ -108,3 +108,22 @@ def period_label(value, grain: str, lang: str = "zh") -> str:
                 "month": f"{ts.year}年{ts.month}月"}[grain]
     return {"year": f"{ts.year}", "quarter": f"{ts.year} Q{quarter}",
             "month": f"{ts.year}-{ts.month:02d}"}[grain]
+
+
+# -- map scales: how big or how dark a value is drawn -------------------------------------
+
+def pixel_scale(max_pixels: float, values) -> float:
+    """Multiplier that draws the largest value at `max_pixels` (1 when all are zero)."""
+    top = max((float(v) for v in values), default=0.0)
+    return max_pixels / max(top, 1.0)
+
+
+def colour_ramp(values, low: tuple[int, int, int], high: tuple[int, int, int],
+                alpha: int = 235) -> list[list[int]]:
+    """RGBA per value, from `low` to `high` by its share of the largest value (all `low`
+    when every value is zero)."""
+    values = [0.0 if v is None or v != v else float(v) for v in values]
+    top = max(values, default=0.0)
+    shares = [v / top if top > 0 else 0.0 for v in values]
+    return [[round(lo + (hi - lo) * share) for lo, hi in zip(low, high, strict=True)] + [alpha]
+            for share in shares]

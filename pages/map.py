@@ -22,6 +22,7 @@ import streamlit as st
 from pydeck.bindings.json_tools import default_serialize
 
 from analytics import indicators as reg
+from analytics.formatting import colour_ramp, pixel_scale
 from data import geography as geo
 from pages import shared
 from pages.shared import call, fmt, name_col, t
@@ -81,16 +82,6 @@ def _name(key: str) -> str:
 def _lines(*pairs: tuple[str, str]) -> str:
     return "\n".join(f"{label}：{value}" if shared.lang() == "zh" else f"{label}: {value}"
                      for label, value in pairs)
-
-
-def _ramp(values: pd.Series) -> list[list[int]]:
-    """Display only: shade each value between the two county colours by its share of the
-    largest value (all pale when every value is zero)."""
-    top = values.max()
-    shares = values / top if top > 0 else values * 0
-    return [[round(lo + (hi - lo) * s) for lo, hi in zip(COUNTY_LOW_RGB, COUNTY_HIGH_RGB,
-                                                            strict=True)] + [235]
-            for s in shares.fillna(0)]
 
 
 def _base_layers() -> list[pdk.Layer]:
@@ -182,7 +173,7 @@ else:
                 get_target_position=["target_lon", "target_lat"],
                 get_source_color=list(ARC_SOURCE_RGBA), get_target_color=list(ARC_TARGET_RGBA),
                 get_width=arc_by, width_units="'pixels'",
-                width_scale=ARC_MAX_PX / max(arcs[arc_by].max(), 1), width_min_pixels=0.5,
+                width_scale=pixel_scale(ARC_MAX_PX, arcs[arc_by]), width_min_pixels=0.5,
                 great_circle=False, num_segments=16, pickable=False))
     if show_stations:
         # Big dots first, so the small ones are drawn on top and stay clickable.
@@ -205,7 +196,7 @@ else:
                            "tip_title", "tip_body"]],
             get_position=["lon", "lat"], get_fill_color="color", get_radius=radius_by,
             radius_units="'pixels'",
-            radius_scale=STATION_MAX_PX / max(points[radius_by].max(), 1),
+            radius_scale=pixel_scale(STATION_MAX_PX, points[radius_by]),
             radius_min_pixels=3, radius_max_pixels=STATION_MAX_PX, stroked=True,
             get_line_color=[255, 255, 255, 255], line_width_min_pixels=1,
             pickable=True, auto_highlight=True))
@@ -253,7 +244,7 @@ for poly in geo.heze_county_polygons():
                  "line": list(FILTERED_LINE_RGBA if code in in_filter else COUNTY_LINE_RGBA),
                  "line_px": 3 if code in in_filter else 1})
 counties = pd.DataFrame(rows)
-counties["fill"] = _ramp(counties["value"])
+counties["fill"] = colour_ramp(counties["value"], COUNTY_LOW_RGB, COUNTY_HIGH_RGB)
 labels = [{"text": poly["name"] if lang == "zh" else by_code.loc[poly["adcode"], "name_en"],
            "position": poly["centroid"]} for poly in geo.heze_county_polygons()]
 heze = CompactDeck(

@@ -6,7 +6,7 @@ import streamlit as st
 
 from analytics import indicators as reg
 from pages import shared
-from pages.shared import call, fmt, label, name_col, t
+from pages.shared import call, fmt, name_col, t
 
 shared.header("page_overview")
 values = call("values", reg.HEADLINE)
@@ -62,5 +62,3 @@ with right:
                              "entities": reg.get("entities").name(shared.lang())},
                      height=520)
         shared.chart(fig, value_axis="x")
-st.caption(label("level", "city") + " / " + label("level", "county") + " · "
-           + f"{t('as_of')} {shared.fmt_date(shared.analytics().snapshot.as_of)}")
