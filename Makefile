@@ -2,16 +2,16 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-SNAPSHOT := build/snapshot.duckdb
+DEMO := build/data/snapshots/CURRENT
 GENERATOR := data/generate.py data/identity.py data/reference.py data/snapshot.py \
              data/schema.sql $(wildcard data/reference/*.csv)
 
 .PHONY: run test bench lint snapshot clean
 
-run: $(SNAPSHOT)
-	HEZE_SNAPSHOT=$(SNAPSHOT) $(PY) -m streamlit run app.py
+run: $(DEMO)
+	$(PY) -m ops.serve
 
-test: $(VENV)/.installed $(SNAPSHOT)
+test: $(VENV)/.installed
 	$(PY) -m pytest
 
 bench: $(VENV)/.installed
@@ -21,11 +21,12 @@ bench: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
 
-snapshot: $(SNAPSHOT)
+snapshot: $(DEMO)
 
-# Rebuilt when missing or older than the generator or its reference data.
-$(SNAPSHOT): $(VENV)/.installed $(GENERATOR)
-	$(PY) -m data.generate --out $(SNAPSHOT)
+# The demo snapshot in the data directory's store: built when none is served, or when the
+# served one is the demo and older than the generator. Imported data is never replaced.
+$(DEMO): $(VENV)/.installed $(GENERATOR)
+	$(PY) -m data.generate --store
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

@@ -7,6 +7,7 @@ from datetime import date
 import streamlit as st
 
 from analytics import Filter, FilterError
+from data.snapshot import SnapshotUnavailable
 from pages import shared
 from pages.shared import FILTER_KEY, ICON, t
 
@@ -23,8 +24,8 @@ def reset_filters() -> None:
 
 try:
     a = shared.analytics()
-except FileNotFoundError:
-    st.error(t("no_snapshot"))
+except SnapshotUnavailable as exc:
+    st.error(exc.zh if shared.lang() == "zh" else exc.en)
     st.stop()
 
 side = st.sidebar

@@ -9,6 +9,7 @@ declared in facts.py and indicators.py.
 from __future__ import annotations
 
 import threading
+import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -76,6 +77,9 @@ class Analytics:
         )
         self._reference = self._load_reference()
         self.snapshot = self._load_snapshot()
+        # Unique to this opened file: cache keys use it, so a rebuilt snapshot that kept
+        # its id still never meets results computed on the old file.
+        self.version = f"{self.snapshot.snapshot_id}#{uuid.uuid4().hex[:12]}"
 
     # -- plumbing ----------------------------------------------------------------------
     def _cursor(self) -> duckdb.DuckDBPyConnection:

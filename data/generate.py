@@ -776,6 +776,42 @@ def build_snapshot(out: Path, seed: int = DEFAULT_SEED, scale: int = 1) -> None:
     log(f"snapshot ready: {out.name}", started)
 
 
+def build_into_store(store_dir: Path, seed: int = DEFAULT_SEED, scale: int = 1,
+                     force: bool = False) -> str | None:
+    """Build the demo snapshot into the store and serve it, unless an imported snapshot is
+    served (real data is never replaced by the demo; `force` does it anyway). Returns the
+    new id, or None when nothing was done."""
+    from data.store import Manifest, SnapshotStore
+
+    store = SnapshotStore(store_dir)
+    current = store.current_id()
+    if current is not None and not force:
+        try:
+            served_source = store.manifest(current).source
+        except Exception:  # noqa: BLE001 - no readable manifest: treat as real data
+            served_source = "imported"
+        if served_source != "synthetic":
+            print(f"当前服务的是导入数据（{current}），演示快照未生成 / imported data is served "
+                  f"({current}); demo snapshot not built", file=sys.stderr)
+            return None
+    started = time.monotonic()
+    tables = Generator(seed, scale, started).run()
+    meta = tables["snapshot"].iloc[0]
+    snap_id = str(meta["snapshot_id"])
+
+    def fill(con: duckdb.DuckDBPyConnection) -> None:
+        write_tables(con, tables)
+        log("written to DuckDB", started)
+
+    store.build(snap_id, fill, Manifest(
+        snapshot_id=snap_id, as_of=str(meta["as_of"]), source="synthetic",
+        built_at=pd.Timestamp(meta["built_at"]).isoformat(), mode="demo",
+        note=f"seed {seed}, scale {scale}"))
+    store.promote(snap_id, by="make run")
+    log(f"snapshot ready and served: {snap_id}", started)
+    return snap_id
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, non-zero exit, nothing written
         print(f"错误 / error: {message}", file=sys.stderr)
@@ -797,8 +833,30 @@ def main(argv: list[str] | None = None) -> int:
                      "synthetic snapshot")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--scale", type=positive_int, default=1)
-    parser.add_argument("--out", type=Path, default=DEFAULT_SNAPSHOT)
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--out", type=Path, default=DEFAULT_SNAPSHOT,
+                       help="写入一个快照文件 / write one snapshot file")
+    where.add_argument("--store", action="store_true",
+                       help="写入数据目录的快照库并启用（不覆盖导入数据）/ build into the data "
+                            "directory's store and serve it (never over imported data)")
+    parser.add_argument("--force", action="store_true",
+                        help="与 --store 一起：即使当前是导入数据也启用演示快照 / with --store: "
+                             "serve the demo even over imported data")
     args = parser.parse_args(argv)
+    if args.store:
+        from ops.settings import SettingsError, current
+
+        try:
+            store_dir = current().snapshots_dir
+        except SettingsError as exc:
+            parser.error(str(exc))
+        try:
+            build_into_store(store_dir, seed=args.seed, scale=args.scale, force=args.force)
+        except KeyboardInterrupt:
+            print("已中断，当前快照保持不变 / interrupted, served snapshot untouched",
+                  file=sys.stderr)
+            return 130
+        return 0
     out: Path = args.out
     if out.is_dir():
         parser.error(f"输出路径是目录 / output path is a directory: {out}")

@@ -6,6 +6,8 @@ No SQL and no arithmetic here either: numbers come from analytics, words from te
 
 from __future__ import annotations
 
+import logging
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -18,23 +20,81 @@ from analytics.export import csv_bytes, xlsx_bytes
 from analytics.formatting import format_change, format_date, format_value, unit_name
 from analytics.masking import mask_frame
 from analytics.text import UI, code_label
-from data.snapshot import open_read_only, snapshot_path
+from data.snapshot import Served, SnapshotUnavailable, open_read_only
+from data.snapshot import served as snapshot_served
+from data.store import SnapshotStore
 
 FILTER_KEY = "active_filter"
 ICON = Path(__file__).resolve().parent.parent / "static" / "icon.png"
 
 
 # -- data access ---------------------------------------------------------------------------
-@st.cache_resource(show_spinner=False)
-def _open(path: str, mtime: float) -> Analytics:
-    # One read-only connection shared by every session; a new file (new mtime) gets a new
-    # connection and a new snapshot id, so no cached result outlives its snapshot.
-    return Analytics(open_read_only(path))
+log = logging.getLogger("heze.app")
+_SERVING = {"good": None, "failed": set(), "open_ids": []}  # per server process
+_SERVING_LOCK = threading.Lock()
+MAX_OPEN = 4
+
+
+@st.cache_resource(show_spinner=False, max_entries=MAX_OPEN)
+def _open(open_path: str) -> Analytics:
+    # One read-only connection per snapshot version, shared by every session. Each version
+    # has a path of its own (data.snapshot.served), so DuckDB never hands back an old file.
+    return Analytics(open_read_only(open_path))
+
+
+def _note_serving(served: Served) -> None:
+    if not served.token.startswith("store:"):
+        return
+    snap_id = served.token.removeprefix("store:")
+    with _SERVING_LOCK:
+        ids = _SERVING["open_ids"]
+        if snap_id in ids:
+            return
+        ids.append(snap_id)
+        del ids[:-MAX_OPEN]
+        kept = list(ids)
+    try:
+        SnapshotStore(served.origin.parent).mark_serving(kept)
+    except OSError:
+        log.warning("could not record the snapshots this process serves", exc_info=True)
 
 
 def analytics() -> Analytics:
-    path = snapshot_path()
-    return _open(str(path), path.stat().st_mtime)
+    """The served snapshot, picked up afresh on every rerun.
+
+    A newly promoted or rebuilt snapshot is served from the next rerun; if it cannot be
+    read, the last good one keeps serving (`snapshot_problem` says so) and the details go
+    to the server log. Raises SnapshotUnavailable when there is nothing good to serve.
+    """
+    served = snapshot_served()
+    if served.token not in _SERVING["failed"]:
+        try:
+            a = _open(str(served.open_path))
+        except Exception:  # noqa: BLE001 - any unreadable file: keep serving the last good
+            with _SERVING_LOCK:
+                first = served.token not in _SERVING["failed"]
+                _SERVING["failed"].add(served.token)
+            if first:
+                log.exception("snapshot %s cannot be read; serving the last good one",
+                              served.origin)
+        else:
+            _SERVING["good"] = a
+            _note_serving(served)
+            return a
+    good = _SERVING["good"]
+    if good is None:
+        raise SnapshotUnavailable("数据快照无法读取，请联系数据管理员。详细信息已记录在服务器日志中。",
+                                  "The data snapshot cannot be read; please contact the data "
+                                  "administrator. Details are in the server log.")
+    return good
+
+
+def snapshot_problem() -> bool:
+    """True when the newest snapshot could not be read and an older one is shown."""
+    try:
+        return snapshot_served().token in _SERVING["failed"]
+    except SnapshotUnavailable:
+        return _SERVING["good"] is not None
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
@@ -44,9 +104,10 @@ def _cached(_a: Analytics, snapshot_id: str, method: str, args: tuple, kwargs: t
 
 
 def call(method: str, *args, flt: Filter | None = None, **kwargs):
-    """analytics().method(*args, f=filter, **kwargs), cached per snapshot, call and filter."""
+    """analytics().method(*args, f=filter, **kwargs), cached per snapshot version, call and
+    filter: a result computed for one snapshot is never shown for another."""
     a = analytics()
-    return _cached(a, a.snapshot.snapshot_id, method, args, tuple(sorted(kwargs.items())),
+    return _cached(a, a.version, method, args, tuple(sorted(kwargs.items())),
                    flt or current_filter())
 
 

@@ -1,0 +1,1 @@
+"""Running the dashboard as a service: one settings file, health and status, backups."""

@@ -1,0 +1,215 @@
+"""The dashboard's settings: one TOML file, every key declared once here, checked at start.
+
+Where the file is: ``$HEZE_CONFIG`` if set, else ``heze.toml`` beside the code if present,
+else the defaults below. ``$HEZE_DATA_DIR`` overrides ``data.dir`` (the tests use it).
+
+    python -m ops.settings            # print the settings in effect, or what is wrong
+    python -m ops.settings --keys     # every key with its default and meaning
+
+A wrong value stops the start with one line naming the key, the value and what is allowed,
+in Chinese and English.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+CONFIG_ENV = "HEZE_CONFIG"
+DATA_DIR_ENV = "HEZE_DATA_DIR"
+DEFAULT_CONFIG = PROJECT_DIR / "heze.toml"
+DEV_DATA_DIR = PROJECT_DIR / "build" / "data"
+
+
+class SettingsError(ValueError):
+    """A setting that cannot be used; the message names it in both languages."""
+
+    def __init__(self, zh: str, en: str):
+        super().__init__(f"{zh} / {en}")
+        self.zh = zh
+        self.en = en
+
+
+@dataclass(frozen=True)
+class Key:
+    section: str
+    name: str
+    default: Any
+    kind: type
+    help_zh: str
+    help_en: str
+    minimum: int | None = None
+    maximum: int | None = None
+    choices: tuple[str, ...] = ()
+
+    @property
+    def dotted(self) -> str:
+        return f"{self.section}.{self.name}"
+
+
+KEYS: tuple[Key, ...] = (
+    Key("server", "port", 8501, int, "监听端口", "port the dashboard listens on", 1, 65535),
+    Key("server", "address", "0.0.0.0", str, "监听地址", "address the dashboard listens on"),
+    Key("server", "base_path", "", str,
+        "在反向代理下的路径前缀，如 /fanxiang/（留空为根路径）",
+        "URL path prefix behind a reverse proxy, such as /fanxiang/ (empty for the root)"),
+    Key("server", "development", False, bool,
+        "开发模式：向用户显示错误详情（生产环境必须为 false）",
+        "development mode: show error details to users (must be false in production)"),
+    Key("data", "dir", "", str,
+        "数据目录：快照、应用数据库、备份（留空时开发环境使用 build/data）",
+        "data directory: snapshots, application database, backups (empty: build/data when "
+        "run from source)"),
+    Key("data", "keep_snapshots", 5, int, "保留的快照个数（当前快照之外）",
+        "how many snapshots to keep besides the served one", 1, 1000),
+    Key("data", "max_upload_mb", 200, int, "上传文件大小上限（MB）",
+        "largest upload accepted, in MB", 1, 2048),
+    Key("session", "idle_minutes", 30, int, "无操作多少分钟后退出登录",
+        "minutes of inactivity before a session ends", 1, 24 * 60),
+    Key("session", "max_hours", 12, int, "一次登录最长有效小时数",
+        "hours a login lasts at most", 1, 24 * 30),
+    Key("login", "mode", "password", str,
+        "登录方式：password 内置账号, oidc 统一身份认证, header 反向代理认证头",
+        "how users log in: password (built-in accounts), oidc (identity provider), header "
+        "(a trusted header set by an authenticating reverse proxy)",
+        choices=("password", "oidc", "header")),
+    Key("login", "max_failures", 5, int, "连续输错密码多少次后锁定账号",
+        "wrong passwords in a row before an account locks", 1, 100),
+    Key("login", "lock_minutes", 15, int, "账号锁定分钟数", "minutes an account stays locked",
+        1, 24 * 60),
+    Key("login", "trusted_header", "X-Remote-User", str,
+        "header 方式下携带用户名的请求头", "request header naming the user in header mode"),
+)
+_BY_DOTTED = {k.dotted: k for k in KEYS}
+
+
+@dataclass(frozen=True)
+class Settings:
+    values: dict[str, Any] = field(default_factory=dict)
+    source: Path | None = None
+
+    def __getitem__(self, dotted: str) -> Any:
+        return self.values[dotted]
+
+    @property
+    def data_dir(self) -> Path:
+        return Path(self.values["data.dir"])
+
+    @property
+    def snapshots_dir(self) -> Path:
+        return self.data_dir / "snapshots"
+
+    @property
+    def app_db(self) -> Path:
+        return self.data_dir / "app.db"
+
+    @property
+    def base_path(self) -> str:
+        return self.values["server.base_path"].strip("/")
+
+
+def _check(key: Key, value: Any) -> Any:
+    allowed = {int: ("整数", "a whole number"), str: ("文本", "text"),
+               bool: ("true 或 false", "true or false")}[key.kind]
+    wrong_type = (not isinstance(value, key.kind)
+                  or (key.kind is int and isinstance(value, bool)))
+    if wrong_type:
+        raise SettingsError(f"设置 {key.dotted} 的值 {value!r} 无效，应为{allowed[0]}",
+                            f"setting {key.dotted} = {value!r} is invalid: expected "
+                            f"{allowed[1]}")
+    if key.kind is int and ((key.minimum is not None and value < key.minimum)
+                            or (key.maximum is not None and value > key.maximum)):
+        raise SettingsError(
+            f"设置 {key.dotted} 的值 {value} 超出范围 {key.minimum}–{key.maximum}",
+            f"setting {key.dotted} = {value} is outside {key.minimum}–{key.maximum}")
+    if key.choices and value not in key.choices:
+        raise SettingsError(
+            f"设置 {key.dotted} 的值 {value!r} 无效，可选：{'、'.join(key.choices)}",
+            f"setting {key.dotted} = {value!r} is invalid; choose one of "
+            f"{', '.join(key.choices)}")
+    return value
+
+
+def config_path() -> Path | None:
+    named = os.environ.get(CONFIG_ENV)
+    if named:
+        return Path(named)
+    return DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None
+
+
+def load(path: Path | str | None = None) -> Settings:
+    """The settings in effect, checked; raises SettingsError naming what is wrong."""
+    path = Path(path) if path is not None else config_path()
+    raw: dict = {}
+    if path is not None:
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise SettingsError(f"找不到设置文件：{path}", f"settings file not found: {path}") \
+                from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise SettingsError(f"设置文件格式错误：{path}：{exc}",
+                                f"settings file is not valid TOML: {path}: {exc}") from None
+    values: dict[str, Any] = {}
+    for section, entries in raw.items():
+        if not isinstance(entries, dict):
+            raise SettingsError(f"设置文件中的 {section} 应为一节 [{section}]",
+                                f"{section} should be a section [{section}]")
+        for name, value in entries.items():
+            dotted = f"{section}.{name}"
+            if dotted not in _BY_DOTTED:
+                raise SettingsError(f"未知的设置项：{dotted}", f"unknown setting: {dotted}")
+            values[dotted] = _check(_BY_DOTTED[dotted], value)
+    for key in KEYS:
+        values.setdefault(key.dotted, key.default)
+    if os.environ.get(DATA_DIR_ENV):
+        values["data.dir"] = os.environ[DATA_DIR_ENV]
+    if not values["data.dir"]:
+        values["data.dir"] = str(DEV_DATA_DIR)
+    base = values["server.base_path"]
+    if base and not all(part.replace("-", "").replace("_", "").isalnum()
+                        for part in base.strip("/").split("/")):
+        raise SettingsError(f"设置 server.base_path 的值 {base!r} 只能包含字母、数字、-、_ 和 /",
+                            f"setting server.base_path = {base!r} may hold only letters, "
+                            "digits, -, _ and /")
+    return Settings(values, path)
+
+
+_CACHED: tuple[tuple, Settings] | None = None
+
+
+def current() -> Settings:
+    """The settings, read once per process (and again if the file or environment changes)."""
+    global _CACHED
+    path = config_path()
+    stamp = (str(path), path.stat().st_mtime_ns if path and path.exists() else None,
+             os.environ.get(DATA_DIR_ENV))
+    if _CACHED is None or _CACHED[0] != stamp:
+        _CACHED = (stamp, load(path))
+    return _CACHED[1]
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--keys"]:
+        for key in KEYS:
+            print(f"{key.dotted} = {key.default!r}\n    {key.help_zh}\n    {key.help_en}")
+        return 0
+    try:
+        settings = load(argv[0] if argv else None)
+    except SettingsError as exc:
+        print(f"设置错误 / settings error: {exc}", file=sys.stderr)
+        return 2
+    print(f"# {settings.source or '默认设置 / defaults'}")
+    for dotted, value in settings.values.items():
+        print(f"{dotted} = {value!r}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
