@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 from data.generate import DEFAULT_SEED, build_snapshot
+from tests.browser_kit import app_url, browser, page, start_app  # noqa: F401  (fixtures)
 
 
 @pytest.fixture(scope="session")

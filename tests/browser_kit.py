@@ -1,0 +1,257 @@
+"""The running app in a real Chromium, for every browser test: a streamlit server for a given
+snapshot and environment, Debian's Chromium, a page whose traffic is watched, and the helpers
+that wait for the app and check what it shows.
+
+Fixtures (registered in tests/conftest.py): ``app_url`` (a server on the session's scale-1
+snapshot, one per test module), ``start_app`` (a factory for servers with another snapshot or
+environment, stopped at the end of the module), ``browser`` and ``page``.
+
+Uses Debian's /usr/bin/chromium (never ``playwright install``), WebGL through SwiftShader.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import numpy as np
+import pytest
+from PIL import Image  # streamlit depends on pillow
+from playwright.sync_api import Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = ROOT / "build" / "screenshots"
+TITLE = "菏泽市返乡创业数据看板"
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+LOCAL_SCHEMES = {"data", "blob", "about"}
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-default-apps",
+    # WebGL without a GPU: ANGLE on SwiftShader (--disable-gpu would turn WebGL off).
+    "--use-gl=angle", "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
+]
+VIEWPORT = {"width": 1400, "height": 1000}
+CHART_TIMEOUT_MS = 90_000
+SERVER_START_S = 60
+
+
+def require_chromium() -> None:
+    """Skip the calling module when Debian's chromium is missing."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"Debian's chromium is not installed at {CHROMIUM}",
+                    allow_module_level=True)
+
+
+# -- the app --------------------------------------------------------------------------------
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_app(snapshot: Path | str | None, env: Mapping[str, str | None] | None = None,
+                args: tuple[str, ...] = (), log_dir: Path | None = None) -> Iterator[str]:
+    """A streamlit server of app.py on a free local port, serving `snapshot` (as
+    $HEZE_SNAPSHOT; None leaves the environment's choice) with `env` on top of this
+    process's environment (a None value removes the variable). Yields its URL once
+    /_stcore/health answers; stops the server on exit."""
+    port = _free_port()
+    log = Path(log_dir or tempfile.mkdtemp(prefix="streamlit-")) / f"server-{port}.log"
+    full_env = dict(os.environ)
+    if snapshot is not None:
+        full_env["HEZE_SNAPSHOT"] = str(snapshot)
+    for key, value in (env or {}).items():
+        if value is None:
+            full_env.pop(key, None)
+        else:
+            full_env[key] = value
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true",
+             "--browser.gatherUsageStats", "false", *args],
+            cwd=ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + SERVER_START_S
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"streamlit exited ({proc.returncode}):\n{log.read_text()}")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not answer on {url}:\n{log.read_text()}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def app_url(snapshot_file, tmp_path_factory):
+    with running_app(snapshot_file, log_dir=tmp_path_factory.mktemp("streamlit")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def start_app(tmp_path_factory):
+    """start_app(snapshot, env=None, args=()) -> URL of a further server, stopped at the end
+    of the module."""
+    with contextlib.ExitStack() as stack:
+        def start(snapshot, env=None, args=()):
+            return stack.enter_context(running_app(
+                snapshot, env, tuple(args), log_dir=tmp_path_factory.mktemp("streamlit")))
+
+        yield start
+
+
+# -- the browser and the page -------------------------------------------------------------
+@pytest.fixture(scope="module")
+def browser():
+    require_chromium()
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class Traffic:
+    """Every URL the page asked for: HTTP requests and websockets."""
+
+    def __init__(self, page: Page):
+        self.urls: list[str] = []
+        page.on("request", lambda req: self.urls.append(req.url))
+        page.on("websocket", lambda ws: self.urls.append(ws.url))
+
+    def foreign(self) -> list[str]:
+        bad = []
+        for url in self.urls:
+            parts = urlsplit(url)
+            if parts.scheme in LOCAL_SCHEMES:
+                continue
+            if parts.hostname not in LOCAL_HOSTS:
+                bad.append(url)
+        return bad
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+    # Block (and so record) anything that is not this machine, so a leak cannot hang a test.
+    context.route(re.compile(r"^(?!https?://(127\.0\.0\.1|localhost)[:/]).*"),
+                  lambda route: route.abort())
+    pg = context.new_page()
+    pg.traffic = Traffic(pg)
+    yield pg
+    context.close()
+
+
+# -- waiting for the app ------------------------------------------------------------------
+RUNNING = '[data-testid="stApp"][data-test-script-state="running"]'
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def settle(page: Page) -> None:
+    """Two animation frames: whatever deck.gl or plotly queued has been drawn."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
+def wait_idle(page: Page, decks: int = 0, timeout_ms: int = CHART_TIMEOUT_MS) -> None:
+    """Streamlit finished running the script and every chart has drawn something."""
+    page.wait_for_selector(IDLE, timeout=timeout_ms)
+    page.wait_for_function(
+        """(decks) => {
+              const charts = [...document.querySelectorAll('[data-testid="stDeckGlJsonChart"]')];
+              return charts.length >= decks && charts.every(e => e.querySelector('canvas'))
+                  && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+                        .every(e => e.querySelector('svg.main-svg'));
+          }""", arg=decks, timeout=timeout_ms)
+    page.wait_for_timeout(400)
+    page.wait_for_selector(IDLE, timeout=timeout_ms)  # no rerun started meanwhile
+    settle(page)
+
+
+def open_page(page: Page, url: str, decks: int = 0) -> None:
+    page.goto(url, wait_until="domcontentloaded")
+    # Something of the page itself is drawn before "not running" can mean "done".
+    page.wait_for_selector('[data-testid="stMainBlockContainer"] '
+                           '[data-testid="stElementContainer"]', timeout=CHART_TIMEOUT_MS)
+    wait_idle(page, decks)
+
+
+# -- what the page shows ------------------------------------------------------------------
+def assert_no_errors(page: Page, where: str) -> None:
+    exceptions = page.locator('[data-testid="stException"]')
+    assert exceptions.count() == 0, f"{where}: {exceptions.first.inner_text()[:1500]}"
+    errors = page.locator('[data-testid="stAlertContentError"]')
+    assert errors.count() == 0, f"{where}: error box: {errors.first.inner_text()[:500]}"
+
+
+def assert_offline(page: Page, where: str) -> None:
+    bad = page.traffic.foreign()
+    assert not bad, f"{where}: requests left the machine:\n" + "\n".join(sorted(set(bad)))
+
+
+def full_screenshot(page: Page, slug: str) -> Path:
+    """The whole page: Streamlit scrolls inside stMain, so grow the viewport to fit it."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    height = page.evaluate(
+        """() => Math.max(...[...document.querySelectorAll(
+              '[data-testid="stMain"], [data-testid="stMainBlockContainer"]')]
+              .map(e => e.scrollHeight), window.innerHeight)""")
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": min(int(height) + 40, 12000)})
+    page.wait_for_timeout(800)
+    path = SHOTS / f"{slug}.png"
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(VIEWPORT)
+    return path
+
+
+def deck_specs(page: Page) -> list[dict]:
+    """The pydeck specs the browser is drawing, in page order: the JSON Streamlit handed to
+    each chart, read from the chart component's props."""
+    texts = page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="stDeckGlJsonChart"]')].map(el => {
+              const key = Object.keys(el).find(k => k.startsWith('__reactFiber'));
+              for (let f = key && el[key], i = 0; f && i < 40; f = f.return, i++) {
+                  const p = f.memoizedProps;
+                  if (p && p.element && typeof p.element.json === 'string') return p.element.json;
+              }
+              return null;
+          })""")
+    assert all(texts), "could not read a deck spec from the page"
+    return [json.loads(text) for text in texts]
+
+
+def layer(spec: dict, layer_id: str) -> dict | None:
+    return next((lyr for lyr in spec.get("layers", []) if lyr.get("id") == layer_id), None)
+
+
+def colour_pixels(png: bytes, rgb, tolerance: int = 12) -> int:
+    """How many pixels are within `tolerance` of `rgb` on every channel."""
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int16)
+    near = np.abs(pixels - np.array(rgb[:3], dtype=np.int16)) <= tolerance
+    return int(near.all(axis=-1).sum())
