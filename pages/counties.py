@@ -16,8 +16,8 @@ if table.empty or not table[[k for k in keys if not reg.get(k).is_ratio]].to_num
     shared.empty_state()
     st.stop()
 
-key = st.selectbox(t("choose_indicator"), keys, format_func=lambda k: reg.get(k).name(lang),
-                   index=keys.index("returnees"), key="county_indicator")
+key = shared.choose(st.selectbox, t("choose_indicator"), keys, "county_indicator",
+                    default="returnees", format_func=lambda k: reg.get(k).name(lang))
 ind = reg.get(key)
 fig = px.bar(table, x=name_col(), y=key, title=f"{ind.name(lang)} · {t('by_county')}",
              labels={name_col(): t("county"), key: ind.name(lang)})

@@ -114,7 +114,7 @@ def _pick_county(key: str) -> None:
     except (KeyError, TypeError):
         picked = []
     if picked:
-        st.session_state["county"] = [int(picked[0]["adcode"])]
+        shared.set_filter(county=[int(picked[0]["adcode"])])
         st.session_state["map_county_round"] = st.session_state.get("map_county_round", 0) + 1
 
 
@@ -140,16 +140,15 @@ if points.empty:
     shared.empty_state()
 else:
     c1, c2 = st.columns(2)
-    radius_by = c1.radio(t("map_radius_by"), RADIUS_METRICS, format_func=t,
-                         horizontal=True, key="map_radius")
-    arc_by = c2.radio(t("map_arc_by"), list(ARC_WEIGHTS),
-                      format_func=lambda k: _name(ARC_WEIGHTS[k]), horizontal=True,
-                      key="map_arc")
+    radius_by = shared.choose(c1.radio, t("map_radius_by"), RADIUS_METRICS, "map_radius",
+                              format_func=t, horizontal=True)
+    arc_by = shared.choose(c2.radio, t("map_arc_by"), list(ARC_WEIGHTS), "map_arc",
+                           format_func=lambda k: _name(ARC_WEIGHTS[k]), horizontal=True)
     c = st.columns(4)
-    show_base = c[0].toggle(t("map_layer_base"), value=True, key="map_show_base")
-    show_stations = c[1].toggle(t("map_layer_stations"), value=True, key="map_show_stations")
-    show_arcs = c[2].toggle(t("map_layer_arcs"), value=True, key="map_show_arcs")
-    show_density = c[3].toggle(t("map_layer_density"), value=True, key="map_show_density")
+    show_base = shared.toggle(t("map_layer_base"), "map_show_base", where=c[0])
+    show_stations = shared.toggle(t("map_layer_stations"), "map_show_stations", where=c[1])
+    show_arcs = shared.toggle(t("map_layer_arcs"), "map_show_arcs", where=c[2])
+    show_density = shared.toggle(t("map_layer_density"), "map_show_density", where=c[3])
 
     layers = list(_base_layers()) if show_base else []
     if show_density:
@@ -226,8 +225,8 @@ else:
 # -- the Heze map -------------------------------------------------------------------------
 st.divider()
 st.subheader(t("map_heze"))
-shade_by = st.radio(t("map_shade_by"), list(SHADE_KEYS), format_func=_name, horizontal=True,
-                    key="map_shade")
+shade_by = shared.choose(st.radio, t("map_shade_by"), list(SHADE_KEYS), "map_shade",
+                         format_func=_name, horizontal=True)
 values = call("breakdown", SHADE_KEYS, "county")
 shade_unit = reg.get(shade_by).unit
 by_code = values.set_index("code")

@@ -6,10 +6,12 @@ No SQL and no arithmetic here either: numbers come from analytics, words from te
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
@@ -18,6 +20,7 @@ from analytics import Analytics, Filter
 from analytics import indicators as reg
 from analytics.export import csv_bytes, xlsx_bytes
 from analytics.formatting import format_change, format_date, format_value, unit_name
+from analytics.links import LinkState
 from analytics.masking import mask_frame
 from analytics.text import UI, code_label
 from data.snapshot import Served, SnapshotUnavailable, open_read_only
@@ -115,9 +118,126 @@ def current_filter() -> Filter:
     return st.session_state.get(FILTER_KEY, Filter())
 
 
+# -- widgets that survive a language switch, new data and changes made elsewhere ------------
+# A keyed widget stores its value as the *formatted* label, so after a language switch the
+# stored label names no option. Each widget here keeps its value as codes under a key of its
+# own ("v_<name>") and is drawn under a key that changes with the language. Every run the two
+# are reconciled: a change made elsewhere (reset, a map click, a table row) is pushed into the
+# widget; otherwise the widget's own value wins.
+_MISSING = object()
+
+
+def _token(value) -> str:
+    return hashlib.sha1(repr(value).encode("utf-8")).hexdigest()[:10]
+
+
+def remembered(name: str, default=None):
+    return st.session_state.get(f"v_{name}", default)
+
+
+def remember(name: str, value) -> None:
+    st.session_state[f"v_{name}"] = value
+
+
+def _bind(name: str, value, *extra) -> str:
+    """The widget key for `name`, with `value` (already valid) pushed into it when the
+    stored value changed since the widget last reported."""
+    key = f"w_{name}_{lang()}" + (f"_{_token(extra)}" if extra else "")
+    if key not in st.session_state or st.session_state.get(f"s_{name}", _MISSING) != value:
+        st.session_state[key] = value
+    return key
+
+
+def _labels(options, format_func):
+    """format_func evaluated now, in this run's language (not later, when the widget is
+    read back)."""
+    labels = {option: str(format_func(option)) for option in options}
+    return lambda option: labels.get(option, str(option))
+
+
+def _store(name: str, value) -> None:
+    remember(name, value)
+    st.session_state[f"s_{name}"] = value
+
+
+def choose(widget, label: str, options, name: str, *, default=None, format_func=str,
+           **kwargs):
+    """A single choice (st.selectbox, st.radio, or their sidebar/column versions)
+    remembered as `name`; a remembered value that is no longer an option falls back to
+    `default` (or the first option)."""
+    options = list(options)
+    if not options:
+        return None
+    value = remembered(name, default)
+    if value not in options:
+        value = default if default in options else options[0]
+    key = _bind(name, value, tuple(options))
+    picked = widget(label, options, format_func=_labels(options, format_func), key=key,
+                    **kwargs)
+    _store(name, picked)
+    return picked
+
+
+def choose_many(widget, label: str, options, name: str, *, format_func=str, **kwargs) -> list:
+    options = list(options)
+    allowed = set(options)
+    value = [v for v in remembered(name, []) if v in allowed]
+    key = _bind(name, value)
+    picked = list(widget(label, options, format_func=_labels(options, format_func), key=key,
+                         **kwargs))
+    _store(name, picked)
+    return picked
+
+
+def segmented(label: str, options, name: str, *, default, format_func=str, where=None,
+              **kwargs):
+    options = list(options)
+    value = remembered(name, default)
+    if value not in options:
+        value = default
+    key = _bind(name, value, tuple(options))
+    picked = (where or st).segmented_control(label, options,
+                                             format_func=_labels(options, format_func),
+                                             key=key, **kwargs)
+    if picked is None:  # clicking the chosen segment again unselects it: keep the choice
+        picked = value
+    _store(name, picked)
+    return picked
+
+
+def toggle(label: str, name: str, default: bool = True, where=None) -> bool:
+    value = bool(remembered(name, default))
+    picked = (where or st).toggle(label, key=_bind(name, value))
+    _store(name, picked)
+    return picked
+
+
+def date_field(where, label: str, name: str, **kwargs):
+    value = remembered(name)
+    picked = where.date_input(label, key=_bind(name, value), **kwargs)
+    _store(name, picked)
+    return picked
+
+
+def set_filter(**codes) -> None:
+    """Change the shared filter from a page or a callback (county=[371721])."""
+    for name, value in codes.items():
+        remember(name, value)
+
+
+def link_state() -> LinkState:
+    return LinkState(county=list(remembered("county", [])),
+                     industry=list(remembered("industry", [])),
+                     level=list(remembered("level", [])),
+                     province=list(remembered("province", [])),
+                     period=remembered("period", "all"),
+                     start=remembered("from"), end=remembered("to"))
+
+
 # -- language ------------------------------------------------------------------------------
 def lang() -> str:
-    return st.session_state.get("lang") or "zh"
+    value = st.session_state.get("lang")
+    return value if value in ("zh", "en") else "zh"
 
 
 def t(key: str) -> str:
@@ -191,11 +311,32 @@ def indicator_card(key: str, value, spark: list | None = None, border: bool = Tr
               border=border)
 
 
-def chart(fig, value_axis: str = "y", percent: bool = False) -> None:
-    """Draw a plotly figure with the app's conventions: whole numbers with separators
-    (no 70k / 1M suffixes), percentages as %, the local CJK font first."""
-    axis = fig.update_yaxes if value_axis == "y" else fig.update_xaxes
-    axis(tickformat=".0%" if percent else ",d")
+def _plotted(fig, value_axis: str | None) -> np.ndarray:
+    """Every number the figure plots on its value axis (a pie's values)."""
+    out = []
+    for trace in fig.data:
+        data = trace.values if trace.type == "pie" else getattr(trace, value_axis or "y", None)
+        if data is not None:
+            out.append(pd.to_numeric(pd.Series(list(data)), errors="coerce").to_numpy(float))
+    return np.concatenate(out) if out else np.array([])
+
+
+def chart(fig, value_axis: str | None = "y", percent: bool = False) -> None:
+    """Draw a plotly figure with the app's conventions: whole numbers with separators on a
+    count axis that starts at zero and never shows fractions, percentages as %, the local
+    CJK font first; a figure with nothing to plot shows its title and the empty state."""
+    values = _plotted(fig, value_axis)
+    if not np.nansum(np.abs(values)):
+        title = fig.layout.title.text
+        if title:
+            st.markdown(f"**{title}**")
+        empty_state()
+        return
+    if value_axis is not None:
+        axis = fig.update_yaxes if value_axis == "y" else fig.update_xaxes
+        axis(tickformat=".0%" if percent else ",d", rangemode="tozero")
+        if not percent and np.nanmax(values) <= 6:
+            axis(dtick=1)  # small counts: 0 1 2 3, not 0 0.5 1 1.5 shown as "0 1 1 2"
     fig.update_layout(font_family='"Noto Sans CJK SC", "Noto Sans SC", sans-serif',
                       separators=".,")
     st.plotly_chart(fig, width="stretch")
@@ -258,9 +399,40 @@ def download_only(shown: pd.DataFrame, name: str, *, key: str) -> None:
 def selected_row(event) -> int | None:
     try:
         rows = event.selection.rows
-    except AttributeError:
-        return None
+    except (AttributeError, KeyError, TypeError):
+        try:
+            rows = event["selection"]["rows"]
+        except (KeyError, TypeError):
+            return None
     return rows[0] if rows else None
+
+
+def table_choice(df: pd.DataFrame, columns: dict[str, str], name: str, *, id_col: str,
+                 label: str, format_func, file_name: str, height: int | None = None):
+    """A ranking table and a selectbox that choose the same record: ticking a row or
+    picking a name both open its card, and each follows the other.
+
+    The table's key follows its rows, so a tick never outlives the data it was made on
+    (a new filter starts with no tick rather than one pointing at another record)."""
+    ids = df[id_col].tolist()
+    table_key = (f"tbl_{name}_{lang()}_"
+                 f"{_token((tuple(ids), st.session_state.get(f'tr_{name}', 0)))}")
+    row = selected_row(st.session_state.get(table_key))
+    ticked = ids[row] if row is not None and 0 <= row < len(ids) else None
+    if ticked is not None and ticked != st.session_state.get(f"ts_{name}"):
+        remember(name, ticked)  # a new tick chooses its record
+    st.session_state[f"ts_{name}"] = ticked
+    table_box = st.container()
+    chosen = choose(st.selectbox, label, ids, name, format_func=format_func)
+    if ticked is not None and chosen != ticked:
+        # The name was picked in the selectbox: clear the stale tick with a fresh table.
+        st.session_state[f"tr_{name}"] = st.session_state.get(f"tr_{name}", 0) + 1
+        st.session_state[f"ts_{name}"] = None
+        table_key = (f"tbl_{name}_{lang()}_"
+                     f"{_token((tuple(ids), st.session_state[f'tr_{name}']))}")
+    with table_box:
+        table(df, columns, file_name, key=table_key, selectable=True, height=height)
+    return chosen
 
 
 def station_card(station_id: int) -> None:

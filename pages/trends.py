@@ -12,17 +12,17 @@ shared.header("page_trends")
 lang = shared.lang()
 keys = [i.key for i in reg.INDICATORS if i.fact_def.date is not None]
 c1, c2, c3, c4 = st.columns([3, 2, 2, 2])
-key = c1.selectbox(t("indicator"), keys, format_func=lambda k: reg.get(k).name(lang),
-                   index=keys.index("returnees"), key="trend_indicator")
-grain = c2.segmented_control(t("grain"), ["year", "quarter", "month"], default="year",
-                             format_func=lambda g: t(f"grain_{g}"), key="trend_grain") or "year"
-mode = c3.segmented_control(t("cumulative"), ["per_period", "cumulative"], default="per_period",
-                            format_func=t, key="trend_mode") or "per_period"
+key = shared.choose(c1.selectbox, t("indicator"), keys, "trend_indicator", default="returnees",
+                   format_func=lambda k: reg.get(k).name(lang))
+grain = shared.segmented(t("grain"), ["year", "quarter", "month"], "trend_grain",
+                         default="year", format_func=lambda g: t(f"grain_{g}"), where=c2)
+mode = shared.segmented(t("cumulative"), ["per_period", "cumulative"], "trend_mode",
+                        default="per_period", format_func=t, where=c3)
 ind = reg.get(key)
 splits = [None] + [d for d in ("county", "industry")
                    if getattr(ind.fact_def, d) is not None]
-split = c4.selectbox(t("split_by"), splits, format_func=lambda d: t(d or "none"),
-                     key="trend_split")
+split = shared.choose(c4.selectbox, t("split_by"), splits, "trend_split",
+                      format_func=lambda d: t(d or "none"))
 
 df = call("series", key, grain=grain, cumulative=mode == "cumulative", split=split)
 if df.empty or (not ind.is_ratio and df["value"].sum() == 0):

@@ -17,10 +17,11 @@ def env(monkeypatch, snapshot_file):
     monkeypatch.setenv("HEZE_SNAPSHOT", str(snapshot_file))
 
 
-def _map_page(**state) -> AppTest:
+def _map_page(**link) -> AppTest:
+    """The map page opened by a link (?county=371721&level=city&lang=en)."""
     at = AppTest.from_file(APP, default_timeout=120)
-    for key, value in state.items():
-        at.session_state[key] = value
+    for key, value in link.items():
+        at.query_params[key] = [str(v) for v in value] if isinstance(value, list) else value
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     at.switch_page("pages/map.py").run()
@@ -78,7 +79,8 @@ def test_map_page_runs_offline_with_every_layer(env):
 def test_county_filter_reaches_every_layer(env):
     at = _map_page()
     full = _decks(at)[0]
-    at.sidebar.multiselect(key="county").set_value([CAO_XIAN]).run()  # the sidebar filter
+    county = next(m for m in at.sidebar.multiselect if m.label == "县区")
+    county.set_value([CAO_XIAN]).run()  # the sidebar filter
     assert not at.exception, [e.message for e in at.exception]
     assert at.title[0].value == "地图"
     national, heze = _decks(at)
@@ -95,9 +97,9 @@ def test_county_filter_reaches_every_layer(env):
 
 def test_radius_metric_and_layer_switches(env):
     at = _map_page()
-    at.radio(key="map_radius").set_value("investment_recommended").run()
-    at.toggle(key="map_show_arcs").set_value(False).run()
-    at.toggle(key="map_show_density").set_value(False).run()
+    next(r for r in at.radio if r.label == "圆点大小").set_value("investment_recommended").run()
+    next(w for w in at.toggle if w.label == "返乡去向连线").set_value(False).run()
+    next(w for w in at.toggle if w.label == "在外人员分布").set_value(False).run()
     assert not at.exception
     national = _decks(at)[0]
     ids = [layer["id"] for layer in national["layers"]]

@@ -45,6 +45,13 @@ def analytics(snapshot_file):
     con.close()
 
 
+def sidebar_widget(at: AppTest, kind: str, label: str):
+    """The sidebar widget of a kind by its visible label (keys change with the language)."""
+    found = [w for w in getattr(at.sidebar, kind) if w.label == label]
+    assert found, f"no {kind} labelled {label!r} in the sidebar"
+    return found[0]
+
+
 def page_text(at: AppTest) -> str:
     """Everything a user could read on the page, tables included."""
     parts = [str(e.value) for kind in ("markdown", "caption", "title", "subheader", "header",
@@ -99,17 +106,33 @@ def test_the_unfiltered_cockpit_shows_the_published_figures(app):
 
 
 def test_url_parameters_open_the_same_filtered_view(app):
-    at = app("overview", {"county": ["曹县", "单县"], "industry": ["发制品"],
+    at = app("overview", {"county": ["371721", "371722"], "industry": ["hair"],
                           "from": "2018-01-01", "to": "2019-12-31"})
     assert at.session_state["active_filter"] == Filter(
         counties=[371721, 371722], industries=["hair"], start=date(2018, 1, 1),
         end=date(2019, 12, 31))
-    assert at.multiselect(key="county").value == [371721, 371722]
+    assert sidebar_widget(at, "multiselect", "县区").value == [371721, 371722]
+
+
+def test_an_old_link_with_chinese_labels_opens_the_same_view(app):
+    at = app("overview", {"county": ["曹县", "单县"], "industry": ["发制品"],
+                          "level": ["县级站"], "from": "2018-01-01", "to": "2019-12-31"})
+    assert at.session_state["active_filter"] == Filter(
+        counties=[371721, 371722], industries=["hair"], levels=["county"],
+        start=date(2018, 1, 1), end=date(2019, 12, 31))
+    assert not at.warning[1:], [w.value for w in at.warning]  # nothing was ignored
+
+
+def test_the_link_is_rewritten_with_codes_whatever_the_language(app):
+    at = app("overview", {"county": ["曹县"], "level": ["County-level"], "lang": ["English"]})
+    link = {key: value if isinstance(value, list) else [value]
+            for key, value in at.query_params.items()}
+    assert link == {"county": ["371721"], "level": ["county"], "lang": ["en"]}
 
 
 def test_the_filter_holds_when_switching_pages(app):
     at = app("overview")
-    at.multiselect(key="county").select(371722).run()
+    sidebar_widget(at, "multiselect", "县区").select(371722).run()
     at.switch_page("pages/stations.py").run()
     assert at.session_state["active_filter"].counties == (371722,)
 
@@ -123,7 +146,7 @@ def test_the_reset_button_clears_every_filter(app):
 
 def test_the_english_switch_changes_the_labels_and_keeps_the_filter(app):
     at = app("overview", {"county": ["曹县"]})
-    at.radio(key="lang").set_value("en").run()
+    at.radio(key="lang_pick").set_value("en").run()
     labels = {m.label for m in at.metric}
     assert {reg.get(k).name_en for k in reg.HEADLINE} <= labels
     assert at.session_state["active_filter"].counties == (371721,)
@@ -134,10 +157,12 @@ def test_the_demo_banner_says_the_data_is_synthetic(app):
     assert any("演示数据" in w.value for w in app("overview").warning)
 
 
-def test_a_bad_url_value_is_dropped_not_an_error(app):
-    at = app("overview", {"county": ["不存在的县"]})
+def test_a_bad_url_value_is_dropped_and_named_and_the_rest_applies(app):
+    at = app("overview", {"county": ["不存在的县", "371722"], "from": ["2030-13-45"]})
     assert not at.exception
-    assert at.session_state["active_filter"].counties == ()
+    assert at.session_state["active_filter"].counties == (371722,)
+    warnings = " ".join(w.value for w in at.warning)
+    assert "不存在的县" in warnings and "2030-13-45" in warnings
 
 
 @pytest.mark.parametrize("page", PAGES)
