@@ -36,7 +36,7 @@ meta = pd.DataFrame({
                       shared.fmt_date(snap.as_of), str(snap.built_at), str(snap.seed or "—"),
                       str(snap.scale)],
 })
-st.dataframe(meta, hide_index=True, width="stretch")
+st.table(meta.set_index(t("indicator")))  # plain text: small, and copyable
 
 st.subheader(t("databases"))
 sizes = a.table_sizes().set_index("table")["rows"]

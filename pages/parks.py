@@ -15,18 +15,14 @@ suffix = "zh" if lang == "zh" else "en"
 shown = parks.assign(kind_label=[shared.label("kind", k) for k in parks["kind"]],
                      status_label=[shared.label("status", s) for s in parks["status"]])
 shared.cards(("parks", "park_tenants"), call("values", ("parks", "park_tenants")), per_row=3)
-event = shared.table(shown, {"name_zh": "park_name", f"county_{suffix}": "county",
-                             "township": "township", "kind_label": "park_kind",
-                             "opened_on": "opened_on", "floor_area_m2": "floor_area",
-                             f"focus_{suffix}": "focus", "tenants": "tenants",
-                             "tenant_jobs": "tenant_jobs", "incubation_years": "incubation",
-                             "status_label": "status"},
-                     "parks", key="parks_table", selectable=True)
-row = shared.selected_row(event)
 names = dict(zip(parks["park_id"], parks["name_zh"], strict=True))
-options = parks["park_id"].tolist()
-park = st.selectbox(t("choose_park"), options, index=row or 0, format_func=names.get,
-                    key="park_pick")
+park = shared.table_choice(
+    shown, {"name_zh": "park_name", f"county_{suffix}": "county", "township": "township",
+            "kind_label": "park_kind", "opened_on": "opened_on", "floor_area_m2": "floor_area",
+            f"focus_{suffix}": "focus", "tenants": "tenants", "tenant_jobs": "tenant_jobs",
+            "incubation_years": "incubation", "status_label": "status"},
+    "park", id_col="park_id", label=t("choose_park"), format_func=names.get,
+    file_name="parks")
 tenants = call("park_tenants", park)
 st.subheader(f"{names[park]} · {t('tenants')}")
 if tenants.empty:

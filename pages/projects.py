@@ -27,11 +27,10 @@ with left:
     shared.chart(fig)
 with right:
     share = values["big_station_share"]
-    if share.denominator:
-        fig = px.pie(names=[t("station_recommended"), t("not_recommended")],
-                     values=[share.numerator, share.denominator - share.numerator],
-                     title=reg.get("big_station_share").name(lang), hole=0.5)
-        shared.chart(fig)
+    fig = px.pie(names=[t("station_recommended"), t("not_recommended")],
+                 values=[share.numerator or 0, (share.denominator or 0) - (share.numerator or 0)],
+                 title=reg.get("big_station_share").name(lang), hole=0.5)
+    shared.chart(fig, value_axis=None)
 left, right = st.columns(2)
 with left:
     by_industry = call("breakdown", ("big_projects", "big_investment"), "industry")

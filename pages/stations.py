@@ -22,13 +22,9 @@ columns = {"name_zh": "station_name", "level_label": "level", city: "host_city",
            "projects_recommended": "projects_recommended",
            "investment_recommended": "investment_recommended_wan", "activities": "activities",
            "attendees": "attendees", "donations_yuan": "donations_yuan"}
-event = shared.table(shown, columns, "stations", key="station_ranking", selectable=True,
-                     height=420)
-row = shared.selected_row(event)
-options = ranking["station_id"].tolist()
 names = dict(zip(ranking["station_id"], ranking["name_zh"], strict=True))
-default = options.index(int(ranking.iloc[row]["station_id"])) if row is not None else 0
-station = st.selectbox(t("choose_station"), options, index=default, format_func=names.get,
-                       key="station_pick")
+station = shared.table_choice(shown, columns, "station", id_col="station_id",
+                              label=t("choose_station"), format_func=names.get,
+                              file_name="stations", height=420)
 st.divider()
 shared.station_card(station)
