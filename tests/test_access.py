@@ -227,6 +227,7 @@ def test_disabling_a_user_ends_their_sessions_and_refuses_new_logins(acc):
     first = acc.authenticate("zhang", PASSWORD)
     second = acc.authenticate("zhang", PASSWORD)
     acc.disable_user("zhang", by=SETUP)
+    assert rows(acc, "SELECT end_reason FROM sessions") == [("disabled",)] * 2
     assert acc.check_session(first.token).ok is False
     assert acc.check_session(second.token).ok is False
     with pytest.raises(LoginFailed):
