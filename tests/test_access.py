@@ -571,7 +571,7 @@ def test_a_trusted_login_opens_a_session_and_is_audited_with_its_mode(acc):
 def _worker(data_dir: str, n: int, barrier) -> int:
     acc = Access(Path(data_dir) / "app.db", settings=settings_for(Path(data_dir)))
     user = acc.get_user("zhang")
-    barrier.wait()
+    barrier.wait(timeout=60)
     for i in range(n):
         login = acc.login_trusted(user, mode="header", client=f"pid-{i}")
         assert acc.check_session(login.token).ok
@@ -587,7 +587,8 @@ def test_processes_writing_sessions_and_audit_at_the_same_time_lose_nothing(tmp_
     workers, n = 4, 40
     barrier = ctx.Manager().Barrier(workers)
     with ctx.Pool(workers) as pool:
-        done = pool.starmap(_worker, [(str(tmp_path / "data"), n, barrier)] * workers)
+        done = pool.starmap_async(
+            _worker, [(str(tmp_path / "data"), n, barrier)] * workers).get(timeout=300)
     assert done == [n] * workers
     assert rows(acc, "SELECT count(*), count(ended_at) FROM sessions") == [
         (workers * n, workers * n)]

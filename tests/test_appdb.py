@@ -227,7 +227,7 @@ def test_statements_are_split_where_sqlite_says_they_end():
 
 
 def _start(path: str, barrier) -> int:
-    barrier.wait()
+    barrier.wait(timeout=60)
     con = appdb.connect(path)
     con.execute("INSERT INTO audit_log (at, action) VALUES ('t', 'start')")
     con.close()
@@ -240,7 +240,7 @@ def test_several_processes_starting_on_a_new_database_migrate_it_once(tmp_path):
     workers = 4
     barrier = ctx.Manager().Barrier(workers)
     with ctx.Pool(workers) as pool:
-        reached = pool.starmap(_start, [(str(path), barrier)] * workers)
+        reached = pool.starmap_async(_start, [(str(path), barrier)] * workers).get(timeout=120)
     latest = appdb.migrations()[-1].version
     assert reached == [latest] * workers
     assert versions(path) == [m.version for m in appdb.migrations()]
