@@ -104,6 +104,11 @@ def request_info() -> RequestInfo:
     return RequestInfo(cookies, headers, ip if isinstance(ip, str) else None)
 
 
+def client() -> str:
+    """This browser's address for the audit log."""
+    return request_info().client
+
+
 # -- the service ---------------------------------------------------------------------------
 _SERVICES: dict[tuple[str, int], Access] = {}
 _SERVICES_LOCK = threading.Lock()
@@ -426,3 +431,18 @@ def navigation(user: User, pages: Sequence[tuple], *, position: str = "sidebar",
         entries.insert(0, st.Page(_denied("home"), title=t("no_permission_title", lang()),
                                   url_path="home", default=True))
     return st.navigation(entries, position=position, expanded=expanded)
+
+
+# -- audited actions, with this browser's address -----------------------------------------
+def log_export(user: User, *, what: str, fmt: str, filter=None, rows: int | None = None) -> int:
+    """Record a download; raises PermissionDenied for a role without ``export``. Call it
+    from the download button's ``on_click`` (and draw the button only if
+    ``user.can("export")``)."""
+    return service().log_export(user, what=what, fmt=fmt, filter=filter, rows=rows,
+                                client=client())
+
+
+def reveal(user: User, *, table: str, record, reason: str) -> int:
+    """Permit and log showing one person's full record; raises PermissionDenied or
+    InputError (no reason). Fetch and show the unmasked record only after it returns."""
+    return service().reveal(user, table=table, record=record, reason=reason, client=client())

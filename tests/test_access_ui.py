@@ -328,3 +328,12 @@ def test_oidc_mode_offers_the_provider_login_and_refuses_an_unknown_email(
     at.user = {"is_logged_in": True, "email": "stranger@example.com"}
     at.run()
     assert shown(at)["errors"] == [access_ui.t("sso_unknown")] and shown(at)["pages"] == []
+
+
+def test_oidc_mode_without_a_configured_provider_says_so(monkeypatch, tmp_path, clock, browser):
+    use(monkeypatch, tmp_path, clock, login={"mode": "oidc"})
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.user = {"is_logged_in": False}
+    at.run()
+    next(b for b in at.button if b.key == "heze_sso_login").click().run()
+    assert shown(at)["errors"] == [access_ui.t("sso_not_configured")]
