@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from access import PermissionDenied
 from access import roles as R
 from access import ui as access_ui
 from access.service import LOGIN_FAILED, token_hash
@@ -337,3 +338,17 @@ def test_oidc_mode_without_a_configured_provider_says_so(monkeypatch, tmp_path, 
     at.run()
     next(b for b in at.button if b.key == "heze_sso_login").click().run()
     assert shown(at)["errors"] == [access_ui.t("sso_not_configured")]
+
+
+def test_the_ui_helpers_log_exports_and_reveals_with_the_browsers_address(acc, browser):
+    browser.headers["X-Forwarded-For"] = "172.16.5.9, 10.0.0.1"
+    leader = add(acc, "li", R.LEADER)
+    data_admin = add(acc, "zhao", R.DATA_ADMIN)
+    access_ui.log_export(leader, what="stations", fmt="csv", filter={"county": []}, rows=3)
+    access_ui.reveal(data_admin, table="returnees", record=5, reason="回访核实")
+    with pytest.raises(PermissionDenied):
+        access_ui.reveal(leader, table="returnees", record=5, reason="回访核实")
+    got = [(e.action, e.user_name, e.client) for e in reversed(acc.audit_entries(SETUP))
+           if e.action != "user_change"]
+    via = "172.16.5.9 (via 10.8.0.15)"
+    assert got == [("export", "li", via), ("reveal", "zhao", via), ("denied", "li", via)]
