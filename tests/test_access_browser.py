@@ -17,16 +17,16 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    pytest.skip("Debian's chromium is not installed at /usr/bin/chromium",
-                allow_module_level=True)
+from tests.browser_kit import require_chromium
 
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+require_chromium()
+
+from playwright.sync_api import expect  # noqa: E402
 
 from access import Access, Actor  # noqa: E402
 from access.service import token_hash  # noqa: E402
 from tests.access_support import settings_for  # noqa: E402
+from tests.browser_kit import assert_offline  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -91,48 +91,45 @@ def session_cookie(context):
     return [c for c in context.cookies() if c["name"] == "heze_session"]
 
 
-def test_the_session_cookie_survives_a_reload_and_logout_removes_it(server):
+def test_the_session_cookie_survives_a_reload_and_logout_removes_it(server, page):
     url, acc = server
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        context = browser.new_context()
-        page = context.new_page()
-        page.set_default_timeout(TIMEOUT_MS)
-        page.goto(url)
-        page.get_by_label("用户名").fill("zhang")
-        page.get_by_label("密码").fill(PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        expect(page.get_by_text("page overview")).to_be_visible(timeout=TIMEOUT_MS)
-        expect(page.get_by_text("scope (371721,)")).to_be_visible()
+    context = page.context
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(url)
+    page.get_by_label("用户名").fill("zhang")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_text("page overview")).to_be_visible(timeout=TIMEOUT_MS)
+    expect(page.get_by_text("scope (371721,)")).to_be_visible()
 
-        deadline = time.monotonic() + 10
-        while not session_cookie(context) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        [cookie] = session_cookie(context)
-        assert (cookie["path"], cookie["sameSite"]) == (f"/{BASE}", "Strict")
-        assert 11 * 3600 < cookie["expires"] - time.time() <= 12 * 3600
-        con = sqlite3.connect(acc.db_path)
-        hashes = {r[0] for r in con.execute("SELECT token_hash FROM sessions")}
-        con.close()
-        assert token_hash(cookie["value"]) in hashes
+    deadline = time.monotonic() + 10
+    while not session_cookie(context) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    [cookie] = session_cookie(context)
+    assert (cookie["path"], cookie["sameSite"]) == (f"/{BASE}", "Strict")
+    assert 11 * 3600 < cookie["expires"] - time.time() <= 12 * 3600
+    con = sqlite3.connect(acc.db_path)
+    hashes = {r[0] for r in con.execute("SELECT token_hash FROM sessions")}
+    con.close()
+    assert token_hash(cookie["value"]) in hashes
 
-        page.reload()  # a new websocket session: restored from the cookie
-        expect(page.get_by_text("page overview")).to_be_visible(timeout=TIMEOUT_MS)
-        expect(page.get_by_label("密码")).to_have_count(0)
+    page.reload()  # a new websocket session: restored from the cookie
+    expect(page.get_by_text("page overview")).to_be_visible(timeout=TIMEOUT_MS)
+    expect(page.get_by_label("密码")).to_have_count(0)
 
-        page.goto(url + "users")  # a page the role may not open
-        expect(page.get_by_text("您没有权限访问此页面。如需开通，请联系系统管理员。")).to_be_visible(
-            timeout=TIMEOUT_MS)
-        page.goto(url + "map")
-        expect(page.get_by_text("page map")).to_be_visible(timeout=TIMEOUT_MS)
+    page.goto(url + "users")  # a page the role may not open
+    expect(page.get_by_text("您没有权限访问此页面。如需开通，请联系系统管理员。")).to_be_visible(
+        timeout=TIMEOUT_MS)
+    page.goto(url + "map")
+    expect(page.get_by_text("page map")).to_be_visible(timeout=TIMEOUT_MS)
 
-        page.get_by_role("button", name="退出登录").click()
-        expect(page.get_by_text("您已退出登录。")).to_be_visible(timeout=TIMEOUT_MS)
-        deadline = time.monotonic() + 10
-        while session_cookie(context) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert session_cookie(context) == []
-        page.reload()
-        expect(page.get_by_label("密码")).to_be_visible(timeout=TIMEOUT_MS)
-        expect(page.get_by_text("page map")).to_have_count(0)
-        browser.close()
+    page.get_by_role("button", name="退出登录").click()
+    expect(page.get_by_text("您已退出登录。")).to_be_visible(timeout=TIMEOUT_MS)
+    deadline = time.monotonic() + 10
+    while session_cookie(context) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert session_cookie(context) == []
+    page.reload()
+    expect(page.get_by_label("密码")).to_be_visible(timeout=TIMEOUT_MS)
+    expect(page.get_by_text("page map")).to_have_count(0)
+    assert_offline(page, "login, reload, logout")
