@@ -52,3 +52,13 @@ def make_access(tmp_path: Path, *, clock: Clock | None = None, fast: bool = True
 def add(acc: Access, name: str, role: str, password: str | None = "correct-horse-1",
         **kw):
     return acc.add_user(name, role, by=SETUP, password=password, **kw)
+
+
+def sign_in(at, acc: Access, user):
+    """Hand an AppTest session a signed-in tab for `user`, as a login would, without the
+    form: for page tests that are not about logging in. Returns the AppTest."""
+    from access.ui import STATE
+
+    login = acc.login_trusted(user, mode="password", client="apptest")
+    at.session_state[STATE] = {"mode": "password", "token": login.token}
+    return at

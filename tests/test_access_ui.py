@@ -19,7 +19,7 @@ from access import roles as R
 from access import ui as access_ui
 from access.service import LOGIN_FAILED, token_hash
 from access.ui import COOKIE, RequestInfo
-from tests.access_support import SETUP, Clock, add, make_access
+from tests.access_support import SETUP, Clock, add, make_access, sign_in
 
 APP = str(Path(__file__).with_name("access_app.py"))
 PASSWORD = "correct-horse-1"
@@ -352,3 +352,10 @@ def test_the_ui_helpers_log_exports_and_reveals_with_the_browsers_address(acc, b
            if e.action != "user_change"]
     via = "172.16.5.9 (via 10.8.0.15)"
     assert got == [("export", "li", via), ("reveal", "zhao", via), ("denied", "li", via)]
+
+
+def test_a_page_test_can_start_signed_in_without_the_form(acc):
+    staff = add(acc, "zhang", R.COUNTY, counties=["单县"])
+    at = sign_in(AppTest.from_file(APP, default_timeout=60), acc, staff).run()
+    assert shown(at)["pages"] == ["page overview"] and shown(at)["form"] == []
+    assert [t.value for t in at.text if t.value.startswith("scope")] == ["scope (371722,)"]
