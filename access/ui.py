@@ -210,7 +210,9 @@ def oidc_claims() -> dict:
 def _oidc_user(req: RequestInfo) -> User | None:
     claims = oidc_claims()
     if claims.get("is_logged_in") is not True:
-        st.session_state.pop(STATE, None)
+        state = st.session_state.pop(STATE, None)
+        if state and state.get("mode") == "oidc":  # signed out at the provider
+            service().logout(state["token"], client=req.client)
         return None
     email = str(claims.get("email") or "").strip()
     return _trusted_user(req, "oidc", email, lambda: service().user_for_oidc(claims))
