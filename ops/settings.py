@@ -84,6 +84,10 @@ KEYS: tuple[Key, ...] = (
         1, 24 * 60),
     Key("login", "trusted_header", "X-Remote-User", str,
         "header 方式下携带用户名的请求头", "request header naming the user in header mode"),
+    Key("login", "oidc_provider", "", str,
+        "oidc 方式下 secrets.toml 中 [auth.名称] 的名称（只有一个 [auth] 时留空）",
+        "oidc mode: the provider name of [auth.NAME] in secrets.toml (empty for a single "
+        "[auth] section)"),
 )
 _BY_DOTTED = {k.dotted: k for k in KEYS}
 
