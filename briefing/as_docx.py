@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 
 from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -122,6 +122,14 @@ def _table(doc, block: Table) -> None:
     table.autofit = False
     total = sum(block.widths)
     widths = [Mm(TEXT_W_MM * w / total) for w in block.widths]
+    # narrow cell margins (1 mm each side), so the columns hold what the PDF's hold
+    margins = OxmlElement("w:tblCellMar")
+    for side, twips in (("top", 0), ("left", 57), ("bottom", 0), ("right", 57)):
+        node = OxmlElement(f"w:{side}")
+        node.set(qn("w:w"), str(twips))
+        node.set(qn("w:type"), "dxa")
+        margins.append(node)
+    table._tbl.tblPr.append(margins)
     header = table.rows[0]
     trpr = header._tr.get_or_add_trPr()
     repeat = OxmlElement("w:tblHeader")
@@ -132,11 +140,12 @@ def _table(doc, block: Table) -> None:
         for c, text in enumerate(cells):
             cell = row.cells[c]
             cell.width = widths[c]
+            cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
             para = cell.paragraphs[0]
             para.paragraph_format.space_after = Pt(0)
             para.paragraph_format.line_spacing = 1.0
             run = para.add_run(text)
-            run.font.size = Pt(9)
+            run.font.size = Pt(8.5)
             run.bold = r == 0 or (r - 1) in block.bold_rows
             if r == 0:
                 para.alignment = WD_ALIGN_PARAGRAPH.CENTER

@@ -43,6 +43,7 @@ STYLE = {  # size (pt), line height (mm), bold, colour, space before (mm), space
     "footer": (8, 4, False, MUTED, 0, 0),
 }
 PT_MM = 25.4 / 72
+KEEP_TABLE_MM = 110  # tables up to this height are not split across pages
 
 
 class _Document(FPDF):
@@ -73,6 +74,15 @@ class _Document(FPDF):
         from briefing.wrap import wrap
 
         return wrap(text, width, self.get_string_width)
+
+    def balanced_lines(self, text: str, width: float) -> list[str]:
+        """The lines of a table header, as even as they can be without adding one:
+        领办创办经济实体 in two lines is 领办创办 / 经济实体, not 领办创办经济实 / 体."""
+        lines = self.lines(text, width)
+        narrow = width
+        while narrow > 4 and len(self.lines(text, narrow - 0.5)) == len(lines):
+            narrow -= 0.5
+        return self.lines(text, narrow)
 
     def text_block(self, text: str, style: str, align: str = "L", width: float = TEXT_W,
                    ) -> None:
@@ -139,8 +149,10 @@ class _Document(FPDF):
             return own + (self.block_height(rest[0], rest[1:]) if rest else 0)
         if isinstance(block, Image):
             return block.width_mm * block.chart.aspect + 3
-        if isinstance(block, Table):
-            return (STYLE["table"][1] * 2 + 2) * 2
+        if isinstance(block, Table):  # a short table stays whole, a long one may run on
+            row = STYLE["table"][1] + 1.8
+            whole = STYLE["table_head"][1] * 3 + 1.8 + row * len(block.rows)
+            return whole if whole <= KEEP_TABLE_MM else STYLE["table_head"][1] * 3 + row * 3
         return STYLE["body"][1] * 2
 
     def picture(self, block: Image) -> None:
@@ -159,7 +171,7 @@ class _Document(FPDF):
         self.use("table")
         self.set_draw_color(*RULE)
         self.set_line_width(0.2)
-        self.room_for(height * 3 + 4)
+        self.room_for(self.block_height(block, []))
         head_size = STYLE["table_head"][0]
         heading = FontFace(emphasis="BOLD", fill_color=HEAD_FILL, color=INK, size_pt=head_size)
         bold = FontFace(emphasis="BOLD", color=INK)
@@ -171,7 +183,7 @@ class _Document(FPDF):
             self.set_font(FAMILY, "B", head_size)
             row = table.row()
             for text, w, al in zip(block.header, widths, block.align, strict=True):
-                row.cell("\n".join(self.lines(text, w - 2 * pad - 0.3)),
+                row.cell("\n".join(self.balanced_lines(text, w - 2 * pad - 0.3)),
                          align="C" if al == "R" else "L")
             for i, cells in enumerate(block.rows):
                 self.set_font(FAMILY, "B" if i in block.bold_rows else "", size)

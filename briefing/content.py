@@ -154,22 +154,22 @@ def normalise_targets(targets: Targets | None) -> dict[str, Target]:
 
 def scope_words(a: Analytics, f: Filter, lang: str) -> str:
     """全市, the chosen counties, or 筛选范围内 when other dimensions narrow the view."""
+    counties = f.counties or a.scope or ()  # a county scope narrows every view
     if f.industries or f.levels or f.provinces:
         return s("scope_filtered", lang)
-    if f.counties:
+    if counties:
         names = a.counties().set_index("county_code")[_name_col(lang)]
-        return s("list_sep", lang).join(names[c] for c in f.counties)
+        return s("list_sep", lang).join(names[c] for c in counties)
     return s("scope_city", lang)
 
 
 def filename_stem(a: Analytics, f: Filter, end: date, lang: str) -> str:
+    counties = f.counties or a.scope or ()
     if f.industries or f.levels or f.provinces:
         scope = s("filename_filtered", lang)
-    elif f.counties:
-        col = "name_zh" if lang == "zh" else "county_code"
-        names = a.counties().set_index("county_code")
-        scope = "-".join(str(names.at[c, col]) if col != "county_code" else str(c)
-                         for c in f.counties)
+    elif counties:
+        names = a.counties().set_index("county_code")["name_zh"]
+        scope = "-".join(str(names[c]) if lang == "zh" else str(c) for c in counties)
     else:
         scope = s("filename_city", lang)
     stem = f"{s('filename', lang)}_{scope}_{end.isoformat()}"
@@ -236,6 +236,8 @@ def _dimension_sentence(dim: str, now_df, base_df, chosen: tuple, base_label: st
                              else ("entities", "big_investment"))
     first = _compare(now_df, base_df, first_key)
     second = _compare(now_df, base_df, second_key)
+    if len(first) <= 1:
+        return None  # a county scope of one county: nothing to compare it with
     if len(chosen) == 1:
         if dim != "county":
             return None  # one industry: its own figures are the headline already
@@ -437,7 +439,7 @@ def county_table(a: Analytics, now_df: pd.DataFrame, base_df: pd.DataFrame, chos
         rows.append(tuple(cells))
         if r["code"] in chosen:
             bold.add(i)
-    return Table(header, tuple(rows), (10, 12, 20, 25, 15, 28, 25, 35),
+    return Table(header, tuple(rows), (10, 14, 20, 25, 15, 28, 25, 33),
                  ("R", "L", "R", "R", "R", "R", "R", "R"), frozenset(bold))
 
 

@@ -19,8 +19,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                   "match the published figures. The numbers are for demonstration only and hold "
                   "no real personal data."),
     "imported_note": ("数据来源：导入数据。", "Source: imported data."),
-    "beyond_as_of": ("所选月份晚于数据截至日期，按数据截至日期统计。",
-                     "The chosen month ends after the data do; figures run to the as-of date."),
+    "beyond_as_of": ("筛选的结束日期晚于数据截至日期，数字统计到数据截至日期。",
+                     "The filter ends after the data do; figures run to the as-of date."),
     # sections
     "h_headline": ("一、主要指标", "1. Headline figures"),
     "h_changes": ("二、变化情况", "2. What changed"),
