@@ -110,7 +110,7 @@ class Content:
                  date=periods.date_text(self.as_of, self.lang), page=page)
 
 
-# -- helpers -------------------------------------------------------------------------------
+# -- small pieces ----------------------------------------------------------------------------
 
 def _name_col(lang: str) -> str:
     return "name_zh" if lang == "zh" else "name_en"
