@@ -35,3 +35,15 @@ $(VENV)/.installed: requirements.txt
 
 clean:
 	rm -rf build
+
+# 领导简报: build/briefing.docx and build/briefing.pdf for the served snapshot (or
+# $HEZE_SNAPSHOT); MONTH=2020-08 runs the figures to the end of that month, COUNTY=曹县
+# (name or adcode) narrows them to one county.
+.PHONY: briefing bench-briefing
+BRIEFING_ARGS = $(if $(MONTH),--month "$(MONTH)") $(if $(COUNTY),--county "$(COUNTY)")
+
+briefing: $(VENV)/.installed $(if $(HEZE_SNAPSHOT),,$(DEMO))
+	$(PY) -m briefing --out build $(BRIEFING_ARGS) --timing
+
+bench-briefing: $(VENV)/.installed
+	$(PY) -m briefing.bench
