@@ -9,17 +9,21 @@ same codes on every run (?county=371721&lang=en), and read once, when a session 
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import streamlit as st
 
+from access import ui as access_ui
 from analytics import Filter, FilterError
 from analytics import links as linkmod
 from data.snapshot import SnapshotUnavailable
-from pages import shared
+from pages import shared, viewport
 from pages.shared import FILTER_KEY, ICON, t
 
 st.set_page_config(page_title=t("app_title"), page_icon=str(ICON), layout="wide")
 log = logging.getLogger("heze.app")
+STYLE = (Path(__file__).parent / "pages" / "style.css").read_text(encoding="utf-8")
+st.html(f"<style>{STYLE}\n:root {{ --heze-filter-label: '{t('filters')}'; }}</style>")
 
 # (script, title key, url path). The overview is also the home page at "/".
 PAGES = [
@@ -108,12 +112,28 @@ def sidebar(a) -> Filter:
                           provinces=province, start=start, end=end))
 
 
-def navigation():
-    """Every page by its own URL (the overview at / and at /overview); the menu is drawn by
-    `menu`, so it can carry the filter and leave out pages a user may not open."""
-    pages = [st.Page(path, title=t(title), url_path=slug) for path, title, slug in PAGES]
-    home = st.Page(PAGES[0][0], title=t(PAGES[0][1]), url_path="home", default=True)
-    return st.navigation([home, *pages], position="hidden"), home, pages
+def _denied(slug: str):
+    def page() -> None:
+        access_ui.no_permission(slug, shared.user())
+    page.__name__ = f"denied_{slug}"
+    return page
+
+
+def navigation(user):
+    """Every page by its own URL (the overview at / and at /overview). A page the user may
+    not open is still registered, so its URL answers 无权访问 instead of "page not found";
+    the menu (`menu`) lists only the others and carries the filter."""
+    pages, allowed = [], []
+    for path, title, slug in PAGES:
+        ok = user.may_open(slug)
+        pages.append(st.Page(path if ok else _denied(slug), title=t(title), url_path=slug))
+        if ok:
+            allowed.append(pages[-1])
+    path, title, slug = next(((p, ti, sl) for p, ti, sl in PAGES if user.may_open(sl)),
+                             PAGES[0])
+    home = st.Page(path if user.may_open(slug) else _denied(slug), title=t(title),
+                   url_path="home", default=True)
+    return st.navigation([home, *pages], position="hidden"), home, allowed
 
 
 def menu(where, home, pages) -> None:
@@ -125,6 +145,8 @@ def menu(where, home, pages) -> None:
 
 
 def main() -> None:
+    user = access_ui.gate()  # the login screen, under every URL, until signed in
+    st.session_state["user"] = user
     try:
         a = shared.analytics()
     except SnapshotUnavailable as exc:
@@ -132,7 +154,7 @@ def main() -> None:
         return
     if not st.session_state.get("link_opened"):
         _open_link(a)
-    nav, home, pages = navigation()
+    nav, home, pages = navigation(user)
     menu_box = st.sidebar.container()
     try:
         st.session_state[FILTER_KEY] = sidebar(a)
@@ -140,6 +162,8 @@ def main() -> None:
         st.error(f"{t('filter_error')}: {exc.message(shared.lang())}")
         st.session_state[FILTER_KEY] = Filter()
     menu(menu_box, home, pages)
+    access_ui.sidebar(user)
+    viewport.mount()
     if linkmod.to_params(shared.link_state(), "zh") != st.session_state.get("link_asked"):
         st.session_state["link_ignored"] = []  # the user has moved on from the link
     if shared.snapshot_problem():

@@ -19,6 +19,7 @@ class Unit:
 
 UNITS = {
     "person": Unit("人", "people"),
+    "attendance": Unit("人次", "attendances"),
     "entity": Unit("家", "businesses"),
     "station": Unit("个", "stations"),
     "project": Unit("个", "projects"),
@@ -91,6 +92,31 @@ def format_change(change, unit: str, lang: str = "zh") -> str:
     return sign + format_value(abs(change), unit, lang)
 
 
+def short_station_name(name_zh: str, lang: str = "zh", city_en: str | None = None,
+                       sponsor_en: str | None = None) -> str:
+    """北京站 for 菏泽市返乡创业(北京)服务站, 牡丹区(杭州)站 for 牡丹区返乡创业(杭州)服务站; in
+    English "Beijing" or "Mudan (Hangzhou)" from the given English names."""
+    text = str(name_zh)
+    head, _, rest = text.replace("（", "(").replace("）", ")").partition("返乡创业(")
+    city = rest.split(")")[0] if rest else ""
+    if lang != "zh" and city_en:
+        return city_en if not sponsor_en else f"{sponsor_en} ({city_en})"
+    if not city:
+        return text
+    return f"{city}站" if head in ("菏泽市", "") else f"{head}({city})站"
+
+
+def format_rate(rate, lang: str = "zh", decimals: int = 1) -> str:
+    """A change as a rate with its sign: +40.1%, -3.2%, 0% (ASCII minus, which the cards'
+    arrows read)."""
+    if rate is None or rate != rate:
+        return "—"
+    text = _trim(abs(rate) * 100, decimals)
+    if text == "0":
+        return "0%"
+    return f"{'+' if rate > 0 else '-'}{text}%"
+
+
 def format_date(value: date | None, lang: str = "zh") -> str:
     if value is None:
         return "—"
@@ -99,15 +125,79 @@ def format_date(value: date | None, lang: str = "zh") -> str:
     return value.isoformat()
 
 
-def period_label(value, grain: str, lang: str = "zh") -> str:
-    """2020年, 2020年第3季度, 2020年8月 — or 2020, 2020 Q3, 2020-08."""
-    ts = value if hasattr(value, "year") else date.fromisoformat(str(value)[:10])
-    quarter = (ts.month - 1) // 3 + 1
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+             "Dec")
+
+
+def _as_date(value) -> date:
+    if isinstance(value, date) and not hasattr(value, "hour"):
+        return value
+    if hasattr(value, "date"):
+        return value.date()
+    return date.fromisoformat(str(value)[:10])
+
+
+def period_bounds(value, grain: str) -> tuple[date, date]:
+    """The first and last day of the year, quarter or month that starts at `value`."""
+    d = _as_date(value)
+    if grain == "year":
+        return date(d.year, 1, 1), date(d.year, 12, 31)
+    months = 3 if grain == "quarter" else 1
+    first = date(d.year, d.month, 1)
+    nxt = date(d.year + (d.month + months - 1) // 12, (d.month + months - 1) % 12 + 1, 1)
+    return first, date.fromordinal(nxt.toordinal() - 1)
+
+
+def covered(value, grain: str, lo: date | None = None, hi: date | None = None
+            ) -> tuple[date, date]:
+    """The part of the period that the data covers, between `lo` and `hi`."""
+    first, last = period_bounds(value, grain)
+    return max(first, lo or first), min(last, hi or last)
+
+
+def is_partial(value, grain: str, lo: date | None = None, hi: date | None = None) -> bool:
+    """True when `lo`/`hi` (the period chosen, the data's as-of date) cut the period."""
+    return covered(value, grain, lo, hi) != period_bounds(value, grain)
+
+
+def _month_end(d: date) -> bool:
+    return date.fromordinal(d.toordinal() + 1).day == 1
+
+
+def period_label(value, grain: str, lang: str = "zh", lo: date | None = None,
+                 hi: date | None = None) -> str:
+    """2020年, 2020年第3季度, 2020年8月 — or 2020, 2020 Q3, 2020-08; a period that `lo`/`hi`
+    cut says which part it covers: 2020年1–8月, 2020 (Jan–Aug), 2020年8月1–20日."""
+    d = _as_date(value)
+    quarter = (d.month - 1) // 3 + 1
     if lang == "zh":
-        return {"year": f"{ts.year}年", "quarter": f"{ts.year}年第{quarter}季度",
-                "month": f"{ts.year}年{ts.month}月"}[grain]
-    return {"year": f"{ts.year}", "quarter": f"{ts.year} Q{quarter}",
-            "month": f"{ts.year}-{ts.month:02d}"}[grain]
+        whole = {"year": f"{d.year}年", "quarter": f"{d.year}年第{quarter}季度",
+                 "month": f"{d.year}年{d.month}月"}[grain]
+    else:
+        whole = {"year": f"{d.year}", "quarter": f"{d.year} Q{quarter}",
+                 "month": f"{d.year}-{d.month:02d}"}[grain]
+    if not is_partial(d, grain, lo, hi):
+        return whole
+    a, b = covered(d, grain, lo, hi)
+    by_month = a.day == 1 and _month_end(b)
+    if lang == "zh":
+        if grain == "month" or not by_month:
+            span = (f"{a.month}月{a.day}–{b.day}日" if a.month == b.month
+                    else f"{a.month}月{a.day}日–{b.month}月{b.day}日")
+        else:
+            span = f"{a.month}月" if a.month == b.month else f"{a.month}–{b.month}月"
+        if grain == "year":
+            return f"{a.year}年{span}"
+        if grain == "month":
+            return f"{a.year}年{a.month}月{a.day}–{b.day}日"
+        return f"{whole}（{span}）"
+    if grain == "month" or not by_month:
+        span = (f"{MONTHS_EN[a.month - 1]} {a.day}–{b.day}" if a.month == b.month
+                else f"{MONTHS_EN[a.month - 1]} {a.day} – {MONTHS_EN[b.month - 1]} {b.day}")
+    else:
+        span = (MONTHS_EN[a.month - 1] if a.month == b.month
+                else f"{MONTHS_EN[a.month - 1]}–{MONTHS_EN[b.month - 1]}")
+    return f"{whole} ({span})"
 
 
 # -- map scales: how big or how dark a value is drawn -------------------------------------
@@ -127,3 +217,46 @@ def colour_ramp(values, low: tuple[int, int, int], high: tuple[int, int, int],
     shares = [v / top if top > 0 else 0.0 for v in values]
     return [[round(lo + (hi - lo) * share) for lo, hi in zip(low, high, strict=True)] + [alpha]
             for share in shares]
+
+
+# -- numbers on a chart axis or in a table column -----------------------------------------
+@dataclass(frozen=True)
+class Scale:
+    """How a unit is shown on an axis or in a column: money in 亿元 (billion yuan in
+    English) like the cards, counts as whole numbers."""
+
+    divisor: float
+    zh: str
+    en: str
+    tickformat: str
+    decimals: int = 0
+
+    def unit(self, lang: str = "zh") -> str:
+        return self.zh if lang == "zh" else self.en
+
+    def apply(self, values) -> list[float]:
+        out = []
+        for v in values:
+            if v is None or v != v:
+                out.append(float("nan"))
+            else:
+                out.append(round(float(v) / self.divisor, self.decimals))
+        return out
+
+    def header(self, name: str, lang: str = "zh") -> str:
+        """A column header with its unit: 总投资（亿元）, Investment (billion yuan)."""
+        unit = self.unit(lang)
+        return f"{name}（{unit}）" if lang == "zh" else f"{name} ({unit})"
+
+
+def scale_for(unit: str, lang: str = "zh") -> Scale:
+    if unit == "wan_yuan":
+        return (Scale(1e4, "亿元", "", ",.2f", 2) if lang == "zh"
+                else Scale(1e5, "", "billion yuan", ",.2f", 2))
+    if unit == "yuan":
+        return (Scale(1e4, "万元", "", ",.1f", 1) if lang == "zh"
+                else Scale(1e6, "", "million yuan", ",.2f", 2))
+    if unit == "ratio":
+        return Scale(0.01, "%", "%", ",.0f", 1)
+    u = UNITS[unit]
+    return Scale(1, u.zh, u.en, ",d", 0)

@@ -69,9 +69,11 @@ def _ratio(num, den) -> float | None:
 class Analytics:
     """Indicator values, series, breakdowns, rankings, funnel and map data for a filter."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, county_scope=None):
+    def __init__(self, con: duckdb.DuckDBPyConnection, county_scope=None, _lock=None):
         self._con = con
-        self._lock = threading.Lock()
+        self._lock = _lock or threading.Lock()  # shared by every view of one connection
+        if county_scope is not None and not len(county_scope):
+            raise FilterError("县区范围为空：不能据此显示任何数据", "an empty county scope shows nothing")
         self.scope: tuple[int, ...] | None = (
             tuple(int(c) for c in county_scope) if county_scope else None
         )
@@ -80,6 +82,10 @@ class Analytics:
         # Unique to this opened file: cache keys use it, so a rebuilt snapshot that kept
         # its id still never meets results computed on the old file.
         self.version = f"{self.snapshot.snapshot_id}#{uuid.uuid4().hex[:12]}"
+
+    def with_scope(self, county_scope) -> Analytics:
+        """The same snapshot seen through a county scope (county staff)."""
+        return Analytics(self._con, county_scope=county_scope, _lock=self._lock)
 
     # -- plumbing ----------------------------------------------------------------------
     def _cursor(self) -> duckdb.DuckDBPyConnection:

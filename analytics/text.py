@@ -89,6 +89,19 @@ UI: dict[str, tuple[str, str]] = {
     "no_snapshot": ("找不到数据快照。请先运行 make run 生成演示快照。",
                     "No snapshot found. Run make run to build the demo snapshot."),
     "change_vs_last_year": ("较一年前", "vs a year earlier"),
+    "yoy": ("同比", "Year on year"),
+    "rank": ("排名", "Rank"),
+    "rank_by": ("排序指标", "Rank by"),
+    "sorted_by": ("按{indicator}从高到低排序", "Sorted by {indicator}, highest first"),
+    "station_short_note": ("服务站以简称显示，如“北京站”即菏泽市返乡创业(北京)服务站",
+                           "Stations by short name: Beijing is 菏泽市返乡创业(北京)服务站"),
+    "stage_note": ("按项目推进顺序排列：洽谈 → 签约 → 在建 → 投产",
+                   "In pipeline order: negotiating → signed → under construction → "
+                   "operating"),
+    "of_projects": ("{n}/{total}", "{n} of {total}"),
+    "parks_ranked": ("园区(基地)排行（按入驻实体数）", "Parks and bases by tenants"),
+    "note_counties_compare": ("本页对比全部县区，所选县区高亮", "this page compares every county; "
+                              "the chosen ones are highlighted"),
     "published": ("公开报道", "Published"),
     "matches": ("与公开数据一致", "Matches the published figure"),
     "differs": ("与公开数据不一致（受筛选影响）", "Differs from the published figure (filtered)"),
@@ -101,7 +114,22 @@ UI: dict[str, tuple[str, str]] = {
                                    "Returnees and new businesses by year"),
     "projects_by_county": ("各县区过亿元项目", "Projects over 100 million yuan by county"),
     "industry_mix": ("经济实体产业构成", "Businesses by industry"),
-    "funnel": ("返乡转化漏斗", "Return funnel"),
+    "funnel": ("在外登记人员返乡转化", "From the outside register to home"),
+    "funnel_people": ("人数", "People"),
+    "funnel_note": ("口径：只统计在外人员信息库中登记的{registered}，其中已返乡{returned}。"
+                    "卡片中的返乡创业就业{returnees}还包括未在外登记、直接返乡的人员；"
+                    "带动就业是岗位数，不是人员转化，故不在此图中。",
+                    "Counts only the {registered} in the outside register, of whom {returned} "
+                    "came home. The card's {returnees} returnees also count people who came "
+                    "home without registering; jobs driven are posts, not people, so they are "
+                    "not in this chart."),
+    "partial_note": ("{period}为截至数据日期的部分时段，不是全年数据。",
+                     "{period} is a partial period, up to the data's date — not a full year."),
+    "note_compare_counties": ("县区对比图显示全部县区，所选县区高亮；其余图表只统计所选县区",
+                              "county comparisons show every county with the chosen ones "
+                              "highlighted; other charts count the chosen counties only"),
+    "rank_of": ("{county}第{rank}名/{n}", "{county} ranks {rank} of {n}"),
+    "share_of_city": ("，占全市{share}", ", {share} of the city"),
     "funnel_registered": ("在外登记", "Registered outside"),
     "funnel_intending": ("有返乡意向", "Intending to return"),
     "funnel_returned": ("已返乡", "Returned"),
@@ -215,6 +243,16 @@ UI: dict[str, tuple[str, str]] = {
                          "sidebar)."),
     "map_zones": ("经开区、高新区无独立行政边界，地图上未绘出",
                   "The two development zones have no boundary of their own and are not drawn"),
+    "note_map": ("县区地图对比全部县区，所选县区加粗描边；全国地图只显示所选范围",
+                 "the county map compares every county, the chosen ones outlined; the national "
+                 "map shows the chosen ones only"),
+    "legend_size": ("圆点大小：{what}（最大 {top}）", "Dot size: {what} (largest {top})"),
+    "legend_arcs": ("连线：服务站所在城市 → 返乡县区，粗细与深浅表示{what}，显示最多的{shown}条（共{total}条）",
+                    "Lines: station city → home county, width and strength by {what}; the "
+                    "{shown} heaviest of {total}"),
+    "legend_density": ("圆圈：各城市在外登记人员（最大 {top}）",
+                       "Circles: people registered per city (largest {top})"),
+    "legend_chosen": ("所选县区", "Chosen counties"),
     "map_station_gone": ("所选服务站不在当前筛选范围内。", "The chosen station is outside the filter."),
     "filter_scope_note": ("县区筛选对市级服务站不适用（市级站不属于任何县区）。",
                           "The county filter leaves out city-level stations, which belong to no "

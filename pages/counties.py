@@ -1,45 +1,51 @@
-"""县区 — the counties side by side on every indicator that a county carries."""
+"""县区 — the counties side by side. A county filter does not erase the comparison: every
+county is shown under the other filters, the chosen ones highlighted with their rank and
+share of the city; the table ranks them on the chosen indicator, with the city total."""
 
-import plotly.express as px
 import streamlit as st
 
+from analytics import compare, palette
 from analytics import indicators as reg
-from pages import shared
-from pages.shared import call, name_col, t
+from analytics.formatting import scale_for
+from pages import charts, shared
+from pages.shared import compute, name_col, t
 
-shared.header("page_counties")
+shared.header("page_counties", "note_counties_compare")
 lang = shared.lang()
+# Indicators a county carries; county-level stations only (a city-level station belongs to
+# no county, so "stations" would repeat "stations_county" here).
 keys = tuple(i.key for i in reg.INDICATORS
-             if i.fact_def.county is not None and i.key != "stations_city")
-table = call("county_values", keys)
-if table.empty or not table[[k for k in keys if not reg.get(k).is_ratio]].to_numpy().any():
+             if i.fact_def.county is not None and i.key not in ("stations", "stations_city"))
+key = shared.choose(st.selectbox, t("rank_by"), keys, "county_indicator",
+                    default="returnees", format_func=lambda k: reg.get(k).name(lang))
+table = compute(compare.county_table, keys, key)
+counties = table[~table["is_total"]]
+if not counties[[k for k in keys if not reg.get(k).is_ratio]].to_numpy().any():
     shared.empty_state()
     st.stop()
 
-key = shared.choose(st.selectbox, t("choose_indicator"), keys, "county_indicator",
-                    default="returnees", format_func=lambda k: reg.get(k).name(lang))
 ind = reg.get(key)
-fig = px.bar(table, x=name_col(), y=key, title=f"{ind.name(lang)} · {t('by_county')}",
-             labels={name_col(): t("county"), key: ind.name(lang)})
-shared.chart(fig, percent=ind.is_ratio)
+fig = charts.bars(counties[name_col()], counties[key], unit=ind.unit, name=ind.name(lang),
+                  title=f"{ind.name(lang)} · {t('by_county')}", horizontal=True,
+                  colours=shared.highlight(counties["chosen"]), height=440)
+charts.draw(fig)
+shared.rank_note(counties, key)
 
 st.subheader(t("counties_compare"))
-formatted = table[[name_col()]].copy()
+st.caption(t("sorted_by").format(indicator=ind.name(lang)))
+columns = {"rank": "rank", name_col(): "county"}
+shown = table.copy()
 for k in keys:
     i = reg.get(k)
-    formatted[k] = [shared.fmt(v, i.unit, i.decimals) for v in table[k]]
-shown = formatted.rename(columns={k: reg.get(k).name(lang) for k in keys})
-st.dataframe(shown.rename(columns={name_col(): t("county")}), hide_index=True, width="stretch")
-raw = table[[name_col(), *keys]].rename(columns={k: reg.get(k).name(lang) for k in keys})
-shared.download_only(raw.rename(columns={name_col(): t("county")}), "counties",
-                     key="counties_download")
+    scale = scale_for(i.unit, lang)
+    shown[f"{k}__shown"] = scale.apply(shown[k])
+    columns[f"{k}__shown"] = scale.header(i.name(lang), lang)
+shared.table(shown, columns, "counties", key=f"counties_table_{key}")
 
 st.subheader(t("county_industry_matrix"))
-grid = call("matrix", "entities")
-counties = shared.analytics().counties().set_index("county_code")[name_col()]
-industries = shared.analytics().industries().set_index("industry_code")[name_col()]
-grid = grid.rename(index=counties.to_dict(), columns=industries.to_dict())
-fig = px.imshow(grid, aspect="auto", color_continuous_scale="Reds",
-                labels={"x": t("industry"), "y": t("county"), "color": reg.get("entities").name(lang)})
-fig.update_layout(height=520)
-st.plotly_chart(fig, width="stretch")  # a heatmap: both axes are categories
+grid = compute(compare.county_matrix, "entities")
+grid = grid.rename(index=shared.names("county"), columns=shared.names("industry"))
+heat = charts.heatmap(grid, title=t("county_industry_matrix"),
+                      value_name=reg.get("entities").name(lang), unit="entity",
+                      colours=palette.HEAT)
+charts.draw(heat, empty=not grid.to_numpy().any())

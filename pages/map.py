@@ -21,11 +21,12 @@ import pydeck as pdk
 import streamlit as st
 from pydeck.bindings.json_tools import default_serialize
 
+from analytics import compare
 from analytics import indicators as reg
 from analytics.formatting import colour_ramp, pixel_scale
 from data import geography as geo
-from pages import shared
-from pages.shared import call, fmt, name_col, t
+from pages import shared, viewport
+from pages.shared import call, compute, fmt, name_col, t
 
 # Station colours by level: two strong colours, far from the theme's primary (#B22222, which
 # Streamlit paints a selected object with) and from every other layer's colours.
@@ -38,18 +39,18 @@ PROVINCE_FILL_RGBA = (243, 241, 236, 255)
 PROVINCE_LINE_RGBA = (160, 160, 160, 255)
 LINE_RGBA = (110, 110, 110, 255)         # nine-dash line and other boundary lines
 LABEL_RGBA = (120, 120, 120, 255)
-DENSITY_RANGE = [[191, 211, 230], [158, 188, 218], [140, 150, 198], [140, 107, 177],
-                 [136, 65, 157], [110, 1, 107]]  # ColorBrewer BuPu (no white), the heat layer
 COUNTY_LOW_RGB = (237, 248, 233)         # ColorBrewer Greens, for the county shading
 COUNTY_HIGH_RGB = (0, 109, 44)
 COUNTY_LINE_RGBA = (255, 255, 255, 255)
 FILTERED_LINE_RGBA = (17, 17, 17, 255)   # outline of a county in the active filter
 
-MAP_HEIGHT = 620
-HEZE_HEIGHT = 480
-VIEW_WIDTH = 800  # the views are fitted for at least this width; the map is wider
+MAP_MAX_HEIGHT = 640
+HEZE_MAX_HEIGHT = 480
 STATION_MAX_PX = 18
 ARC_MAX_PX = 6
+ARC_LIMIT = 80              # the heaviest arcs only: all 2,600 hide Shandong under lines
+DENSITY_MAX_PX = 34         # the largest city's circle of people registered
+DENSITY_RGB = (136, 65, 157)
 FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
 
 RADIUS_METRICS = ("members", "returnees_referred", "investment_recommended")  # UI keys too
@@ -129,9 +130,22 @@ def _selected(event, layer: str) -> list[dict]:
         return []
 
 
-shared.header("page_map")
+shared.header("page_map", "note_map")
 lang = shared.lang()
 city_col = "city_zh" if lang == "zh" else "city_en"
+width = viewport.content_width()
+map_height = int(min(MAP_MAX_HEIGHT, max(300, width * 0.78)))
+
+
+def _swatch(rgb, shape: str = "●", size: str = "1.2em") -> str:
+    return f'<span style="color:rgb{tuple(rgb[:3])};font-size:{size}">{shape}</span>'
+
+
+def _legend(items: list[str]) -> None:
+    # Our own fixed words and colours only: nothing a user typed is rendered as HTML.
+    st.markdown('<div class="heze-legend">' + "&emsp;".join(items) + "</div>",
+                unsafe_allow_html=True)
+
 
 # -- the national map ---------------------------------------------------------------------
 st.subheader(t("map_national"))
@@ -148,32 +162,45 @@ else:
     show_base = shared.toggle(t("map_layer_base"), "map_show_base", where=c[0])
     show_stations = shared.toggle(t("map_layer_stations"), "map_show_stations", where=c[1])
     show_arcs = shared.toggle(t("map_layer_arcs"), "map_show_arcs", where=c[2])
-    show_density = shared.toggle(t("map_layer_density"), "map_show_density", where=c[3])
+    show_density = shared.toggle(t("map_layer_density"), "map_show_density", default=False,
+                                 where=c[3])
 
     layers = list(_base_layers()) if show_base else []
+    legend = []
     if show_density:
-        people = call("people_by_city")
-        layers.append(pdk.Layer(
-            "HeatmapLayer", id="density", data=people[["lon", "lat", "people"]],
-            get_position=["lon", "lat"], get_weight="people", radius_pixels=60,
-            intensity=1.5, threshold=0.03, color_range=DENSITY_RANGE, opacity=0.8,
-            pickable=False))
-    if show_arcs:
-        arcs = call("station_arcs")
-        arcs = arcs[arcs[arc_by] > 0]
-        if not arcs.empty:
-            # Not pickable: 2,600 arcs would make every click and hover pick through them
-            # (slow on weak graphics), a click on one would select nothing useful, and
-            # tooltips for them would double what is sent. The station tooltips say it.
+        people = compute(compare.city_people)
+        if len(people):
             layers.append(pdk.Layer(
-                "ArcLayer", id="arcs",
-                data=arcs[["source_lon", "source_lat", "target_lon", "target_lat", arc_by]],
+                "ScatterplotLayer", id="density", data=people[["lon", "lat", "people"]],
+                get_position=["lon", "lat"], get_radius="people", radius_units="'pixels'",
+                radius_scale=pixel_scale(DENSITY_MAX_PX, people["people"]),
+                radius_min_pixels=2, get_fill_color=[*DENSITY_RGB, 70],
+                get_line_color=[*DENSITY_RGB, 160], stroked=True, line_width_min_pixels=1,
+                pickable=False))
+            legend.append(f"{_swatch(DENSITY_RGB, '◯', '1.3em')} "
+                          + t("legend_density").format(top=fmt(people["people"].max(),
+                                                               "person")))
+    if show_arcs:
+        arcs, arcs_total = compute(compare.top_arcs, arc_by, ARC_LIMIT)
+        if not arcs.empty:
+            # Not pickable: a click on an arc would select nothing useful, and picking through
+            # them slows every click and hover. Fainter arcs carry less.
+            alpha = [int(60 + 150 * s) for s in arcs["share"]]
+            data = arcs[["source_lon", "source_lat", "target_lon", "target_lat", arc_by]].assign(
+                src=[[*ARC_SOURCE_RGBA[:3], a] for a in alpha],
+                dst=[[*ARC_TARGET_RGBA[:3], a] for a in alpha])
+            layers.append(pdk.Layer(
+                "ArcLayer", id="arcs", data=data,
                 get_source_position=["source_lon", "source_lat"],
                 get_target_position=["target_lon", "target_lat"],
-                get_source_color=list(ARC_SOURCE_RGBA), get_target_color=list(ARC_TARGET_RGBA),
+                get_source_color="src", get_target_color="dst",
                 get_width=arc_by, width_units="'pixels'",
                 width_scale=pixel_scale(ARC_MAX_PX, arcs[arc_by]), width_min_pixels=0.5,
                 great_circle=False, num_segments=16, pickable=False))
+            legend.append(
+                f"{_swatch(ARC_SOURCE_RGBA, '━')}{_swatch(ARC_TARGET_RGBA, '━')} "
+                + t("legend_arcs").format(what=_name(ARC_WEIGHTS[arc_by]), shown=len(arcs),
+                                          total=arcs_total))
     if show_stations:
         # Big dots first, so the small ones are drawn on top and stay clickable.
         drawn = points.sort_values(radius_by, ascending=False, kind="stable")
@@ -199,19 +226,23 @@ else:
             radius_min_pixels=3, radius_max_pixels=STATION_MAX_PX, stroked=True,
             get_line_color=[255, 255, 255, 255], line_width_min_pixels=1,
             pickable=True, auto_highlight=True))
+        legend = [" ".join(f"{_swatch(LEVEL_RGB[lv])} {shared.label('level', lv)}"
+                           for lv in ("city", "county")),
+                  t("legend_size").format(what=t(radius_by),
+                                          top=fmt(points[radius_by].max(),
+                                                  shared.UNIT_OF[radius_by]))] + legend
 
     deck = CompactDeck(layers=layers, map_provider=None, tooltip=TOOLTIP,
-                       initial_view_state=pdk.ViewState(**geo.china_view(VIEW_WIDTH, MAP_HEIGHT)))
-    # The key follows the filter and the dot size: a selection is kept by row index, so new
-    # rows or a new order must start with no selection rather than point at another station.
-    event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object",
-                            key=f"station_map_{_token((shared.current_filter(), radius_by))}",
-                            height=MAP_HEIGHT, width="stretch")
-    legend = " ".join(
-        f'<span style="color:rgb{LEVEL_RGB[lv]};font-size:1.2em">●</span> '
-        f"{shared.label('level', lv)}" for lv in ("city", "county"))
-    st.markdown(f"{legend} &nbsp;·&nbsp; {t('map_click_station')}", unsafe_allow_html=True)
-    st.caption(t("map_note"))
+                       initial_view_state=pdk.ViewState(**geo.china_view(width, map_height)))
+    # The key follows the filter, the dot size and the width: a selection is kept by row
+    # index, so new rows or a new order must start with no selection.
+    event = st.pydeck_chart(
+        deck, on_select="rerun", selection_mode="single-object",
+        key=f"station_map_{_token((shared.current_filter(), radius_by, width))}",
+        height=map_height, width="stretch")
+    if legend:
+        _legend(legend)
+    st.caption(f"{t('map_click_station')} {t('map_note')}")
 
     picked = _selected(event, "stations")
     if picked:
@@ -222,30 +253,38 @@ else:
         else:
             st.info(t("map_station_gone"))
 
-# -- the Heze map -------------------------------------------------------------------------
+# -- the Heze map: every county compared, the chosen ones outlined -------------------------
 st.divider()
 st.subheader(t("map_heze"))
 shade_by = shared.choose(st.radio, t("map_shade_by"), list(SHADE_KEYS), "map_shade",
                          format_func=_name, horizontal=True)
-values = call("breakdown", SHADE_KEYS, "county")
+values = compute(compare.county_comparison, SHADE_KEYS)
 shade_unit = reg.get(shade_by).unit
 by_code = values.set_index("code")
 in_filter = set(shared.current_filter().counties)
+n_counties = len(values)
 rows = []
 for poly in geo.heze_county_polygons():
     code = poly["adcode"]
-    row = by_code.loc[code] if code in by_code.index else None
+    if code not in by_code.index:  # outside a county user's scope: drawn blank, no figures
+        rows.append({"adcode": code, "polygon": [poly["polygon"], *poly["holes"]],
+                     "value": 0, "tip_title": poly["name"], "tip_body": "",
+                     "line": list(COUNTY_LINE_RGBA), "line_px": 1})
+        continue
+    row = by_code.loc[code]
+    rank = t("rank_of").format(county="", rank=int(row[f"{shade_by}__rank"]), n=n_counties)
     rows.append({"adcode": code, "polygon": [poly["polygon"], *poly["holes"]],
-                 "value": 0 if row is None else row[shade_by],
-                 "tip_title": poly["name"] if row is None else row[name_col()],
-                 "tip_body": "" if row is None else _lines(
-                     *((_name(k), fmt(row[k], reg.get(k).unit)) for k in SHADE_KEYS)),
+                 "value": row[shade_by], "tip_title": row[name_col()],
+                 "tip_body": _lines(*((_name(k), fmt(row[k], reg.get(k).unit))
+                                      for k in SHADE_KEYS)) + f"\n{_name(shade_by)} {rank}",
                  "line": list(FILTERED_LINE_RGBA if code in in_filter else COUNTY_LINE_RGBA),
                  "line_px": 3 if code in in_filter else 1})
 counties = pd.DataFrame(rows)
 counties["fill"] = colour_ramp(counties["value"], COUNTY_LOW_RGB, COUNTY_HIGH_RGB)
-labels = [{"text": poly["name"] if lang == "zh" else by_code.loc[poly["adcode"], "name_en"],
-           "position": poly["centroid"]} for poly in geo.heze_county_polygons()]
+labels = [{"text": poly["name"] if lang == "zh" or poly["adcode"] not in by_code.index
+           else by_code.loc[poly["adcode"], "name_en"], "position": poly["centroid"]}
+          for poly in geo.heze_county_polygons()]
+heze_height = int(min(HEZE_MAX_HEIGHT, max(280, width * 0.7)))
 heze = CompactDeck(
     layers=[
         pdk.Layer("PolygonLayer", id="counties", data=counties.drop(columns="value"),
@@ -259,15 +298,25 @@ heze = CompactDeck(
                   pickable=False),
     ],
     map_provider=None,
-    initial_view_state=pdk.ViewState(**geo.heze_view(VIEW_WIDTH, HEZE_HEIGHT)),
+    initial_view_state=pdk.ViewState(**geo.heze_view(width, heze_height)),
     tooltip=TOOLTIP)
-county_key = f"county_map_{st.session_state.get('map_county_round', 0)}"
+county_key = f"county_map_{st.session_state.get('map_county_round', 0)}_{width}"
 st.pydeck_chart(heze, on_select=lambda: _pick_county(county_key),
-                selection_mode="single-object", key=county_key, height=HEZE_HEIGHT,
+                selection_mode="single-object", key=county_key, height=heze_height,
                 width="stretch")
-zones = ", ".join(f"{by_code.loc[z, name_col()]} {fmt(by_code.loc[z, shade_by], shade_unit)}"
-                  for z in ZONES if z in by_code.index)
-st.caption(f"{t('map_click_county')} {t('map_zones')}（{_name(shade_by)}：{zones}）。"
-           if lang == "zh" else
-           f"{t('map_click_county')} {t('map_zones')} ({_name(shade_by)}: {zones}).")
+top = values[shade_by].max() if len(values) else 0
+_legend([f"{_swatch(COUNTY_LOW_RGB, '■')} 0 → {_swatch(COUNTY_HIGH_RGB, '■')} "
+         f"{fmt(top, shade_unit)}（{_name(shade_by)}）" if lang == "zh" else
+         f"{_swatch(COUNTY_LOW_RGB, '■')} 0 → {_swatch(COUNTY_HIGH_RGB, '■')} "
+         f"{fmt(top, shade_unit)} ({_name(shade_by)})",
+         f"{_swatch(FILTERED_LINE_RGBA, '□')} {t('legend_chosen')}"])
+shared.rank_note(values.assign(chosen=values["code"].isin(in_filter)), shade_by)
+zones = "，".join(f"{by_code.loc[z, name_col()]} {fmt(by_code.loc[z, shade_by], shade_unit)}"
+                 for z in ZONES if z in by_code.index)
+if zones:
+    st.caption(f"{t('map_click_county')} {t('map_zones')}（{_name(shade_by)}：{zones}）。"
+               if lang == "zh" else
+               f"{t('map_click_county')} {t('map_zones')} ({_name(shade_by)}: {zones}).")
+else:
+    st.caption(t("map_click_county"))
 st.caption(t("map_note"))

@@ -1,64 +1,66 @@
-"""总览 — the leadership cockpit: headline cards, then the shape of the programme."""
+"""总览 — the leadership cockpit: the headline figures against a year before, then the shape
+of the programme: returns and businesses by year, the return funnel of the outside
+register, projects by county (every county, the chosen ones marked), the industry mix."""
 
-import pandas as pd
-import plotly.express as px
 import streamlit as st
 
+from analytics import compare, palette
 from analytics import indicators as reg
-from pages import shared
-from pages.shared import call, fmt, name_col, t
+from pages import charts, shared
+from pages.shared import call, compute, fmt, name_col, t
 
-shared.header("page_overview")
-values = call("values", reg.HEADLINE)
+shared.header("page_overview", "note_compare_counties")
+lang = shared.lang()
+values = compute(compare.headline, reg.HEADLINE)
 if not values["returnees"].value and not values["stations"].value:
     shared.empty_state()
     st.stop()
 
-sparks = {key: call("series", key, grain="year", cumulative=True)["value"].tolist()
-          for key in reg.HEADLINE}
+sparks = {key: compute(compare.sparkline, key) for key in reg.HEADLINE}
 shared.cards(reg.HEADLINE, values, per_row=4, sparks=sparks)
 
 left, right = st.columns(2)
 with left:
-    by_year = pd.concat([
-        call("series", key, grain="year").assign(indicator=reg.get(key).name(shared.lang()))
-        for key in ("returnees", "entities")])
-    fig = px.bar(by_year, x="period", y="value", color="indicator", barmode="group",
-                 title=t("returnees_entities_by_year"),
-                 labels={"period": t("period_axis"), "value": t("value_axis"),
-                         "indicator": t("indicator")})
-    fig.update_xaxes(dtick="M12", tickformat="%Y")
-    shared.chart(fig)
+    years = shared.period_axis(call("series", "returnees", grain="year"), "year")
+    entities = call("series", "entities", grain="year")
+    fig = charts.grouped_bars(
+        years.chart_labels,
+        [(reg.get("returnees").name(lang), palette.colour("indicator", "returnees"),
+          years.frame["value"], "person"),
+         (reg.get("entities").name(lang), palette.colour("indicator", "entities"),
+          entities["value"], "entity")],
+        unit="person", title=t("returnees_entities_by_year"), partial=years.partial)
+    charts.draw(fig, empty=not years.frame["value"].any())
+    if any(years.partial):
+        st.caption(t("partial_note").format(period=years.labels[-1]))
 with right:
     funnel = call("return_funnel").iloc[0]
-    stages = ["registered", "intending", "returned", "founded", "jobs"]
-    fig = px.funnel(x=[int(funnel[s]) for s in stages],
-                    y=[t(f"funnel_{s}") for s in stages], title=t("funnel"),
-                    labels={"x": t("value_axis"), "y": ""})
-    fig.update_traces(text=[fmt(funnel[s], "person") for s in stages], textinfo="text")
-    shared.chart(fig, value_axis="x")
+    stages = ["registered", "intending", "returned", "founded"]
+    fig = charts.bars([t(f"funnel_{s}") for s in stages], [int(funnel[s]) for s in stages],
+                      unit="person", name=t("funnel_people"), title=t("funnel"),
+                      horizontal=True, colours=palette.PRIMARY)
+    charts.draw(fig, empty=not funnel["registered"])
+    st.caption(t("funnel_note").format(
+        registered=fmt(funnel["registered"], "person"),
+        returned=fmt(funnel["returned"], "person"),
+        returnees=fmt(values["returnees"].value, "person")))
 
 left, right = st.columns(2)
 with left:
-    counties = call("breakdown", ("big_projects", "big_investment"), "county")
-    counties = counties[counties["big_projects"] > 0]
-    if counties.empty:
-        shared.empty_state()
-    else:
-        fig = px.bar(counties, x=name_col(), y="big_projects", title=t("projects_by_county"),
-                     hover_data={"big_investment": True},
-                     labels={name_col(): t("county"),
-                             "big_projects": reg.get("big_projects").name(shared.lang()),
-                             "big_investment": t("investment_wan")})
-        shared.chart(fig)
+    by_county = compute(compare.ranked_counties, ("big_projects", "big_investment"),
+                        "big_projects")
+    chosen = by_county["chosen"].tolist()
+    fig = charts.bars(by_county[name_col()], by_county["big_projects"], unit="project",
+                      name=reg.get("big_projects").name(lang), title=t("projects_by_county"),
+                      horizontal=True, colours=shared.highlight(chosen), height=420)
+    charts.draw(fig, empty=not by_county["big_projects"].any())
+    shared.rank_note(by_county, "big_projects")
 with right:
-    mix = call("breakdown", ("entities",), "industry")
-    mix = mix[mix["entities"] > 0].sort_values("entities")
-    if mix.empty:
-        shared.empty_state()
-    else:
-        fig = px.bar(mix, x="entities", y=name_col(), orientation="h", title=t("industry_mix"),
-                     labels={name_col(): t("industry"),
-                             "entities": reg.get("entities").name(shared.lang())},
-                     height=520)
-        shared.chart(fig, value_axis="x")
+    mix = compute(compare.ranked_breakdown, ("entities",), "industry", "entities")
+    mix = mix[mix["entities"] > 0]
+    fig = charts.bars(mix[name_col()], mix["entities"], unit="entity",
+                      name=reg.get("entities").name(lang), title=t("industry_mix"),
+                      horizontal=True,
+                      colours=[palette.colour("industry", c) for c in mix["code"]],
+                      height=max(420, 24 * len(mix) + 80))
+    charts.draw(fig, empty=mix.empty)

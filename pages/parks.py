@@ -1,29 +1,34 @@
-"""园区 — each park or base with its tenants, floor area, focus industries and opening date."""
+"""园区 — every park and base: tenants, their jobs, floor area, focus industries, opening
+date; the park with the most tenants is chosen first, never an empty one."""
 
 import streamlit as st
 
+from analytics import compare
 from pages import shared
-from pages.shared import call, t
+from pages.shared import compute, t
 
 shared.header("page_parks")
 lang = shared.lang()
-parks = call("parks")
+parks = compute(compare.ranked, "parks", "tenants", id_col="park_id")
 if parks.empty:
     shared.empty_state()
     st.stop()
 suffix = "zh" if lang == "zh" else "en"
 shown = parks.assign(kind_label=[shared.label("kind", k) for k in parks["kind"]],
                      status_label=[shared.label("status", s) for s in parks["status"]])
-shared.cards(("parks", "park_tenants"), call("values", ("parks", "park_tenants")), per_row=3)
+shared.cards(("parks", "park_tenants"), compute(compare.headline, ("parks", "park_tenants")),
+             per_row=3)
+st.subheader(t("parks_ranked"))
 names = dict(zip(parks["park_id"], parks["name_zh"], strict=True))
 park = shared.table_choice(
-    shown, {"name_zh": "park_name", f"county_{suffix}": "county", "township": "township",
-            "kind_label": "park_kind", "opened_on": "opened_on", "floor_area_m2": "floor_area",
-            f"focus_{suffix}": "focus", "tenants": "tenants", "tenant_jobs": "tenant_jobs",
+    shown, {"rank": "rank", "name_zh": "park_name", f"county_{suffix}": "county",
+            "township": "township", "kind_label": "park_kind", "tenants": "tenants",
+            "tenant_jobs": "tenant_jobs", "floor_area_m2": "floor_area",
+            f"focus_{suffix}": "focus", "opened_on": "opened_on",
             "incubation_years": "incubation", "status_label": "status"},
     "park", id_col="park_id", label=t("choose_park"), format_func=names.get,
     file_name="parks")
-tenants = call("park_tenants", park)
+tenants = shared.call("park_tenants", park)
 st.subheader(f"{names[park]} · {t('tenants')}")
 if tenants.empty:
     shared.empty_state()

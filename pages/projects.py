@@ -1,16 +1,18 @@
-"""项目 — the projects over 100 million yuan, who recommended them, by stage and industry."""
+"""项目 — the projects over 100 million yuan: how many, what they are worth, who recommended
+them, by stage (in pipeline order), industry and county (every county, the chosen marked)."""
 
-import plotly.express as px
 import streamlit as st
 
+from analytics import compare, palette
 from analytics import indicators as reg
-from pages import shared
-from pages.shared import call, name_col, t
+from analytics.formatting import scale_for
+from pages import charts, shared
+from pages.shared import compute, fmt, name_col, t
 
-shared.header("page_projects")
+shared.header("page_projects", "note_compare_counties")
 lang = shared.lang()
 keys = ("big_projects", "big_investment", "big_station_share", "projects", "project_investment")
-values = call("values", keys)
+values = compute(compare.headline, keys)
 if not values["projects"].value:
     shared.empty_state()
     st.stop()
@@ -18,43 +20,60 @@ shared.cards(keys, values, per_row=3)
 
 left, right = st.columns(2)
 with left:
-    stages = call("projects_by_stage")
-    stages = stages.assign(label=[shared.label("stage", c) for c in stages["code"]])
-    fig = px.bar(stages, x="label", y="projects", title=t("by_stage"),
-                 hover_data={"project_investment": True},
-                 labels={"label": t("stage"), "projects": reg.get("projects").name(lang),
-                         "project_investment": t("investment_wan")})
-    shared.chart(fig)
+    stages = compute(compare.stages)
+    fig = charts.bars(stages[name_col()], stages["projects"], unit="project",
+                      name=reg.get("projects").name(lang), title=t("by_stage"),
+                      colours=[palette.colour("stage", c) for c in stages["code"]])
+    charts.draw(fig, empty=not stages["projects"].any())
+    st.caption(t("stage_note"))
 with right:
     share = values["big_station_share"]
-    fig = px.pie(names=[t("station_recommended"), t("not_recommended")],
-                 values=[share.numerator or 0, (share.denominator or 0) - (share.numerator or 0)],
-                 title=reg.get("big_station_share").name(lang), hole=0.5)
-    shared.chart(fig, value_axis=None)
+    recommended = share.numerator or 0
+    others = (share.denominator or 0) - recommended
+    fig = charts.donut(
+        [t("station_recommended"), t("not_recommended")], [recommended, others],
+        [palette.RECOMMENDED_COLOURS["station"], palette.RECOMMENDED_COLOURS["other"]],
+        unit="project", title=reg.get("big_station_share").name(lang),
+        centre=fmt(share.value, "ratio", 0),
+        centre_note=t("of_projects").format(n=fmt(recommended, "project"),
+                                            total=fmt(share.denominator or 0, "project")))
+    charts.draw(fig, empty=not share.denominator)
+
 left, right = st.columns(2)
 with left:
-    by_industry = call("breakdown", ("big_projects", "big_investment"), "industry")
-    by_industry = by_industry[by_industry["big_projects"] > 0].sort_values("big_investment")
-    fig = px.bar(by_industry, x="big_investment", y=name_col(), orientation="h",
-                 title=f"{reg.get('big_investment').name(lang)} · {t('by_industry')}",
-                 labels={"big_investment": t("investment_wan"), name_col(): t("industry")})
-    shared.chart(fig, value_axis="x")
+    by_industry = compute(compare.ranked_breakdown, ("big_projects", "big_investment"),
+                          "industry", "big_investment")
+    by_industry = by_industry[by_industry["big_projects"] > 0]
+    fig = charts.bars(by_industry[name_col()], by_industry["big_investment"], unit="wan_yuan",
+                      name=reg.get("big_investment").name(lang),
+                      title=f"{reg.get('big_investment').name(lang)} · {t('by_industry')}",
+                      horizontal=True,
+                      colours=[palette.colour("industry", c) for c in by_industry["code"]],
+                      height=max(360, 26 * len(by_industry) + 90))
+    charts.draw(fig, empty=by_industry.empty)
 with right:
-    by_county = call("breakdown", ("big_projects", "big_investment"), "county")
-    fig = px.bar(by_county, x=name_col(), y="big_investment",
-                 title=f"{reg.get('big_investment').name(lang)} · {t('by_county')}",
-                 labels={"big_investment": t("investment_wan"), name_col(): t("county")})
-    shared.chart(fig)
+    by_county = compute(compare.ranked_counties, ("big_projects", "big_investment"),
+                        "big_investment")
+    fig = charts.bars(by_county[name_col()], by_county["big_investment"], unit="wan_yuan",
+                      name=reg.get("big_investment").name(lang),
+                      title=f"{reg.get('big_investment').name(lang)} · {t('by_county')}",
+                      horizontal=True, colours=shared.highlight(by_county["chosen"]),
+                      height=420)
+    charts.draw(fig, empty=not by_county["big_investment"].any())
+    shared.rank_note(by_county, "big_investment")
 
 st.subheader(t("big_projects_list"))
-projects = call("big_projects")
+projects = shared.call("big_projects")
 if projects.empty:
     shared.empty_state()
 else:
     suffix = "zh" if lang == "zh" else "en"
-    projects = projects.assign(stage_label=[shared.label("stage", s) for s in projects["stage"]])
+    money = scale_for("wan_yuan", lang)
+    projects = projects.assign(stage_label=[shared.label("stage", s) for s in projects["stage"]],
+                               investment_shown=money.apply(projects["investment"]))
     shared.table(projects, {"name_zh": "project_name", f"county_{suffix}": "county",
-                            f"industry_{suffix}": "industry", "investment": "investment_wan",
+                            f"industry_{suffix}": "industry",
+                            "investment_shown": money.header(t("investment"), lang),
                             "stage_label": "stage", "signed_on": "signed_on",
                             "landed_on": "landed_on", "station_zh": "recommended_by",
                             "investor": "investor"},

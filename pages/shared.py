@@ -16,10 +16,19 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from analytics import Analytics, Filter
+from access import ui as access_ui
+from analytics import Analytics, Filter, palette
 from analytics import indicators as reg
 from analytics.export import csv_bytes, xlsx_bytes
-from analytics.formatting import format_change, format_date, format_value, unit_name
+from analytics.formatting import (
+    format_change,
+    format_date,
+    format_rate,
+    format_value,
+    is_partial,
+    period_label,
+    unit_name,
+)
 from analytics.links import LinkState
 from analytics.masking import mask_frame
 from analytics.text import UI, code_label
@@ -28,6 +37,10 @@ from data.snapshot import served as snapshot_served
 from data.store import SnapshotStore
 
 FILTER_KEY = "active_filter"
+# The unit of each station measure (for headers: 推荐返乡人数（人）).
+UNIT_OF = {"members": "person", "people_registered": "person", "returnees_referred": "person",
+           "projects_recommended": "project", "investment_recommended": "wan_yuan",
+           "activities": "event", "attendees": "attendance", "donations": "yuan"}
 ICON = Path(__file__).resolve().parent.parent / "static" / "icon.png"
 
 
@@ -43,6 +56,25 @@ def _open(open_path: str) -> Analytics:
     # One read-only connection per snapshot version, shared by every session. Each version
     # has a path of its own (data.snapshot.served), so DuckDB never hands back an old file.
     return Analytics(open_read_only(open_path))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _scoped(version: str, scope: tuple[int, ...], _base: Analytics) -> Analytics:
+    # A county user's view of the same connection: the scope is enforced in the one WHERE
+    # builder, and the scoped instance has a version of its own, so no cached result of
+    # another scope is ever handed to it.
+    return _base.with_scope(scope)
+
+
+def user():
+    """The signed-in user of this session (set by app.py before any page runs)."""
+    return st.session_state.get("user")
+
+
+def _for_user(a: Analytics) -> Analytics:
+    u = user()
+    scope = u.county_scope if u is not None else None
+    return _scoped(a.version, tuple(scope), a) if scope else a
 
 
 def _note_serving(served: Served) -> None:
@@ -83,13 +115,13 @@ def analytics() -> Analytics:
         else:
             _SERVING["good"] = a
             _note_serving(served)
-            return a
+            return _for_user(a)
     good = _SERVING["good"]
     if good is None:
         raise SnapshotUnavailable("数据快照无法读取，请联系数据管理员。详细信息已记录在服务器日志中。",
                                   "The data snapshot cannot be read; please contact the data "
                                   "administrator. Details are in the server log.")
-    return good
+    return _for_user(good)
 
 
 def snapshot_problem() -> bool:
@@ -249,6 +281,13 @@ def name_col() -> str:
     return "name_zh" if lang() == "zh" else "name_en"
 
 
+def names(dim: str) -> dict:
+    """Code → name in the user's language, for counties or industries."""
+    a = analytics()
+    frame = a.counties() if dim == "county" else a.industries()
+    return dict(zip(frame[f"{dim}_code"], frame[name_col()], strict=True))
+
+
 def label(dim: str, code) -> str:
     return code_label(dim, code, lang())
 
@@ -280,34 +319,115 @@ def _run_through_entry_point() -> None:
         st.rerun()
 
 
-def header(title_key: str) -> None:
+def header(title_key: str, note_key: str | None = None) -> None:
+    """The app's name, the page's title, the data's date and the filter: a screenshot or a
+    printout of any page says what it shows. `note_key` says which views on the page
+    compare all counties and which narrow to the filter."""
     _run_through_entry_point()
+    st.markdown(f'<div class="heze-app-name">{t("app_title")}</div>', unsafe_allow_html=True)
     st.title(t(title_key))
     a = analytics()
-    st.caption(f"{t('as_of')} {fmt_date(a.snapshot.as_of)} · "
+    caption = (f"{t('as_of')} {fmt_date(a.snapshot.as_of)} · "
                f"{t('filter_applied')}: {a.describe(current_filter(), lang())}")
+    if note_key and current_filter().counties:
+        caption += f" · {t(note_key)}"
+    st.caption(caption)
 
 
 def empty_state() -> None:
     st.info(t("empty"))
 
 
-def indicator_card(key: str, value, spark: list | None = None, border: bool = True) -> None:
-    """A headline card: value in Chinese units, change over a year, sparkline, definition."""
+class PeriodAxis:
+    """A series' periods as labels, the ones the data or the filter cut marked partial
+    (2020年1–8月), so a partial year is never read as a full year's fall."""
+
+    def __init__(self, frame: pd.DataFrame, grain: str):
+        f = current_filter()
+        end = analytics().period_end(f)
+        self.frame = frame
+        self.labels = [period_label(p, grain, lang(), f.start, end) for p in frame["period"]]
+        self.partial = [is_partial(p, grain, f.start, end) for p in frame["period"]]
+        # On a chart the part a partial period covers goes on a second line (narrow screens).
+        self.chart_labels = [
+            label.replace("年", "年<br>", 1) if part and grain == "year" and lang() == "zh"
+            else label.replace(" (", "<br>(", 1) if part else label
+            for label, part in zip(self.labels, self.partial, strict=True)]
+
+
+def period_axis(frame: pd.DataFrame, grain: str) -> PeriodAxis:
+    return PeriodAxis(frame, grain)
+
+
+def highlight(chosen) -> list[str] | str:
+    """Bar colours of a county comparison: the chosen counties stand out; with none
+    chosen, every bar has the app's colour."""
+    chosen = list(chosen)
+    if not any(chosen):
+        return palette.PRIMARY
+    return [palette.HIGHLIGHT if c else palette.MUTED for c in chosen]
+
+
+def rank_note(df: pd.DataFrame, key: str) -> None:
+    """Under a county comparison: each chosen county's rank and share of the city."""
+    rows = df[df["chosen"]]
+    if rows.empty:
+        return
+    n = len(df)
+    parts = []
+    for _, row in rows.iterrows():
+        share = row.get(f"{key}__share")
+        text = t("rank_of").format(county=row[name_col()], rank=int(row[f"{key}__rank"]), n=n)
+        if share is not None and share == share:
+            text += t("share_of_city").format(share=format_rate(share, lang()).lstrip("+"))
+        parts.append(text)
+    st.caption(f"{reg.get(key).name(lang())}：" + "；".join(parts) if lang() == "zh"
+               else f"{reg.get(key).name(lang())}: " + "; ".join(parts))
+
+
+def compute(fn, *args, flt: Filter | None = None, **kwargs):
+    """fn(analytics(), *args, f=filter, **kwargs) for a function of the analytics package
+    (analytics.compare …), cached like `call`."""
+    a = analytics()
+    return _computed(a, a.version, f"{fn.__module__}.{fn.__qualname__}", fn, args,
+                     tuple(sorted(kwargs.items())), flt or current_filter())
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def _computed(_a: Analytics, version: str, name: str, _fn, args: tuple, kwargs: tuple,
+              flt: Filter):
+    return _fn(_a, *args, f=flt, **dict(kwargs))
+
+
+def change_text(comp) -> tuple[str | None, str]:
+    """The card's delta: 同比 as a rate and the change itself (+40.1%（+7.9万人）); ratios
+    change in percentage points. Returns (text, colour) — grey when nothing changed."""
+    ind = reg.get(comp.key)
+    if comp.change is None:
+        return None, "off"
+    change = format_change(comp.change, ind.unit, lang()).replace("−", "-")
+    text = change if comp.change_rate is None else (
+        f"{format_rate(comp.change_rate, lang())}（{change}）" if lang() == "zh"
+        else f"{format_rate(comp.change_rate, lang())} ({change})")
+    return text, ("off" if comp.change == 0 else "normal")
+
+
+def indicator_card(key: str, comp, spark: list | None = None, border: bool = True) -> None:
+    """A headline card: the value the Chinese way, 同比 against a named base, a sparkline,
+    and on hover the definition in plain words and the published figure."""
     ind = reg.get(key)
-    shown = fmt(value.value, ind.unit, ind.decimals)
-    delta = format_change(value.change, ind.unit, lang()) if value.change is not None else None
-    help_lines = [f"**{t('definition')}**: {ind.definition(lang())}",
-                  f"**{t('formula')}**: `{ind.formula()}`",
-                  f"**{t('as_of')}**: {fmt_date(analytics().snapshot.as_of)}"]
+    shown = fmt(comp.value, ind.unit, ind.decimals)
+    delta, colour = change_text(comp)
+    help_lines = [f"**{t('definition')}**：{ind.definition(lang())}",
+                  f"**{t('as_of')}**：{fmt_date(analytics().snapshot.as_of)}"]
     if ind.published is not None:
         pub = ind.published.text_zh if lang() == "zh" else ind.published.text_en
-        ok = value.value is not None and ind.published.matches(value.value)
-        help_lines.append(f"**{t('published')}**: {pub}（{fmt_date(ind.published.as_of)}）— "
+        ok = comp.value is not None and ind.published.matches(comp.value)
+        help_lines.append(f"**{t('published')}**：{pub}（{fmt_date(ind.published.as_of)}）— "
                           + (t("matches") if ok else t("differs")))
-    st.metric(ind.name(lang()), shown, delta=delta or None,
-              delta_description=t("change_vs_last_year") if delta else None,
-              help="\n\n".join(help_lines), chart_data=spark, chart_type="area",
+    st.metric(ind.name(lang()), shown, delta=delta, delta_color=colour,
+              delta_arrow="off" if colour == "off" else "auto",
+              help="\n\n".join(help_lines), chart_data=spark or None, chart_type="area",
               border=border)
 
 
@@ -343,57 +463,99 @@ def chart(fig, value_axis: str | None = "y", percent: bool = False) -> None:
 
 
 def cards(keys, values, per_row: int = 4, sparks: dict | None = None) -> None:
-    """Headline cards in rows, so long values like 541.58亿元 are never cut."""
+    """Headline cards in rows, so long values like 541.58亿元 are never cut (two to a row
+    on a phone: see style.css)."""
     keys = list(keys)
-    for start in range(0, len(keys), per_row):
-        cols = st.columns(per_row)
-        for col, key in zip(cols, keys[start:start + per_row], strict=False):
-            with col:
-                indicator_card(key, values[key], (sparks or {}).get(key))
+    bases = {values[k].base.label(lang()) for k in keys if values[k].change is not None}
+    if bases:
+        st.caption(f"{t('yoy')}：{'；'.join(sorted(bases))}" if lang() == "zh"
+                   else f"{t('yoy')}: {'; '.join(sorted(bases))}")
+    with st.container(key=f"cards_{_token(tuple(keys))}"):
+        for start in range(0, len(keys), per_row):
+            cols = st.columns(per_row)
+            for col, key in zip(cols, keys[start:start + per_row], strict=False):
+                with col:
+                    indicator_card(key, values[key], (sparks or {}).get(key))
 
 
-def table(df: pd.DataFrame, columns: dict[str, str], name: str, *, key: str,
-          selectable: bool = False, height: int | None = None):
-    """A table with Chinese/English headers and CSV/XLSX downloads; person fields masked.
+def _header(name: str) -> str:
+    """A UI string key's text, or the header itself when it is already text."""
+    return t(name) if name in UI else name
 
-    `columns` maps frame columns to UI string keys, in display order.
-    """
-    shown = mask_frame(df[list(columns)]).rename(columns={c: t(k) for c, k in columns.items()})
-    for col in shown.columns:  # dates as 2020-08-31; an empty text cell reads "—", not "None"
+
+def display_frame(df: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """The columns to show, in order, with their headers, person fields masked, dates as
+    2020-08-31 and empty text as "—" (numbers stay numbers)."""
+    shown = mask_frame(df[list(columns)])
+    shown.columns = [_header(h) for h in columns.values()]
+    for col in shown.columns:
         if shown[col].dtype == object or pd.api.types.is_string_dtype(shown[col]):
             shown[col] = shown[col].map(lambda v: v.isoformat() if hasattr(v, "isoformat")
                                         else v)
             shown[col] = shown[col].where(shown[col].notna(), "—").astype(str)
-    # Whole numbers with thousands separators, like the cards.
-    config = {col: st.column_config.NumberColumn(format="localized")
-              for col in shown.columns if pd.api.types.is_numeric_dtype(shown[col])
-              and not pd.api.types.is_bool_dtype(shown[col])}
-    kwargs = {"hide_index": True, "width": "stretch", "column_config": config}
+    return shown
+
+
+def _styled(shown: pd.DataFrame):
+    """Numbers with thousands separators and as many decimals as they carry; a missing
+    number reads "—" (Streamlit would write None). Sorting still uses the numbers."""
+    formats = {}
+    for col in shown.columns:
+        series = shown[col]
+        if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
+            continue
+        numbers = pd.to_numeric(series, errors="coerce").dropna()
+        decimals = next((d for d in (0, 1) if ((numbers * 10 ** d).round(6) % 1 == 0).all()),
+                        2)
+        formats[col] = f"{{:,.{decimals}f}}"
+    return shown.style.format(formats, na_rep="—")
+
+
+def table(df: pd.DataFrame, columns: dict[str, str], name: str, *, key: str,
+          selectable: bool = False, height: int | None = None):
+    """A table with headers in the user's language and CSV/XLSX downloads; person fields
+    masked. `columns` maps frame columns to UI string keys (or header text), in order."""
+    shown = display_frame(df, columns)
+    kwargs = {"hide_index": True, "width": "stretch"}
     if height and len(shown) > height // 36:  # a short table keeps its own height
         kwargs["height"] = height
     event = None
     if selectable:
-        event = st.dataframe(shown, key=key, on_select="rerun", selection_mode="single-row",
-                             **kwargs)
+        event = st.dataframe(_styled(shown), key=key, on_select="rerun",
+                             selection_mode="single-row", **kwargs)
     else:
-        st.dataframe(shown, key=key, **kwargs)
+        st.dataframe(_styled(shown), key=key, **kwargs)
     download_only(shown, name, key=key)
     return event
 
 
+def _log_download(what: str, fmt: str, describe: str, rows: int) -> None:
+    u = user()
+    if u is not None:
+        access_ui.log_export(u, what=what, fmt=fmt, filter=describe, rows=rows)
+
+
 def download_only(shown: pd.DataFrame, name: str, *, key: str) -> None:
-    """CSV (UTF-8 with BOM) and XLSX buttons; the files carry the filter and as-of date."""
+    """CSV (UTF-8 with BOM) and XLSX buttons for a role that may export; each download is
+    written to the audit log. The files carry the filter and as-of date."""
+    u = user()
+    if u is None or not u.can("export"):
+        return
     a = analytics()
-    meta = {t("filter_applied"): a.describe(current_filter(), lang()),
+    describe = a.describe(current_filter(), lang())
+    meta = {t("filter_applied"): describe,
             t("as_of"): a.snapshot.as_of.isoformat(),
             t("source"): t("synthetic") if a.snapshot.is_synthetic else t("imported"),
             t("snapshot"): a.snapshot.snapshot_id}
+    audit = (name, describe, len(shown))
     c1, c2, _ = st.columns([1, 1, 4])
     c1.download_button(t("download_csv"), csv_bytes(shown, meta), file_name=f"{name}.csv",
-                       mime="text/csv", key=f"{key}_csv")
+                       mime="text/csv", key=f"{key}_csv", on_click=_log_download,
+                       args=(audit[0], "csv", audit[1], audit[2]))
     c2.download_button(t("download_xlsx"), xlsx_bytes(shown, meta), file_name=f"{name}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key=f"{key}_xlsx")
+                       key=f"{key}_xlsx", on_click=_log_download,
+                       args=(audit[0], "xlsx", audit[1], audit[2]))
 
 
 def selected_row(event) -> int | None:
@@ -456,27 +618,30 @@ def station_card(station_id: int) -> None:
     c = st.columns(4)
     c[0].metric(t("people_registered"), fmt(card["people_registered"], "person"))
     c[1].metric(t("activities"), fmt(card["activities"], "event"))
-    c[2].metric(t("attendees"), fmt(card["attendees"], "person"))
+    c[2].metric(t("attendees"), fmt(card["attendees"], "attendance"))
     c[3].metric(t("donations"), fmt(card["donations_yuan"], "yuan"))
-    people = [f"{t('head')}: {card['head_name']}", f"{t('head_mobile')}: {card['head_mobile']}"]
+    colon = "：" if lang() == "zh" else ": "
+    people = [f"{t('head')}{colon}{card['head_name']}",
+              f"{t('head_mobile')}{colon}{card['head_mobile']}"]
     if isinstance(card.get("honorary_head"), str):
-        people.append(f"{t('honorary_head')}: {card['honorary_head']}")
+        people.append(f"{t('honorary_head')}{colon}{card['honorary_head']}")
     programmes = [p for p in (card.get("brand_centre"), card.get("ecommerce_platform"))
                   if isinstance(p, str)]
     if card.get("talent_workstation"):
         programmes.append(t("talent_workstation"))
     if programmes:
-        people.append(f"{t('programmes')}: " + "、".join(programmes))
+        people.append(f"{t('programmes')}{colon}" + "、".join(programmes))
     st.caption(" · ".join(people))
     acts = card["recent_activities"]
     if len(acts):
         st.markdown(f"**{t('recent_activities')}**")
         acts = acts.assign(kind=[label("kind", k) for k in acts["kind"]],
-                           held_on=[fmt_date(d) for d in acts["held_on"]])
-        st.dataframe(acts.rename(columns={"held_on": t("date"), "kind": t("activity_kind"),
-                                          "title": t("title"), "attendees": t("attendees"),
-                                          "amount_yuan": t("donations")}),
-                     hide_index=True, width="stretch")
+                           held=[fmt_date(d) for d in acts["held_on"]],
+                           people=[fmt(v, "attendance") if v else "—" for v in acts["attendees"]],
+                           money=[fmt(v, "yuan") if v else "—" for v in acts["amount_yuan"]])
+        table(acts, {"held": "date", "kind": "activity_kind", "title": "title",
+                     "people": "attendees", "money": "donations"},
+              f"station_{station_id}_events", key=f"station_events_{station_id}")
 
 
 __all__ = ["analytics", "call", "current_filter", "lang", "t", "fmt", "mask_frame"]

@@ -1,27 +1,56 @@
-"""服务站 — all stations ranked by what they achieved; choosing one opens its card."""
+"""服务站 — every station ranked by what it brought home (the sort measure is chosen and
+named); ticking a row or picking a name opens the station's card."""
 
 import streamlit as st
 
+from analytics import compare
+from analytics.formatting import scale_for, short_station_name
 from pages import shared
-from pages.shared import call, t
+from pages.shared import compute, t
+
+SORT_BY = ("returnees_referred", "projects_recommended", "investment_recommended",
+           "people_registered", "members", "activities")
 
 shared.header("page_stations")
-ranking = call("station_ranking")
+lang = shared.lang()
+sort_by = shared.choose(st.selectbox, t("rank_by"), SORT_BY, "station_sort",
+                        default="returnees_referred", format_func=t)
+ranking = compute(compare.ranked, "station_ranking", sort_by, id_col="station_id")
 if ranking.empty:
     shared.empty_state()
     st.stop()
-lang = shared.lang()
 city, sponsor, province = (("city_zh", "sponsor_zh", "province_zh") if lang == "zh"
                            else ("city_en", "sponsor_en", "province_en"))
-shown = ranking.assign(level_label=[shared.label("level", v) for v in ranking["level"]])
+money = scale_for("wan_yuan", lang)
+donated = scale_for("yuan", lang)
+shown = ranking.assign(
+    short=[short_station_name(n, lang, c, s if isinstance(s, str) else None)
+           for n, c, s in zip(ranking["name_zh"], ranking["city_en"], ranking["sponsor_en"],
+                              strict=True)],
+    level_label=[shared.label("level", v) for v in ranking["level"]],
+    investment_shown=money.apply(ranking["investment_recommended"]),
+    donations_shown=donated.apply(ranking["donations_yuan"]))
 st.subheader(t("ranking"))
-columns = {"name_zh": "station_name", "level_label": "level", city: "host_city",
-           province: "province", sponsor: "sponsor", "opened_on": "opened_on",
-           "members": "members", "people_registered": "people_registered",
-           "returnees_referred": "returnees_referred",
-           "projects_recommended": "projects_recommended",
-           "investment_recommended": "investment_recommended_wan", "activities": "activities",
-           "attendees": "attendees", "donations_yuan": "donations_yuan"}
+st.caption(t("sorted_by").format(indicator=t(sort_by)) + " · " + t("station_short_note"))
+# The rank, the station and the measure first: on a phone they fit without scrolling.
+measure = {"investment_recommended": "investment_shown"}.get(sort_by, sort_by)
+columns = {"rank": "rank", "short": "station_name",
+           measure: money.header(t(sort_by), lang) if sort_by == "investment_recommended"
+           else f"{t(sort_by)}（{shared.unit(shared.UNIT_OF[sort_by])}）" if lang == "zh"
+           else f"{t(sort_by)} ({shared.unit(shared.UNIT_OF[sort_by])})"}
+for col, header in (("level_label", "level"), (city, "host_city"), (province, "province"),
+                    (sponsor, "sponsor"), ("opened_on", "opened_on")):
+    columns[col] = header
+for col, key in (("members", "members"), ("people_registered", "people_registered"),
+                 ("returnees_referred", "returnees_referred"),
+                 ("projects_recommended", "projects_recommended"),
+                 ("investment_shown", "investment_recommended"), ("activities", "activities"),
+                 ("attendees", "attendees")):
+    if col not in columns:
+        columns[col] = (money.header(t(key), lang) if col == "investment_shown"
+                        else f"{t(key)}（{shared.unit(shared.UNIT_OF[key])}）" if lang == "zh"
+                        else f"{t(key)} ({shared.unit(shared.UNIT_OF[key])})")
+columns["donations_shown"] = donated.header(t("donations"), lang)
 names = dict(zip(ranking["station_id"], ranking["name_zh"], strict=True))
 station = shared.table_choice(shown, columns, "station", id_col="station_id",
                               label=t("choose_station"), format_func=names.get,

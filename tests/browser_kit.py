@@ -62,15 +62,52 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+# Every running app's data directory (its application database), by URL, so a page can be
+# signed in to it: a user per role is created with the app.
+APP_DATA: dict[str, Path] = {}
+ROLE_USERS = {"leader": ("leader", ()), "county": ("county", (371721,)),
+              "data_admin": ("data_admin", ()), "admin": ("admin", ())}
+PASSWORD = "correct-horse-1"
+
+
+def make_users(data_dir: Path) -> None:
+    """One user per role (county staff: 曹县), each with PASSWORD, unless they exist."""
+    from access.service import Access
+    from tests.access_support import FAST, SETUP
+
+    acc = Access(data_dir / "app.db", hasher=FAST)
+    for name, (role, counties) in ROLE_USERS.items():
+        if acc.get_user(name) is None:
+            acc.add_user(name, role, by=SETUP, password=PASSWORD, counties=counties)
+
+
+def sign_in(page: Page, url: str, role: str = "leader") -> None:
+    """Give the page's browser context a session of the `role` user of the app at `url`
+    (the cookie a password login leaves)."""
+    from access.service import Access
+    from access.ui import COOKIE
+
+    acc = Access(APP_DATA[url] / "app.db")
+    login = acc.login_trusted(acc.get_user(role), mode="password", client="browser-test")
+    page.context.add_cookies([{"name": COOKIE, "value": login.token, "url": url}])
+
+
 @contextlib.contextmanager
 def running_app(snapshot: Path | str | None, env: Mapping[str, str | None] | None = None,
                 args: tuple[str, ...] = (), log_dir: Path | None = None) -> Iterator[str]:
     """A streamlit server of app.py on a free local port, serving `snapshot` (as
     $HEZE_SNAPSHOT; None leaves the environment's choice) with `env` on top of this
-    process's environment (a None value removes the variable). Yields its URL once
-    /_stcore/health answers; stops the server on exit."""
+    process's environment (a None value removes the variable). Unless `env` names a
+    HEZE_DATA_DIR, the app gets a data directory of its own with a user per role
+    (`sign_in`). Yields its URL once /_stcore/health answers; stops the server on exit."""
     port = _free_port()
     log = Path(log_dir or tempfile.mkdtemp(prefix="streamlit-")) / f"server-{port}.log"
+    env = dict(env or {})
+    if not env.get("HEZE_DATA_DIR"):
+        env["HEZE_DATA_DIR"] = str(log.parent / f"data-{port}")
+    data_dir = Path(env["HEZE_DATA_DIR"])
+    data_dir.mkdir(parents=True, exist_ok=True)
+    make_users(data_dir)
     full_env = dict(os.environ)
     if snapshot is not None:
         full_env["HEZE_SNAPSHOT"] = str(snapshot)
@@ -86,6 +123,7 @@ def running_app(snapshot: Path | str | None, env: Mapping[str, str | None] | Non
              "--browser.gatherUsageStats", "false", *args],
             cwd=ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
+    APP_DATA[url] = data_dir
     try:
         deadline = time.monotonic() + SERVER_START_S
         while True:
@@ -102,6 +140,7 @@ def running_app(snapshot: Path | str | None, env: Mapping[str, str | None] | Non
             time.sleep(0.3)
         yield url
     finally:
+        APP_DATA.pop(url, None)
         proc.terminate()
         try:
             proc.wait(timeout=10)
@@ -165,6 +204,8 @@ def page(browser):
                   lambda route: route.abort())
     pg = context.new_page()
     pg.traffic = Traffic(pg)
+    for url in APP_DATA:  # signed in as a leader to every app running now
+        sign_in(pg, url)
     yield pg
     context.close()
 
@@ -197,8 +238,9 @@ def wait_idle(page: Page, decks: int = 0, timeout_ms: int = CHART_TIMEOUT_MS) ->
 def open_page(page: Page, url: str, decks: int = 0) -> None:
     page.goto(url, wait_until="domcontentloaded")
     # Something of the page itself is drawn before "not running" can mean "done".
-    page.wait_for_selector('[data-testid="stMainBlockContainer"] '
-                           '[data-testid="stElementContainer"]', timeout=CHART_TIMEOUT_MS)
+    page.wait_for_selector('[data-testid="stMainBlockContainer"] h1, '
+                           '[data-testid="stMainBlockContainer"] [data-testid="stAlert"]',
+                           timeout=CHART_TIMEOUT_MS)
     wait_idle(page, decks)
 
 

@@ -43,3 +43,41 @@ def _streamlit_navigation_in_apptest():
     runner._mpa_v1 = lambda path: runpy.run_path(path, run_name="__main__")
     yield
     runner._mpa_v1 = original
+
+
+# -- signed-in sessions for page tests --------------------------------------------------------
+# Every page is behind the login: page tests run with an application database of their own
+# (HEZE_DATA_DIR) holding one user per role, and start each AppTest signed in.
+USERS = {"leader": ("leader", ()), "county": ("county", (371721,)),
+         "data_admin": ("data_admin", ()), "admin": ("admin", ())}
+PASSWORD = "correct-horse-1"
+
+
+@pytest.fixture(scope="session")
+def app_data_dir(tmp_path_factory) -> Path:
+    """A data directory whose app.db has a user per role: leader, county (曹县), data_admin,
+    admin, each with the password PASSWORD."""
+    from tests.access_support import SETUP, make_access
+
+    root = tmp_path_factory.mktemp("appdata")
+    acc = make_access(root)
+    for name, (role, counties) in USERS.items():
+        acc.add_user(name, role, by=SETUP, password=PASSWORD, counties=counties)
+    return root / "data"
+
+
+@pytest.fixture
+def signed_in(app_data_dir, snapshot_file, monkeypatch):
+    """signed_in(at, role="leader") hands an AppTest a signed-in tab of that role's user;
+    the environment points the app at the test snapshot and application database."""
+    from access.service import Access
+    from tests.access_support import FAST, sign_in
+
+    monkeypatch.setenv("HEZE_SNAPSHOT", str(snapshot_file))
+    monkeypatch.setenv("HEZE_DATA_DIR", str(app_data_dir))
+
+    def sign(at, role: str = "leader"):
+        acc = Access(app_data_dir / "app.db", hasher=FAST)
+        return sign_in(at, acc, acc.get_user(role))
+
+    return sign

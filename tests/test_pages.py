@@ -21,11 +21,10 @@ NOTHING = {"county": ["东明县"], "level": ["市级站"], "from": "2015-01-01"
 
 
 @pytest.fixture
-def app(snapshot_file, monkeypatch):
-    monkeypatch.setenv("HEZE_SNAPSHOT", str(snapshot_file))
-
-    def make(page: str = "overview", params: dict | None = None) -> AppTest:
-        at = AppTest.from_file(APP, default_timeout=120)
+def app(signed_in):
+    def make(page: str = "overview", params: dict | None = None,
+             role: str = "leader") -> AppTest:
+        at = signed_in(AppTest.from_file(APP, default_timeout=120), role)
         for key, value in (params or {}).items():
             at.query_params[key] = value
         at.run()

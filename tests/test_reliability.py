@@ -36,8 +36,10 @@ def analytics(snapshot_file):
     con.close()
 
 
-def open_app(page: str, params: dict) -> AppTest:
+def open_app(page: str, params: dict, sign=None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
+    if sign is not None:
+        sign(at)
     for key, value in params.items():
         at.query_params[key] = value
     at.run()
@@ -59,12 +61,11 @@ COUNTIES = [371702, 371703, 371721, 371722, 371723, 371724, 371725, 371726, 3717
 
 @pytest.mark.parametrize("county", COUNTIES)
 def test_every_page_for_every_county_runs_without_an_exception_or_an_error_box(
-        snapshot_file, monkeypatch, analytics, county):
-    monkeypatch.setenv("HEZE_SNAPSHOT", str(snapshot_file))
+        signed_in, analytics, county):
     no_projects = _industry_without_projects(analytics, county)
     for industry in (None, no_projects):
         params = {"county": str(county)} | ({"industry": industry} if industry else {})
-        at = open_app("overview", params)
+        at = open_app("overview", params, signed_in)
         for page in PAGES:
             if page != "overview":
                 at.switch_page(f"pages/{page}.py").run()
@@ -93,9 +94,8 @@ def _value_data(trace: dict):
 
 
 def test_projects_with_no_project_over_100_million_draw_no_empty_or_negative_charts(
-        snapshot_file, monkeypatch):
-    monkeypatch.setenv("HEZE_SNAPSHOT", str(snapshot_file))
-    at = open_app("projects", {"county": "371702", "industry": "construction"})
+        signed_in):
+    at = open_app("projects", {"county": "371702", "industry": "construction"}, signed_in)
     assert not at.exception
     for spec in _specs(at):
         layout = spec["layout"]
@@ -110,9 +110,8 @@ def test_projects_with_no_project_over_100_million_draw_no_empty_or_negative_cha
     assert any("没有数据" in info.value for info in at.info)
 
 
-def test_small_counts_are_drawn_on_a_whole_number_axis(snapshot_file, monkeypatch):
-    monkeypatch.setenv("HEZE_SNAPSHOT", str(snapshot_file))
-    at = open_app("projects", {"county": "371702", "industry": "construction"})
+def test_small_counts_are_drawn_on_a_whole_number_axis(signed_in):
+    at = open_app("projects", {"county": "371702", "industry": "construction"}, signed_in)
     small = [s for s in _specs(at)
              if s["layout"].get("yaxis", {}).get("tickformat") == ",d"
              and max((v for t in s["data"] for v in _numbers(t.get("y"))), default=99) <= 6]

@@ -1,0 +1,220 @@
+"""The comparisons a leader reads on the cockpit: against a year before, and county against
+county.
+
+* Year on year (同比). With no period chosen, a figure counts everything up to the period's
+  end, and it is compared with the same figure at the same date a year before ("较2019年8月
+  底"). With a period chosen (2020-01-01 to 08-31), it is compared with the same period a
+  year before (同期, 2019-01-01 to 08-31), so the comparison survives the filter.
+* County comparison. A county filter narrows what is counted but must not erase the
+  comparison: every county is computed under the other filters, the chosen ones are marked,
+  and each gets its rank among the counties and its share of the city. A county scope (county
+  staff) still applies: such a user compares nothing beyond their own county.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+
+from analytics import indicators as reg
+from analytics.filters import Filter
+
+
+def year_before(day: date) -> date:
+    """The same day a year earlier; 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def _month_end(day: date) -> bool:
+    return (day + timedelta(days=1)).day == 1
+
+
+@dataclass(frozen=True)
+class Base:
+    """What a figure is compared with."""
+
+    kind: str  # "as_of": the figure at `end` a year before | "same_period": 同期
+    start: date | None
+    end: date
+
+    def label(self, lang: str = "zh") -> str:
+        if self.kind == "as_of":
+            if lang == "zh":
+                day = (f"{self.end.year}年{self.end.month}月底" if _month_end(self.end)
+                       else f"{self.end.year}年{self.end.month}月{self.end.day}日")
+                return f"较{day}"
+            return f"vs {self.end:%d %b %Y}".replace(" 0", " ")
+        if lang == "zh":
+            return (f"较上年同期（{self.start.year}年{self.start.month}月{self.start.day}日–"
+                    f"{self.end.year}年{self.end.month}月{self.end.day}日）")
+        return f"vs the same period a year before ({self.start:%Y-%m-%d} – {self.end:%Y-%m-%d})"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    key: str
+    value: float | None
+    previous: float | None
+    base: Base
+    numerator: int | None = None
+    denominator: int | None = None
+
+    @property
+    def change(self) -> float | None:
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+    @property
+    def change_rate(self) -> float | None:
+        """The change as a share of the previous value; None when that was zero (a rate
+        from nothing means nothing) or for ratios, whose change is in percentage points."""
+        if self.change is None or not self.previous or reg.get(self.key).is_ratio:
+            return None
+        return self.change / self.previous
+
+
+def previous_filter(f: Filter, as_of: date) -> tuple[Filter, Base]:
+    """The filter a year before `f`, and how to name it."""
+    end = min(f.end, as_of) if f.end else as_of
+    if f.start:
+        start, prev_end = year_before(f.start), year_before(end)
+        return f.with_period(start, prev_end), Base("same_period", start, prev_end)
+    prev_end = year_before(end)
+    return f.with_period(None, prev_end), Base("as_of", None, prev_end)
+
+
+def headline(a, keys, f: Filter = Filter()) -> dict[str, Comparison]:
+    """Each indicator now and a year before (see the module docstring)."""
+    keys = list(keys)
+    now = a.values(keys, f)
+    prev_f, base = previous_filter(f, a.snapshot.as_of)
+    before = a.values(keys, prev_f)
+    return {k: Comparison(k, now[k].value, before[k].value, base, now[k].numerator,
+                          now[k].denominator) for k in keys}
+
+
+def sparkline(a, key: str, f: Filter = Filter()) -> list[float]:
+    """The card's little chart: the cumulative figure year by year; with a period chosen,
+    month by month within it (a year or two of yearly points would draw a flat line)."""
+    ind = reg.get(key)
+    grain = "month" if f.start else "year"
+    series = a.series(key, f, grain=grain, cumulative=ind.cumulative and not ind.is_ratio)
+    return [0.0 if pd.isna(v) else float(v) for v in series["value"]]
+
+
+def county_comparison(a, keys, f: Filter = Filter()) -> pd.DataFrame:
+    """Every county (within the user's scope) under the filter's other conditions, with
+    `chosen`, and per indicator `<key>__rank` (1 = largest; ties share a rank) and, for
+    counts and sums, `<key>__share` of the city total."""
+    keys = list(keys)
+    df = a.breakdown(keys, "county", f.with_counties(()))
+    df["chosen"] = df["code"].isin(f.counties)
+    for key in keys:
+        values = df[key].astype(float)
+        df[f"{key}__rank"] = values.rank(ascending=False, method="min").astype("Int64")
+        if not reg.get(key).is_ratio:
+            total = values.sum()
+            df[f"{key}__share"] = values / total if total else float("nan")
+    return df.reset_index(drop=True)
+
+
+def rank_frame(df: pd.DataFrame, by: str, id_col: str = "code") -> pd.DataFrame:
+    """`df` sorted by `by` (largest first, ties by `id_col`), with a 1-based `rank` (ties
+    share a rank)."""
+    out = df.sort_values([by, id_col], ascending=[False, True], kind="stable")
+    out = out.reset_index(drop=True)
+    out.insert(0, "rank", out[by].rank(ascending=False, method="min").astype("Int64"))
+    return out
+
+
+def ranked(a, method: str, by: str, *args, id_col: str = "code",
+           f: Filter = Filter()) -> pd.DataFrame:
+    """a.<method>(*args, f) as a ranking by `by`: parks by tenants, stations by returnees
+    referred …"""
+    return rank_frame(getattr(a, method)(*args, f=f), by, id_col)
+
+
+def ranked_counties(a, keys, by: str, f: Filter = Filter()) -> pd.DataFrame:
+    """county_comparison sorted by `by`, largest first."""
+    df = county_comparison(a, keys, f)
+    return df.sort_values([by, "code"], ascending=[False, True], kind="stable",
+                          ignore_index=True)
+
+
+def ranked_breakdown(a, keys, dim: str, by: str, f: Filter = Filter()) -> pd.DataFrame:
+    """a.breakdown(keys, dim, f) sorted by `by`, largest first."""
+    df = a.breakdown(list(keys), dim, f)
+    return df.sort_values([by, "code"], ascending=[False, True], kind="stable",
+                          ignore_index=True)
+
+
+def stages(a, f: Filter = Filter()) -> pd.DataFrame:
+    """Projects and their investment by stage, always in pipeline order (洽谈 → 签约 → 在建
+    → 投产), a stage with none as zero."""
+    from analytics.text import CODES
+
+    order = list(CODES["stage"])
+    df = a.breakdown(["projects", "project_investment"], "stage", f)
+    df = pd.DataFrame({"code": order}).merge(df.drop(columns=["name_zh", "name_en"]),
+                                             on="code", how="left")
+    df[["projects", "project_investment"]] = (
+        df[["projects", "project_investment"]].fillna(0).astype("int64"))
+    df["name_zh"] = [CODES["stage"][c][0] for c in order]
+    df["name_en"] = [CODES["stage"][c][1] for c in order]
+    return df
+
+
+def county_table(a, keys, by: str, f: Filter = Filter()) -> pd.DataFrame:
+    """The counties side by side (every county within the scope, the chosen marked),
+    ranked by `by`, and a last row `total` for the city: sums for counts, and ratios
+    recomputed from their summed numerators and denominators."""
+    keys = list(keys)
+    df = ranked_counties(a, keys, by, f)
+    df.insert(0, "rank", df[f"{by}__rank"])
+    total = {"code": None, "rank": pd.NA, "chosen": False, "name_zh": "合计", "name_en": "Total",
+             "is_total": True}
+    for key in keys:
+        ind = reg.get(key)
+        if ind.is_ratio:
+            num, den = df[f"{key}__num"].sum(), df[f"{key}__den"].sum()
+            total[key] = num / den if den else float("nan")
+        else:
+            total[key] = df[key].sum()
+    df["is_total"] = False
+    out = pd.concat([df, pd.DataFrame([total])], ignore_index=True)
+    out["rank"] = out["rank"].astype("Int64")
+    return out
+
+
+def county_matrix(a, key: str, f: Filter = Filter()) -> pd.DataFrame:
+    """County × industry for `key` over every county within the scope (a comparison: the
+    county filter does not narrow it), rows and columns by code."""
+    return a.matrix(key, f.with_counties(()))
+
+
+def top_arcs(a, weight: str, limit: int = 80, f: Filter = Filter()) -> tuple[pd.DataFrame, int]:
+    """The `limit` heaviest station → county arcs by `weight` (returnees, projects,
+    investment), with `share` = weight / the heaviest; and how many arcs there are in all.
+    A map of every arc is a hairball over Shandong that hides the labels."""
+    arcs = a.station_arcs(f)
+    arcs = arcs[arcs[weight] > 0]
+    total = len(arcs)
+    top = arcs.sort_values([weight, "station_id", "county_code"], ascending=[False, True, True],
+                           kind="stable").head(limit).reset_index(drop=True)
+    heaviest = top[weight].max() if len(top) else 0
+    top["share"] = top[weight] / heaviest if heaviest else 0.0
+    return top, total
+
+
+def city_people(a, f: Filter = Filter()) -> pd.DataFrame:
+    """People registered outside per host city, with `share` of the largest city."""
+    df = a.people_by_city(f)
+    top = df["people"].max() if len(df) else 0
+    df["share"] = df["people"] / top if top else 0.0
+    return df

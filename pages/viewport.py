@@ -1,0 +1,49 @@
+"""How wide the page's content is, measured in the browser: the maps are framed for the width
+they are given, so all of China (南海诸岛 included) is in view on a phone and fills a wall.
+
+A tiny component (st.components.v2, inline script, nothing fetched) reports the width of the
+main content area, rounded down to 10 px, once mounted and after each resize (debounced);
+the value lives in session state, so every page knows it after the first run.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+KEY = "heze_viewport"
+_JS = """
+export default function(component) {
+    const { setStateValue } = component;
+    const measure = () => {
+        const main = document.querySelector('[data-testid="stMainBlockContainer"]');
+        let width = window.innerWidth;
+        if (main) {
+            const style = getComputedStyle(main);
+            width = main.clientWidth - parseFloat(style.paddingLeft)
+                    - parseFloat(style.paddingRight);
+        }
+        setStateValue('width', Math.max(0, Math.floor(width / 10) * 10));
+    };
+    measure();
+    let timer = null;
+    const onResize = () => { clearTimeout(timer); timer = setTimeout(measure, 250); };
+    window.addEventListener('resize', onResize);
+    return () => { clearTimeout(timer); window.removeEventListener('resize', onResize); };
+}
+"""
+_component = st.components.v2.component(KEY, js=_JS)
+
+
+def mount() -> None:
+    """Call once per run (app.py): keeps the measured width up to date."""
+    _component(key=KEY, on_width_change=lambda: None, height=0)
+
+
+def content_width(default: int = 900) -> int:
+    """The content area's width in CSS pixels (`default` until the browser has said)."""
+    state = st.session_state.get(KEY)
+    try:
+        width = int(state["width"])
+    except (KeyError, TypeError, ValueError):
+        return default
+    return width if width > 0 else default
