@@ -162,6 +162,7 @@ def main() -> None:
         st.error(f"{t('filter_error')}: {exc.message(shared.lang())}")
         st.session_state[FILTER_KEY] = Filter()
     menu(menu_box, home, pages)
+    shared.briefing_buttons(st.sidebar)
     access_ui.sidebar(user)
     viewport.mount()
     if linkmod.to_params(shared.link_state(), "zh") != st.session_state.get("link_asked"):

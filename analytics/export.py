@@ -1,14 +1,30 @@
 """Tables as files: CSV in UTF-8 with BOM (Excel and WPS open it) and XLSX, each carrying
-the filter and the as-of date, so a file read later still says what it shows."""
+the filter and the as-of date, so a file read later still says what it shows.
+
+The XLSX data sheet opens with a title row and a row naming the filter, the as-of date and
+the source, then the header (frozen, so it stays on screen while scrolling) and the rows:
+numbers stay numbers, with thousands separators and the decimals they carry, columns wide
+enough for their text; a second sheet lists the same facts one per row.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 
 import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from analytics.masking import mask_frame
+
+HEADER_FILL = PatternFill("solid", fgColor="F3F4F6")
+TITLE_FONT = Font(bold=True, size=14)
+HEADER_FONT = Font(bold=True)
+MAX_WIDTH = 60
+FORMULA_START = ("=", "+", "-", "@")
 
 
 def _meta_rows(meta: dict[str, str]) -> list[list[str]]:
@@ -24,10 +40,70 @@ def csv_bytes(df: pd.DataFrame, meta: dict[str, str]) -> bytes:
     return buf.getvalue().encode("utf-8-sig")
 
 
-def xlsx_bytes(df: pd.DataFrame, meta: dict[str, str], sheet: str = "数据") -> bytes:
+def _display_width(value) -> int:
+    """Characters as a spreadsheet column counts them: a Chinese character is two wide."""
+    text = "" if value is None else str(value)
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def _number_format(series: pd.Series) -> str | None:
+    if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
+        return None
+    numbers = pd.to_numeric(series, errors="coerce").dropna()
+    for decimals in (0, 1, 2):
+        if ((numbers * 10 ** decimals).round(6) % 1 == 0).all():
+            break
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
+
+
+def _cell(value):
+    """A value as a cell: missing as empty, text that would read as a formula kept as
+    text (a leading apostrophe is not needed: the cell is typed as a string)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if hasattr(value, "item"):  # numpy scalars
+        value = value.item()
+    if hasattr(value, "isoformat") and not isinstance(value, str):
+        return value.isoformat()[:10]
+    return value
+
+
+def xlsx_bytes(df: pd.DataFrame, meta: dict[str, str], sheet: str = "数据",
+               title: str | None = None) -> bytes:
+    data = mask_frame(df)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet[:31]
+    ws.cell(row=1, column=1, value=title or sheet).font = TITLE_FONT
+    facts = "；".join(f"{k}：{v}" for k, v in meta.items())
+    ws.cell(row=2, column=1, value=facts).alignment = Alignment(wrap_text=False)
+    header_row = 4
+    widths = [_display_width(h) for h in data.columns]
+    for j, name in enumerate(data.columns, start=1):
+        cell = ws.cell(row=header_row, column=j, value=str(name))
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    formats = [_number_format(data[c]) for c in data.columns]
+    for i, row in enumerate(data.itertuples(index=False), start=header_row + 1):
+        for j, value in enumerate(row, start=1):
+            value = _cell(value)
+            cell = ws.cell(row=i, column=j, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # never a formula, even "=HYPERLINK(…)"
+            elif formats[j - 1] and value is not None:
+                cell.number_format = formats[j - 1]
+            widths[j - 1] = max(widths[j - 1], _display_width(
+                f"{value:,}" if isinstance(value, (int, float)) else value))
+    for j, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = min(MAX_WIDTH, width + 2)
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    about = wb.create_sheet("说明")
+    about.append(["项目 / item", "内容 / value"])
+    for key, value in meta.items():
+        about.append([key, value])
+    about.column_dimensions["A"].width = 20
+    about.column_dimensions["B"].width = 60
     buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
-        mask_frame(df).to_excel(writer, sheet_name=sheet[:31], index=False)
-        pd.DataFrame(_meta_rows(meta), columns=["项目 / item", "内容 / value"]).to_excel(
-            writer, sheet_name="说明", index=False)
+    wb.save(buf)
     return buf.getvalue()

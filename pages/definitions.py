@@ -20,12 +20,14 @@ for ind in reg.INDICATORS:
         t("indicator"): ind.name(lang),
         t("unit_col"): shared.unit(ind.unit),
         t("definition"): ind.definition(lang),
-        t("formula"): ind.formula(),
-        t("source_tables"): ", ".join(ind.source_tables),
-        t("published"): "" if pub is None else (pub.text_zh if lang == "zh" else pub.text_en),
+        t("published"): "—" if pub is None else (pub.text_zh if lang == "zh" else pub.text_en),
     })
 st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 st.caption(t("filter_scope_note") + " " + t("level_note"))
+with st.expander(t("formulas_for_analysts")):
+    st.dataframe(pd.DataFrame([{t("indicator"): ind.name(lang), t("formula"): ind.formula(),
+                                t("source_tables"): ", ".join(ind.source_tables)}
+                               for ind in reg.INDICATORS]), hide_index=True, width="stretch")
 
 st.subheader(t("snapshot_meta"))
 snap = a.snapshot

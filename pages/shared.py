@@ -490,8 +490,9 @@ def display_frame(df: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
     shown.columns = [_header(h) for h in columns.values()]
     for col in shown.columns:
         if shown[col].dtype == object or pd.api.types.is_string_dtype(shown[col]):
-            shown[col] = shown[col].map(lambda v: v.isoformat() if hasattr(v, "isoformat")
-                                        else v)
+            shown[col] = shown[col].map(
+                lambda v: None if v is None or (not isinstance(v, str) and pd.isna(v))
+                else v.isoformat()[:10] if hasattr(v, "isoformat") else v)
             shown[col] = shown[col].where(shown[col].notna(), "—").astype(str)
     return shown
 
@@ -512,7 +513,7 @@ def _styled(shown: pd.DataFrame):
 
 
 def table(df: pd.DataFrame, columns: dict[str, str], name: str, *, key: str,
-          selectable: bool = False, height: int | None = None):
+          selectable: bool = False, height: int | None = None, title: str | None = None):
     """A table with headers in the user's language and CSV/XLSX downloads; person fields
     masked. `columns` maps frame columns to UI string keys (or header text), in order."""
     shown = display_frame(df, columns)
@@ -525,7 +526,7 @@ def table(df: pd.DataFrame, columns: dict[str, str], name: str, *, key: str,
                              selection_mode="single-row", **kwargs)
     else:
         st.dataframe(_styled(shown), key=key, **kwargs)
-    download_only(shown, name, key=key)
+    download_only(shown, name, key=key, title=title)
     return event
 
 
@@ -535,9 +536,10 @@ def _log_download(what: str, fmt: str, describe: str, rows: int) -> None:
         access_ui.log_export(u, what=what, fmt=fmt, filter=describe, rows=rows)
 
 
-def download_only(shown: pd.DataFrame, name: str, *, key: str) -> None:
+def download_only(shown: pd.DataFrame, name: str, *, key: str, title: str | None = None) -> None:
     """CSV (UTF-8 with BOM) and XLSX buttons for a role that may export; each download is
-    written to the audit log. The files carry the filter and as-of date."""
+    written to the audit log. The files carry the filter and as-of date, and are made only
+    when a button is clicked (not on every rerun)."""
     u = user()
     if u is None or not u.can("export"):
         return
@@ -547,15 +549,61 @@ def download_only(shown: pd.DataFrame, name: str, *, key: str) -> None:
             t("as_of"): a.snapshot.as_of.isoformat(),
             t("source"): t("synthetic") if a.snapshot.is_synthetic else t("imported"),
             t("snapshot"): a.snapshot.snapshot_id}
-    audit = (name, describe, len(shown))
+    heading = f"{t('app_title')} · {title or name}"
+    frame = shown.copy()
     c1, c2, _ = st.columns([1, 1, 4])
-    c1.download_button(t("download_csv"), csv_bytes(shown, meta), file_name=f"{name}.csv",
-                       mime="text/csv", key=f"{key}_csv", on_click=_log_download,
-                       args=(audit[0], "csv", audit[1], audit[2]))
-    c2.download_button(t("download_xlsx"), xlsx_bytes(shown, meta), file_name=f"{name}.xlsx",
+    c1.download_button(t("download_csv"), lambda: csv_bytes(frame, meta),
+                       file_name=f"{name}.csv", mime="text/csv", key=f"{key}_csv",
+                       on_click=_log_download, args=(name, "csv", describe, len(frame)))
+    c2.download_button(t("download_xlsx"), lambda: xlsx_bytes(frame, meta, title=heading),
+                       file_name=f"{name}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=f"{key}_xlsx", on_click=_log_download,
-                       args=(audit[0], "xlsx", audit[1], audit[2]))
+                       args=(name, "xlsx", describe, len(frame)))
+
+
+_BRIEFINGS: dict[tuple, object] = {}
+_BRIEFINGS_LOCK = threading.Lock()
+
+
+def _briefing(a: Analytics, flt: Filter, language: str):
+    """The briefing of a filter, built once per snapshot version, filter and language
+    (the Word and the PDF button share it); at most a few are kept."""
+    from briefing import build
+
+    key = (a.version, flt, language)
+    with _BRIEFINGS_LOCK:
+        if key in _BRIEFINGS:
+            return _BRIEFINGS[key]
+    made = build(a, flt, language)
+    with _BRIEFINGS_LOCK:
+        _BRIEFINGS[key] = made
+        while len(_BRIEFINGS) > 8:
+            _BRIEFINGS.pop(next(iter(_BRIEFINGS)))
+    return made
+
+
+def briefing_buttons(where) -> None:
+    """领导简报 of the current filter, as Word and PDF, made when a button is clicked."""
+    u = user()
+    if u is None or not u.can("export"):
+        return
+    from briefing.content import filename_stem
+
+    a, flt, language = analytics(), current_filter(), lang()
+    stem = filename_stem(a, flt, a.period_end(flt), language)
+    describe = a.describe(flt, language)
+    where.markdown(f"**{t('briefing')}**")
+    c1, c2 = where.columns(2)
+    c1.download_button(
+        "Word", lambda: _briefing(a, flt, language).docx, file_name=f"{stem}.docx",
+        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        key="briefing_docx", on_click=_log_download,
+        args=("briefing", "docx", describe, 0), width="stretch")
+    c2.download_button("PDF", lambda: _briefing(a, flt, language).pdf, file_name=f"{stem}.pdf",
+                       mime="application/pdf", key="briefing_pdf", on_click=_log_download,
+                       args=("briefing", "pdf", describe, 0), width="stretch")
+    where.caption(t("briefing_note"))
 
 
 def selected_row(event) -> int | None:

@@ -51,13 +51,23 @@ def sidebar_widget(at: AppTest, kind: str, label: str):
     return found[0]
 
 
+def shown_table(element):
+    """A dataframe as the user reads it: the formatted values when the table is styled."""
+    from streamlit import dataframe_util
+
+    data = element.proto.arrow_data
+    if data.HasField("styler") and data.styler.display_values:
+        return dataframe_util.convert_arrow_bytes_to_pandas_df(data.styler.display_values)
+    return element.value
+
+
 def page_text(at: AppTest) -> str:
     """Everything a user could read on the page, tables included."""
     parts = [str(e.value) for kind in ("markdown", "caption", "title", "subheader", "header",
                                         "info", "warning", "error", "text")
              for e in at.get(kind)]
-    parts += [f"{m.label} {m.value}" for m in at.metric]
-    parts += [df.value.to_csv() for df in at.dataframe]
+    parts += [f"{m.label} {m.value} {m.proto.delta}" for m in at.metric]
+    parts += [shown_table(df).to_csv() for df in at.dataframe]
     return "\n".join(parts)
 
 
