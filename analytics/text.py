@@ -90,6 +90,7 @@ UI: dict[str, tuple[str, str]] = {
                     "No snapshot found. Run make run to build the demo snapshot."),
     "change_vs_last_year": ("较一年前", "vs a year earlier"),
     "yoy": ("同比", "Year on year"),
+    "no_change": ("持平", "No change"),
     "briefing": ("领导简报", "Briefing"),
     "briefing_note": ("当前筛选条件下的简报，点击后生成（约5–10秒）",
                       "The briefing of the current filter, made when clicked (5–10 s)"),

@@ -141,7 +141,10 @@ def donut(labels: Sequence[str], values: Sequence[float], colours: Sequence[str]
 def _value_axis(fig: go.Figure, scale, shown, horizontal: bool) -> None:
     axis = fig.update_xaxes if horizontal else fig.update_yaxes
     numbers = [v for v in shown if v == v]
-    axis(tickformat=scale.tickformat, rangemode="tozero", title_text=scale.unit(shared.lang()))
+    # A vertical axis title would stand rotated ("个" turned on its side): the bars carry
+    # their unit in their labels; a horizontal axis names its unit below.
+    axis(tickformat=scale.tickformat, rangemode="tozero",
+         title_text=scale.unit(shared.lang()) if horizontal else None)
     if numbers and scale.tickformat == ",d" and max(numbers) <= 6:
         axis(dtick=1)
     if numbers and max(numbers) > 0:

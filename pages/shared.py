@@ -405,6 +405,8 @@ def change_text(comp) -> tuple[str | None, str]:
     ind = reg.get(comp.key)
     if comp.change is None:
         return None, "off"
+    if comp.change == 0:
+        return t("no_change"), "off"
     change = format_change(comp.change, ind.unit, lang()).replace("−", "-")
     text = change if comp.change_rate is None else (
         f"{format_rate(comp.change_rate, lang())}（{change}）" if lang() == "zh"
