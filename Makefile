@@ -9,6 +9,7 @@ GENERATOR := data/generate.py data/identity.py data/reference.py data/snapshot.p
 .PHONY: run test bench lint snapshot clean
 
 run: $(DEMO)
+	$(PY) -m access bootstrap --print-url http://localhost:8501
 	$(PY) -m ops.serve
 
 test: $(VENV)/.installed
