@@ -34,7 +34,10 @@ PAGES = [
     ("pages/projects.py", "page_projects", "projects"),
     ("pages/parks.py", "page_parks", "parks"),
     ("pages/counties.py", "page_counties", "counties"),
+    ("pages/people.py", "page_people", "people"),
     ("pages/definitions.py", "page_definitions", "definitions"),
+    ("pages/users.py", "page_users", "users"),
+    ("pages/audit.py", "page_audit", "audit"),
 ]
 FILTER_STATE = {"county": [], "industry": [], "level": [], "province": [], "period": "all",
                 "from": None, "to": None}
@@ -51,7 +54,7 @@ def _open_link(a) -> None:
         a.counties()[["county_code", "name_zh", "name_en"]].itertuples(index=False),
         a.industries()[["industry_code", "name_zh", "name_en"]].itertuples(index=False),
         a.provinces()[["province_code", "province_zh", "province_en"]].itertuples(index=False))
-    state = linkmod.parse(_link_params(), vocab, a.snapshot.as_of)
+    state = linkmod.parse(_link_params(), vocab, a.snapshot.as_of, scoped=a.scope is not None)
     if state.lang:
         st.session_state["lang"] = state.lang
     shared.set_filter(county=state.county, industry=state.industry, level=state.level,
@@ -112,27 +115,14 @@ def sidebar(a) -> Filter:
                           provinces=province, start=start, end=end))
 
 
-def _denied(slug: str):
-    def page() -> None:
-        access_ui.no_permission(slug, shared.user())
-    page.__name__ = f"denied_{slug}"
-    return page
-
-
 def navigation(user):
-    """Every page by its own URL (the overview at / and at /overview). A page the user may
-    not open is still registered, so its URL answers 无权访问 instead of "page not found";
-    the menu (`menu`) lists only the others and carries the filter."""
-    pages, allowed = [], []
-    for path, title, slug in PAGES:
-        ok = user.may_open(slug)
-        pages.append(st.Page(path if ok else _denied(slug), title=t(title), url_path=slug))
-        if ok:
-            allowed.append(pages[-1])
-    path, title, slug = next(((p, ti, sl) for p, ti, sl in PAGES if user.may_open(sl)),
-                             PAGES[0])
-    home = st.Page(path if user.may_open(slug) else _denied(slug), title=t(title),
-                   url_path="home", default=True)
+    """Every page by its own URL (the overview also at /); the menu (`menu`) lists only the
+    pages the user may open and carries the filter. A page the user may not open is still
+    registered, so its URL answers 无权访问 (see `main`) instead of "page not found"."""
+    pages = [st.Page(path, title=t(title), url_path=slug) for path, title, slug in PAGES]
+    allowed = [page for page, (_, _, slug) in zip(pages, PAGES, strict=True)
+               if user.may_open(slug)]
+    home = st.Page(PAGES[0][0], title=t(PAGES[0][1]), url_path="home", default=True)
     return st.navigation([home, *pages], position="hidden"), home, allowed
 
 
@@ -174,6 +164,10 @@ def main() -> None:
     ignored = st.session_state.get("link_ignored") or []
     if ignored:
         st.warning("\n\n".join(i.message(shared.lang()) for i in ignored))
+    slug = PAGES[0][2] if nav.url_path in ("", "home") else nav.url_path
+    if not user.may_open(slug):
+        access_ui.no_permission(slug, user)
+        return
     nav.run()
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Protocol
 
 # Every page the dashboard has or will have, in menu order.
-DATA_PAGES = ("overview", "trends", "stations", "map", "projects", "parks", "counties",
+DATA_PAGES = ("overview", "trends", "stations", "map", "projects", "parks", "counties", "people",
               "definitions", "screen")
 ADMIN_PAGES = ("import", "users", "audit", "targets")
 PAGES = DATA_PAGES + ADMIN_PAGES

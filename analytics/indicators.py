@@ -119,8 +119,8 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
     Indicator(
         "stations_county", "县级服务站", "County-level stations", "station", "stations",
-        "由各县区设立的县级服务站，名称如“牡丹区返乡创业(杭州)服务站”。",
-        "Stations sponsored by a county, named like 牡丹区返乡创业(杭州)服务站.",
+        "由各县区设立的县级服务站，名称为“县区名+返乡创业(驻在城市)服务站”。",
+        "Stations sponsored by a county, named “<county>返乡创业(<host city>)服务站”.",
         measure=Measure("count", where="s.level = 'county'"),
         published=Published(209, "209家", "209"),
     ),

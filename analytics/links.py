@@ -126,14 +126,20 @@ def _parse_date(text: str) -> date | None:
     return None
 
 
-def parse(params: Mapping[str, object], vocab: Vocabulary, as_of: date) -> LinkState:
-    """Read a link's parameters (a value or a list of values per key)."""
+def parse(params: Mapping[str, object], vocab: Vocabulary, as_of: date,
+          scoped: bool = False) -> LinkState:
+    """Read a link's parameters (a value or a list of values per key). `scoped`: the reader
+    sees only some counties, so a county outside them is refused without naming it back."""
     state = LinkState()
     for param in LIST_KEYS:
         chosen: list = getattr(state, param)
         for value in _values(params.get(param)):
             code = vocab.resolve(param, value)
-            if code is None:
+            if code is None and scoped and param == "county":
+                state.ignored.append(Ignored(
+                    param, value, "链接中的县区不在您的数据范围内，已忽略",
+                    "The link names a county outside your data scope; it is ignored"))
+            elif code is None:
                 state.ignored.append(_ignored(param, value))
             elif code not in chosen:
                 chosen.append(code)

@@ -114,8 +114,9 @@ def _pick_county(key: str) -> None:
         picked = state["selection"]["objects"].get("counties") or []
     except (KeyError, TypeError):
         picked = []
-    if picked:
-        shared.set_filter(county=[int(picked[0]["adcode"])])
+    code = int(picked[0]["adcode"]) if picked else None
+    if code is not None and code in set(shared.analytics().counties()["county_code"]):
+        shared.set_filter(county=[code])
         st.session_state["map_county_round"] = st.session_state.get("map_county_round", 0) + 1
 
 
@@ -266,10 +267,7 @@ n_counties = len(values)
 rows = []
 for poly in geo.heze_county_polygons():
     code = poly["adcode"]
-    if code not in by_code.index:  # outside a county user's scope: drawn blank, no figures
-        rows.append({"adcode": code, "polygon": [poly["polygon"], *poly["holes"]],
-                     "value": 0, "tip_title": poly["name"], "tip_body": "",
-                     "line": list(COUNTY_LINE_RGBA), "line_px": 1})
+    if code not in by_code.index:  # outside a county user's scope: not drawn at all
         continue
     row = by_code.loc[code]
     rank = t("rank_of").format(county="", rank=int(row[f"{shade_by}__rank"]), n=n_counties)
@@ -281,9 +279,8 @@ for poly in geo.heze_county_polygons():
                  "line_px": 3 if code in in_filter else 1})
 counties = pd.DataFrame(rows)
 counties["fill"] = colour_ramp(counties["value"], COUNTY_LOW_RGB, COUNTY_HIGH_RGB)
-labels = [{"text": poly["name"] if lang == "zh" or poly["adcode"] not in by_code.index
-           else by_code.loc[poly["adcode"], "name_en"], "position": poly["centroid"]}
-          for poly in geo.heze_county_polygons()]
+labels = [{"text": by_code.loc[poly["adcode"], name_col()], "position": poly["centroid"]}
+          for poly in geo.heze_county_polygons() if poly["adcode"] in by_code.index]
 heze_height = int(min(HEZE_MAX_HEIGHT, max(280, width * 0.7)))
 heze = CompactDeck(
     layers=[

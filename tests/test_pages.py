@@ -68,6 +68,7 @@ def page_text(at: AppTest) -> str:
              for e in at.get(kind)]
     parts += [f"{m.label} {m.value} {m.proto.delta}" for m in at.metric]
     parts += [shown_table(df).to_csv() for df in at.dataframe]
+    parts += [table.value.to_csv() for table in at.table]
     return "\n".join(parts)
 
 

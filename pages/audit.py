@@ -1,0 +1,48 @@
+"""审计日志 — the system administrator's view of who did what: logins (and failed ones),
+logouts, downloads, reveals, user changes, imports and refused pages, filtered and
+exported (the export is itself logged)."""
+
+from datetime import date, datetime, time, timedelta
+
+import streamlit as st
+
+from access import ui as access_ui
+from access.service import ACTIONS, AccessError
+from pages import shared
+from pages.shared import t
+
+shared.header("page_audit")
+lang = shared.lang()
+me = shared.user()
+service = access_ui.service()
+today = date.today()
+c1, c2, c3, c4 = st.columns([2, 2, 2, 3])
+start = c1.date_input(t("period_from"), value=today - timedelta(days=30), key=f"audit_from_{lang}")
+end = c2.date_input(t("period_to"), value=today, key=f"audit_to_{lang}")
+actions = c3.multiselect(t("audit_action"), list(ACTIONS),
+                         format_func=lambda a: ACTIONS[a][0 if lang == "zh" else 1],
+                         key=f"audit_actions_{lang}", placeholder=t("all"))
+who = c4.text_input(t("user_name"), key="audit_user", max_chars=64)
+text = st.text_input(t("audit_text"), key="audit_text", max_chars=100)
+zone = datetime.now().astimezone().tzinfo
+query = {"start": datetime.combine(start, time.min, zone),
+         "end": datetime.combine(end + timedelta(days=1), time.min, zone),
+         "user": who.strip() or None, "action": actions or None, "text": text.strip() or None}
+try:
+    frame = service.audit_frame(me, lang=lang, tz=zone, limit=2000, **query)
+except AccessError as exc:
+    st.error(exc.zh if lang == "zh" else exc.en)
+    st.stop()
+st.caption(t("audit_count").format(n=len(frame)))
+if frame.empty:
+    shared.empty_state()
+else:
+    st.dataframe(frame, hide_index=True, width="stretch", height=520)
+client = access_ui.client()
+c1, c2, _ = st.columns([1, 1, 4])
+c1.download_button(t("download_csv"), lambda: service.audit_export(
+    me, fmt="csv", lang=lang, client=client, **query), file_name="audit.csv", mime="text/csv",
+    key="audit_csv")
+c2.download_button(t("download_xlsx"), lambda: service.audit_export(
+    me, fmt="xlsx", lang=lang, client=client, **query), file_name="audit.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="audit_xlsx")
