@@ -59,10 +59,9 @@ def cells_as_text(raw: pd.Series) -> tuple[pa.ChunkedArray, np.ndarray, pa.Chunk
     else:
         kinds = raw.map(type).to_numpy()
         numeric = (kinds == float) | (kinds == int)  # noqa: E721 - elementwise, numpy
-        values = raw.to_numpy(dtype=object)
+        values = raw.to_numpy(dtype=object, copy=True)
         other = (kinds != str) & pd.notna(values)  # noqa: E721 - elementwise, numpy
         if other.any():
-            values = values.copy()
             values[other] = [_cell_to_text(v) for v in values[other]]
         values[pd.isna(values)] = None
         arr = pa.chunked_array([pa.array(values, type=pa.large_string())])

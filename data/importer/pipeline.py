@@ -55,8 +55,8 @@ class Report:
     def error_count(self) -> int:
         return len(self.errors)
 
-    def lines(self, lang: str = "zh", limit: int | None = 200) -> list[str]:
-        """The report as text, one failure a line."""
+    def file_lines(self, lang: str = "zh") -> list[str]:
+        """What was read from each file, and the notes (columns ignored)."""
         out = []
         for info in self.files:
             enc = f"，{info.encoding}" if info.encoding and lang == "zh" else (
@@ -67,6 +67,11 @@ class Report:
                        else f"{info.name} ({per or '—'}{enc})")
         for zh, en in self.notes:
             out.append(zh if lang == "zh" else en)
+        return out
+
+    def lines(self, lang: str = "zh", limit: int | None = 200) -> list[str]:
+        """The report as text: the files, then one failure a line, then the verdict."""
+        out = self.file_lines(lang)
         shown = self.errors if limit is None else self.errors.head(limit)
         for e in shown.itertuples():
             place = [str(e.file)]
@@ -245,7 +250,7 @@ def _orphans(current: Path, parsed: dict[str, Parsed], sheets: list[Sheet]) -> p
                     n, examples = con.execute(
                         f"SELECT count(*), list(DISTINCT {col.name} ORDER BY {col.name})[1:5] "  # noqa: S608
                         f"FROM {table} WHERE {col.name} IS NOT NULL AND {col.name} NOT IN "
-                        "(SELECT k FROM new_keys)").fetchone()
+                        "(SELECT k FROM new_keys)").fetchall()[0]
                     if n:
                         file = next((s.file for s in sheets if s.table == target), "")
                         ex = "、".join(str(x) for x in examples)

@@ -451,8 +451,9 @@ def _read_csv(path: Path, name: str, progress: Progress | None, problems: list[P
 
     def invalid(row) -> str:
         blank = not (row.text or "").strip(" ,\t\r\n")
+        quote = (row.text or "").count('"') % 2 == 1
         bad_rows.append((row.text or "", row.actual_columns, -1 if blank else
-                         row.expected_columns))
+                         (-2 if quote else row.expected_columns)))
         return "skip"
 
     try:
@@ -492,7 +493,10 @@ def _read_csv(path: Path, name: str, progress: Progress | None, problems: list[P
             if line_no is not None:
                 offset = line_no
                 gaps.append(line_no)
-            if expected < 0:  # a blank line: not data, but it keeps its number
+            if expected == -1:  # a blank line: not data, but it keeps its number
+                continue
+            if expected == -2:  # a quote opened and never closed: the file ends inside it
+                problems.append(Problem(name, None, line_no, None, "csv_unclosed_quote"))
                 continue
             problems.append(Problem(name, None, line_no, None, "csv_broken", {
                 "line": line_no or "?",

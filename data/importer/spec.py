@@ -170,7 +170,7 @@ def split_comment(comment: str) -> tuple[str, str, str, str | None]:
     Of the Chinese part, the header is what comes before "：" and "，", less a trailing
     （…） that is not a unit and less any Latin code words; the rest is the note."""
     zh, en = comment, ""
-    seps = list(re.finditer(r"\s?/ (?=[A-Za-z])", comment))
+    seps = list(re.finditer(r"\s?/ (?=[A-Za-z0-9])", comment))
     if seps:
         zh, en = comment[:seps[-1].start()], comment[seps[-1].end():]
     header, note = zh, ""

@@ -275,17 +275,19 @@ def _display(con: duckdb.DuckDBPyConnection, spec: Table) -> pd.DataFrame:
 
 
 def export(snapshot: Path, out_dir: Path, fmt: str = "xlsx",
-           progress: Callable[[str, int], None] | None = None) -> list[Path]:
+           progress: Callable[[str, int], None] | None = None,
+           only: tuple[str, ...] | None = None) -> list[Path]:
     """The snapshot's five databases in the template layout: one workbook per database
-    (xlsx) or one file per table (csv, UTF-8 with BOM)."""
+    (xlsx) or one file per table (csv, UTF-8 with BOM); `only` names the workbooks."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     specs = tables()
     written = []
     con = duckdb.connect(str(snapshot), read_only=True)
     try:
+        books = {k: v for k, v in WORKBOOKS.items() if only is None or k in only}
         if fmt == "csv":
-            for book_tables in WORKBOOKS.values():
+            for book_tables in books.values():
                 for table in book_tables:
                     df = _display(con, specs[table])
                     path = out_dir / table_file(table)
@@ -296,7 +298,7 @@ def export(snapshot: Path, out_dir: Path, fmt: str = "xlsx",
                     if progress:
                         progress(path.name, len(df))
             return written
-        for book, book_tables in WORKBOOKS.items():
+        for book, book_tables in books.items():
             path = out_dir / workbook_file(book)
             wb = xlsxwriter.Workbook(str(path), dict(XLSX_OPTIONS, constant_memory=True))
             try:
