@@ -70,6 +70,7 @@ class Sheet:
     factors: dict[str, float]  # money column -> factor into the schema's unit
     encoding: str | None = None
     ignored: list[str] = field(default_factory=list)
+    numeric: dict[int, np.ndarray] = field(default_factory=dict)  # Excel: stored as numbers
 
     def header_of(self, column: str) -> str:
         return self.headers[self.mapping[column]]
@@ -275,17 +276,39 @@ def _sheet_from_grid(file: str, sheet: str | None, grid: list[list], hint: str |
     problems.extend(found_problems)
     body = grid[r + 1:]
     width = len(headers)
-    frame = pd.DataFrame([row[:width] + [None] * (width - len(row)) for row in body],
-                         columns=range(width), dtype=object)
+    if all(len(row) == width for row in body):
+        frame = pd.DataFrame(body, columns=range(width), dtype=object)
+    else:
+        frame = pd.DataFrame([row[:width] + [None] * (width - len(row)) for row in body],
+                             columns=range(width), dtype=object)
+    del body
     rows = np.arange(header_row + 1, header_row + 1 + len(frame))
     frame, rows = drop_blank_rows(frame, rows, list(mapping.values()))
+    frame, numeric = text_columns(frame)
     if frame.empty:
         problems.append(Problem(file, sheet, header_row, None, "no_data",
                                 {"where": f"{where} "}))
     ignored = [h for pos, h in enumerate(headers) if h and pos not in mapping.values()]
     return Sheet(file=file, sheet=sheet, table=table, header_row=header_row, headers=headers,
                  frame=frame, rows=rows, mapping=mapping, factors=factors, encoding=encoding,
-                 ignored=ignored)
+                 ignored=ignored, numeric=numeric)
+
+
+def text_columns(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[int, np.ndarray]]:
+    """Excel cells as text columns (compact Arrow strings instead of Python objects), and
+    for each column which cells Excel stored as numbers."""
+    from data.importer.cells import _cell_to_text
+
+    out, numeric = {}, {}
+    for pos in frame.columns:
+        values = frame[pos].to_numpy(dtype=object, copy=True)
+        kinds = np.fromiter((type(v) for v in values), dtype=object, count=len(values))
+        numeric[pos] = (kinds == float) | (kinds == int)  # noqa: E721 - elementwise
+        other = (kinds != str) & (kinds != type(None))  # noqa: E721 - elementwise
+        if other.any():
+            values[other] = [_cell_to_text(v) for v in values[other]]
+        out[pos] = pd.array(values, dtype="str")
+    return pd.DataFrame(out, columns=frame.columns), numeric
 
 
 def drop_blank_rows(frame: pd.DataFrame, rows: np.ndarray, positions: list[int]):

@@ -59,6 +59,7 @@ class Parsed:
     rows: np.ndarray  # Excel row numbers
     raw_text: dict[str, pa.ChunkedArray] = field(default_factory=dict)  # as written
     norm_text: dict[str, pa.ChunkedArray] = field(default_factory=dict)  # NFKC
+    absent: dict[str, np.ndarray] = field(default_factory=dict)  # the sheet lacks the column
 
 
 class Checker:
@@ -155,16 +156,25 @@ class Checker:
                    rows=np.concatenate(rows))
         n = len(p.src)
         for col in spec.columns:
-            pieces = []
+            pieces, stored_numbers, absent = [], [], []
             for i in srcs:
                 sh = self.sheets[i]
+                n_rows = len(sh.frame)
                 if col.name in sh.mapping:
-                    pieces.append(sh.frame[sh.mapping[col.name]].reset_index(drop=True))
-                else:
-                    pieces.append(pd.Series([None] * len(sh.frame), dtype=object))
+                    pos = sh.mapping[col.name]
+                    pieces.append(sh.frame[pos].reset_index(drop=True))
+                    stored_numbers.append(sh.numeric.get(pos, np.zeros(n_rows, dtype=bool)))
+                    absent.append(np.zeros(n_rows, dtype=bool))
+                else:  # the missing column is reported once, not on every row
+                    pieces.append(pd.Series([None] * n_rows, dtype="str"))
+                    stored_numbers.append(np.zeros(n_rows, dtype=bool))
+                    absent.append(np.ones(n_rows, dtype=bool))
             raw = pieces[0] if len(pieces) == 1 else pd.concat(
-                [x.astype(object) for x in pieces], ignore_index=True)
+                [x.astype("str") if x.dtype != object else x for x in pieces],
+                ignore_index=True)
             text, numeric, plain = cells.cells_as_text(raw)
+            numeric = numeric | np.concatenate(stored_numbers)
+            p.absent[col.name] = np.concatenate(absent)
             p.raw_text[col.name] = plain
             p.norm_text[col.name] = text
             factor = np.ones(n)
@@ -183,7 +193,7 @@ class Checker:
         filled = cells.present(text)
         n = len(filled)
         if col.required:
-            self.fail_key(p, ~filled, col.name, "required")
+            self.fail_key(p, ~filled & ~p.absent[col.name], col.name, "required")
         kind = col.kind
         if kind in ("int", "record"):
             values, bad = cells.parse_number(text, col.unit, factor)
