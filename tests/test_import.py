@@ -494,6 +494,17 @@ def test_there_are_at_least_40_kinds_of_malformed_file():
     assert len(CASES) >= 40
 
 
+def test_an_as_of_date_before_the_current_data_s_is_refused_when_data_is_carried_over(
+        store, tmp_path):
+    p = write_csv(tmp_path / "p.csv", PROJECT_HEADERS, [project_row(签约日期="2019-03-01",
+                                                                    **{"落地（开工）日期": "2019-06-01"})])
+    before = served_state(store)
+    result = pipeline.load([p], mode="append", as_of=date(2019, 12, 31), store=store, by="t")
+    assert not result.report.ok
+    assert "早于当前数据的截止日期 2020-08-31" in result.report.errors["zh"].iloc[0]
+    assert served_state(store) == before
+
+
 def test_every_failure_of_a_file_is_reported_not_only_the_first(store, tmp_path):
     p = write_csv(tmp_path / "r.csv", RETURNEE_HEADERS, [
         returnee_row(手机号="123"),

@@ -210,6 +210,8 @@ def check(paths, *, as_of: date | None = None, mode: str = "replace",
                                         "value": None, "zh": msg("no_sheets", "zh"),
                                         "en": msg("no_sheets", "en"), "table": None,
                                         "field": None}], columns=ERROR_COLUMNS))
+    if current is not None:
+        errors.append(_as_of_problem(current, as_of, mode, parsed))
     if current is not None and mode == "replace":
         errors.append(_orphans(current, parsed, sheets))
     changes = None
@@ -230,6 +232,24 @@ def _sorted(err: pd.DataFrame, files: list[FileInfo]) -> pd.DataFrame:
     err = err.assign(_f=err["file"].map(order).fillna(-1), _r=err["row"].fillna(0))
     return err.sort_values(["_f", "sheet", "_r"], kind="stable", na_position="first") \
         .drop(columns=["_f", "_r"]).reset_index(drop=True)
+
+
+def _as_of_problem(current: Path, as_of: date, mode: str, parsed: dict) -> pd.DataFrame:
+    """Records carried over must not be dated after the new snapshot's as-of date."""
+    if mode == "replace" and set(parsed) >= set(IMPORT_TABLES):
+        return pd.DataFrame(columns=ERROR_COLUMNS)
+    con = duckdb.connect(str(current), read_only=True)
+    try:
+        current_as_of = con.execute("SELECT as_of FROM snapshot").fetchall()[0][0]
+    finally:
+        con.close()
+    if as_of >= current_as_of:
+        return pd.DataFrame(columns=ERROR_COLUMNS)
+    vals = {"as_of": as_of.isoformat(), "current": current_as_of.isoformat()}
+    return pd.DataFrame([{"file": "", "sheet": None, "row": None, "column": None,
+                          "value": None, "zh": msg("as_of_before_current", "zh", **vals),
+                          "en": msg("as_of_before_current", "en", **vals), "table": None,
+                          "field": None}], columns=ERROR_COLUMNS)
 
 
 def _orphans(current: Path, parsed: dict[str, Parsed], sheets: list[Sheet]) -> pd.DataFrame:

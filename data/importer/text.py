@@ -131,6 +131,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                 "请一并导入{table}，或在新数据中保留这些编号",
                 "{n} {table} records of the current data refer to {target} ids missing from "
                 "the new data (e.g. {examples}); import {table} as well, or keep those ids"),
+    "as_of_before_current": ("数据截止日期 {as_of} 早于当前数据的截止日期 {current}，而当前数据中未被替换的部分可能晚于它；"
+                             "请使用不早于 {current} 的截止日期，或替换全部数据库",
+                             "the as-of date {as_of} is before the current data's {current}, "
+                             "whose records kept in this import may be later; use an as-of "
+                             "date from {current} on, or replace every database"),
     "build_failed": ("生成快照失败，当前数据保持不变：{detail}", "building the snapshot failed; the "
                      "served data is unchanged: {detail}"),
 }
