@@ -30,8 +30,14 @@ st.title(tr("page_title"))
 st.caption(tr("intro"))
 
 # -- templates -------------------------------------------------------------------------------
+@st.cache_data(show_spinner=False, max_entries=4)
+def templates(snapshot_id: str | None):
+    """The templates' drop-down lists name the served snapshot's stations and parks."""
+    return service.templates_zip(store)
+
+
 with st.expander(tr("templates")):
-    everything, files = service.templates_zip(store)
+    everything, files = templates(store.current_id())
     st.download_button(tr("template_all") + " (.zip)", everything, file_name="导入模板.zip",
                        mime="application/zip", key="tpl_zip")
     for name, data in files.items():

@@ -780,6 +780,8 @@ def test_update_changes_existing_records_and_says_which_columns_changed(store, t
     row1 = changes[changes["key"] == 1].iloc[0]
     assert "investor" in row1["columns"].split(",")
     assert int(row1["row"]) == 2
+    assert any(line.startswith("  projects 1：p.csv 第2行，变更 ") and "investor" in line
+               for line in result.report.lines())
     assert loaded(store, "projects", 1)["investor"] == "新投资方有限公司"
     assert loaded(store, "projects", 900001) is not None
     con = duckdb.connect(str(store.current_path()), read_only=True)

@@ -161,7 +161,9 @@ def _run(args, store, lang: str) -> int:
 
         df = compare(store, args.first, args.second)
         name, county = ("name_zh", "county_zh") if lang == "zh" else ("name_en", "county_en")
-        out = df[[name, county, "first", "second", "difference"]]
+        out = df[[name, county, "first", "second", "difference"]].copy()
+        for col in ("first", "second", "difference"):
+            out[col] = [_number(v) for v in out[col]]
         print(out.to_string(index=False))
         return 0
     if args.command == "export":
@@ -178,6 +180,12 @@ def _run(args, store, lang: str) -> int:
             print(p)
         return 0
     return 2
+
+
+def _number(v) -> str:
+    if v is None or v != v:
+        return "—"
+    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.4f}"
 
 
 def _user() -> str:

@@ -91,8 +91,15 @@ class Report:
             out.append(f"……另有 {more:,} 处错误，完整列表见 --report 生成的 XLSX" if lang == "zh"
                        else f"… {more:,} more; write them all with --report FILE.xlsx")
         if self.changes is not None and len(self.changes):
-            out.append(f"将更新 {len(self.changes):,} 条已有记录" if lang == "zh"
-                       else f"{len(self.changes):,} existing records will be updated")
+            out.append(f"将更新 {len(self.changes):,} 条已有记录：" if lang == "zh"
+                       else f"{len(self.changes):,} existing records will be updated:")
+            changes = self.changes if limit is None else self.changes.head(limit)
+            for c in changes.itertuples():
+                sheet = f" / {c.sheet}" if isinstance(c.sheet, str) else ""
+                cols = c.columns or ("（无变化）" if lang == "zh" else "(no change)")
+                out.append(f"  {c.table} {c.key}：{c.file}{sheet} 第{int(c.row)}行，变更 {cols}"
+                           if lang == "zh" else
+                           f"  {c.table} {c.key}: {c.file}{sheet} row {int(c.row)}, changes {cols}")
         total = sum(self.rows.values())
         if self.ok:
             out.append(f"检查通过：{total:,} 行" if lang == "zh" else f"valid: {total:,} rows")

@@ -209,7 +209,8 @@ def find_header(grid: list[list], hint: str | None) -> tuple[int, str, dict[str,
             if score >= 2 and (best is None or score > best[0]):
                 best = (score, r, table, found)
     if best is None:
-        return None
+        # a file or sheet name that suggested the wrong table does not hide a good header
+        return find_header(grid, None) if hint else None
     return best[1], best[2], best[3]
 
 
@@ -402,11 +403,8 @@ def _read_excel(path: Path, name: str, ext: str, progress: Progress | None,
             from exc
     sheets: list[Sheet] = []
     try:
-        visible = [m.name for m in wb.sheets_metadata
-                   if str(m.visible).endswith("Visible") and "Sheet" in str(m.typ)
-                   or str(m.visible).endswith("Visible") and "WorkSheet" in str(m.typ)]
-        if not visible:
-            visible = [m.name for m in wb.sheets_metadata if str(m.visible).endswith("Visible")]
+        visible = [m.name for m in wb.sheets_metadata  # hidden lists and charts are not data
+                   if str(m.visible).endswith(".Visible") and str(m.typ).endswith("WorkSheet")]
         candidates = [s for s in visible if norm(s) not in SKIP_SHEETS
                       and not s.startswith("_")]
         found_any = False
