@@ -65,6 +65,11 @@ def cells_as_text(raw: pd.Series) -> tuple[pa.ChunkedArray, np.ndarray, pa.Chunk
             values[other] = [_cell_to_text(v) for v in values[other]]
         values[pd.isna(values)] = None
         arr = pa.chunked_array([pa.array(values, type=pa.large_string())])
+    if pc.all(pc.string_is_ascii(arr)).as_py() is not False:
+        # Plain ASCII (most number, date, ID and code columns): nothing to normalise.
+        plain = pc.utf8_trim_whitespace(arr)
+        plain = pc.if_else(pc.equal(plain, ""), pa.scalar(None, plain.type), plain)
+        return plain, numeric, plain
     plain = pc.utf8_trim_whitespace(pc.replace_substring_regex(arr, ZERO_WIDTH, ""))
     plain = pc.if_else(pc.equal(plain, ""), pa.scalar(None, plain.type), plain)
     arr = pc.utf8_trim_whitespace(pc.utf8_normalize(plain, "NFKC"))
@@ -111,6 +116,13 @@ def parse_number(arr, column_unit: str | None = None, factor=1.0):
     """(float values, bad mask) for filled cells; 1,234 and, in a money column, a unit suffix
     (5000万元, 1.2亿元) accepted. `factor` (per row or one) turns the header's unit into the
     column's; a unit written in the cell overrides the header's."""
+    factor_arr = np.asarray(factor, dtype=float)
+    try:  # the common case: every filled cell is a plain number
+        values = pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False).astype(float)
+        values = values * factor_arr
+        return values, present(arr) & ~np.isfinite(values)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
     clean = pc.replace_substring_regex(arr, r"[,\s]", "")
     parts = pc.extract_regex(clean, _NUMBER)
     num = pc.struct_field(parts, "num")
@@ -190,15 +202,22 @@ def parse_id_numbers(arr, stored_as_number: np.ndarray, as_of: date):
     text = pc.utf8_upper(pc.replace_substring_regex(arr, r"\s+", ""))
     filled = present(arr)
     problems: dict[str, np.ndarray] = {}
-    scientific = pc.match_substring_regex(text, r"^\d+(\.\d+)?E\+?\d+$|^\d{15,}\.\d*$")
-    scientific = pc.fill_null(scientific, False).to_numpy(zero_copy_only=False)
-    lost = filled & (stored_as_number | scientific)
-    problems["id_lost_digits"] = lost
-    fifteen = pc.fill_null(pc.match_substring_regex(text, r"^\d{15}$"), False).to_numpy(
-        zero_copy_only=False) & filled & ~lost
-    problems["id_15"] = fifteen
     shaped = pc.fill_null(pc.match_substring_regex(text, r"^\d{17}[\dX]$"), False).to_numpy(
         zero_copy_only=False)
+    if (shaped | ~filled).all() and not (stored_as_number & filled).any():
+        scientific = np.zeros(len(shaped), dtype=bool)
+        fifteen = scientific
+    else:
+        scientific = pc.fill_null(pc.match_substring_regex(
+            text, r"^\d+(\.\d+)?E\+?\d+$|^\d{15,}\.\d*$"), False).to_numpy(
+            zero_copy_only=False)
+        fifteen = pc.fill_null(pc.match_substring_regex(text, r"^\d{15}$"), False).to_numpy(
+            zero_copy_only=False)
+    lost = filled & (stored_as_number | scientific)
+    problems["id_lost_digits"] = lost
+    fifteen = fifteen & filled & ~lost
+    problems["id_15"] = fifteen
+    shaped = shaped & ~stored_as_number
     problems["id_format"] = filled & ~shaped & ~lost & ~fifteen
     good = filled & shaped & ~lost
     n = len(text)
@@ -249,9 +268,14 @@ def region_message(code: str, lang: str) -> tuple[str, str]:
 
 def parse_mobiles(arr):
     """(11-digit text, format-bad mask, prefix-bad mask) for filled cells."""
-    text = pc.replace_substring_regex(arr, r"[\s\-()]", "")
-    text = pc.replace_substring_regex(text, r"^\+?86(1\d{10})$", r"\1")
     filled = present(arr)
+    plain = pc.fill_null(pc.and_(pc.utf8_is_decimal(arr), pc.equal(pc.utf8_length(arr), 11)),
+                         False).to_numpy(zero_copy_only=False)
+    if (plain | ~filled).all():
+        text = arr
+    else:
+        text = pc.replace_substring_regex(arr, r"[\s\-()]", "")
+        text = pc.replace_substring_regex(text, r"^\+?86(1\d{10})$", r"\1")
     shaped = pc.fill_null(pc.match_substring_regex(text, r"^1\d{10}$"), False).to_numpy(
         zero_copy_only=False)
     prefix = pc.utf8_slice_codeunits(text, 0, 3)
