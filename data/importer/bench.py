@@ -82,8 +82,9 @@ if command == "check":
 else:
     result = pipeline.load(paths, as_of=date(2020, 8, 31), mode="replace", by="bench", keep=2)
     ok, rows = result.snapshot_id is not None, sum(result.report.rows.values())
+usage = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({"seconds": time.monotonic() - started, "ok": ok, "rows": rows,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "cpu": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024}))
 """
 
 
@@ -112,13 +113,15 @@ def main() -> int:
                 log(f"{command} {fmt} …")
                 got = measure(command, files, Path(tmp))
             ok = got["ok"] and got["wall"] < BUDGET_S[fmt] and got["peak_mb"] < BUDGET_MB
-            rows.append((fmt, command, got["rows"], got["wall"], got["peak_mb"], ok))
-            log(f"  {got['wall']:.1f} s, {got['peak_mb']:.0f} MB")
-    lines = ["| format | step | rows | wall time (s) | peak memory (MB) | budget met |",
-             "|---|---|---:|---:|---:|:---:|"]
-    for fmt, command, n, wall, peak, ok in rows:
-        lines.append(f"| {fmt.upper()} | {command} | {n:,} | {wall:.1f} | {peak:.0f} | "
+            rows.append((fmt, command, got["rows"], got["wall"], got["cpu"], got["peak_mb"], ok))
+            log(f"  {got['wall']:.1f} s wall, {got['cpu']:.1f} s CPU, {got['peak_mb']:.0f} MB")
+    load = os.getloadavg()[0]
+    lines = ["| format | step | rows | wall time (s) | CPU time (s) | peak memory (MB) | budget met |",
+             "|---|---|---:|---:|---:|---:|:---:|"]
+    for fmt, command, n, wall, cpu, peak, ok in rows:
+        lines.append(f"| {fmt.upper()} | {command} | {n:,} | {wall:.1f} | {cpu:.1f} | {peak:.0f} | "
                      f"{'yes' if ok else 'NO'} |")
+    lines.append(f"\nLoad average when finished: {load:.1f} on {os.cpu_count()} cores.")
     table = "\n".join(lines)
     print(table)
     REPORT.write_text(table + "\n", encoding="utf-8")
