@@ -152,6 +152,7 @@ def _context(store: SnapshotStore, as_of: date, mode: str) -> tuple[Context, Pat
     if current is None or not current.exists():
         return Context(as_of=as_of, mode=mode, reference=_reference_from_csv()), None
     con = duckdb.connect(str(current), read_only=True)
+    con.execute("SET enable_progress_bar = false")
     try:
         ref = {t: con.execute(f"SELECT * FROM {t}").df() for t in REFERENCE_TABLES}  # noqa: S608
         keys = {t: con.execute(f"SELECT {key_column(t)} FROM {t}").fetchnumpy()[key_column(t)]  # noqa: S608

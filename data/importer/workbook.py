@@ -284,6 +284,7 @@ def export(snapshot: Path, out_dir: Path, fmt: str = "xlsx",
     specs = tables()
     written = []
     con = duckdb.connect(str(snapshot), read_only=True)
+    con.execute("SET enable_progress_bar = false")
     try:
         books = {k: v for k, v in WORKBOOKS.items() if only is None or k in only}
         if fmt == "csv":
