@@ -23,7 +23,9 @@ def tr(key: str, **values) -> str:
 
 
 store = pipeline.default_store()
-user = st.session_state.get("user_name")
+# Who imports: "user_name" for now; the signed-in user's account name once the app's
+# login hands this page its User.
+user = st.session_state.get("user_name") or getattr(st.session_state.get("user"), "name", None)
 state = st.session_state.setdefault(STATE, {})
 
 st.title(tr("page_title"))
