@@ -6,7 +6,7 @@ DEMO := build/data/snapshots/CURRENT
 GENERATOR := data/generate.py data/identity.py data/reference.py data/snapshot.py \
              data/schema.sql $(wildcard data/reference/*.csv)
 
-.PHONY: run test bench lint snapshot clean
+.PHONY: run test bench bench-import lint snapshot clean
 
 run: $(DEMO)
 	$(PY) -m access bootstrap --print-url http://localhost:8501
@@ -18,6 +18,11 @@ test: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) -m analytics.bench
 	$(PY) -m tests.bench_pages build/bench-1.duckdb
+	$(PY) -m data.importer.bench
+
+# Check and load the full scale-1 set as CSV and as XLSX (the exports are cached in build/).
+bench-import: $(VENV)/.installed
+	$(PY) -m data.importer.bench
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .

@@ -156,6 +156,79 @@ def dates_from_monthly(rng: np.random.Generator, counts: np.ndarray) -> np.ndarr
     return first[month_index] + (rng.random(len(month_index)) * span).astype(np.int64)
 
 
+# A station sits within about 3 km of its city's centre, on land, inside the city's province:
+# points at sea or over a provincial border are drawn again. Provinces are simplified to
+# about 0.02 degrees, so a point must also have land 0.01 degrees away on every side.
+STATION_SPREAD = 0.3  # times the unit draws (sd about 1.7 km)
+STATION_MAX_OFFSET = 0.03  # degrees, about 3 km
+LAND_MARGIN = 0.01
+
+
+def _province_rings() -> dict[int, list]:
+    from data import geography
+
+    rings: dict[int, list] = {}
+    for row in geography.province_polygons():
+        rings.setdefault(int(row["adcode"]), []).extend([row["polygon"], *row["holes"]])
+    return rings
+
+
+def inside_rings(lon, lat, rings) -> np.ndarray:
+    """Even-odd point-in-polygon over every ring (outer rings and holes) of a region."""
+    x = np.atleast_1d(np.asarray(lon, dtype=float))[:, None]
+    y = np.atleast_1d(np.asarray(lat, dtype=float))[:, None]
+    crossings = np.zeros(x.shape[0], dtype=np.int64)
+    for ring in rings:
+        r = np.asarray(ring, dtype=float)
+        x1, y1 = r[:, 0][None, :], r[:, 1][None, :]
+        x2, y2 = np.roll(x1, -1, axis=1), np.roll(y1, -1, axis=1)
+        spans = (y1 > y) != (y2 > y)
+        dy = np.where(y2 == y1, 1.0, y2 - y1)
+        x_cross = x1 + (y - y1) * (x2 - x1) / dy
+        crossings += (spans & (x < x_cross)).sum(axis=1)
+    return crossings % 2 == 1
+
+
+def on_land(lon, lat, rings, margin: float = LAND_MARGIN) -> np.ndarray:
+    """Inside the region, and so are the points `margin` degrees away on four sides."""
+    ok = inside_rings(lon, lat, rings)
+    for dx, dy in ((margin, 0), (-margin, 0), (0, margin), (0, -margin)):
+        ok &= inside_rings(np.asarray(lon) + dx, np.asarray(lat) + dy, rings)
+    return ok
+
+
+def scatter_on_land(lon, lat, province, unit_lon, unit_lat, seed: int):
+    """Station positions near their city's centre and on land in its province.
+
+    `unit_lon`/`unit_lat` are the generator's own draws; a point that falls at sea or
+    across a border is drawn again from a generator of its own (seeded by the seed and the
+    station's position in the list), so the main random stream is the same either way."""
+    rings = _province_rings()
+    lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    dlon = np.asarray(unit_lon, dtype=float) * STATION_SPREAD
+    dlat = np.asarray(unit_lat, dtype=float) * STATION_SPREAD
+    r = np.hypot(dlon, dlat)
+    shrink = np.minimum(1.0, STATION_MAX_OFFSET / np.where(r > 0, r, 1.0))
+    out_lon, out_lat = lon + dlon * shrink, lat + dlat * shrink
+    province = np.asarray(province, dtype=np.int64)
+    ok = np.zeros(len(lon), dtype=bool)
+    for code in np.unique(province):
+        here = province == code
+        ok[here] = on_land(out_lon[here], out_lat[here], rings[int(code)])
+    for i in np.flatnonzero(~ok):
+        redraw = np.random.default_rng([seed, 7, int(i)])
+        x, y = lon[i], lat[i]  # the centre, if no draw lands (the tests check it is on land)
+        for _ in range(40):
+            angle = redraw.uniform(0, 2 * np.pi)
+            dist = redraw.uniform(0.003, STATION_MAX_OFFSET)
+            cx, cy = lon[i] + dist * np.cos(angle), lat[i] + dist * np.sin(angle)
+            if on_land([cx], [cy], rings[int(province[i])])[0]:
+                x, y = cx, cy
+                break
+        out_lon[i], out_lat[i] = x, y
+    return np.round(out_lon, 5), np.round(out_lat, 5)
+
+
 def weighted_choice(rng: np.random.Generator, options, weights, size: int) -> np.ndarray:
     w = np.asarray(weights, dtype=float)
     return rng.choice(np.asarray(options), size=size, p=w / w.sum())
@@ -274,8 +347,9 @@ class Generator:
         st.insert(0, "station_id", np.arange(1, n + 1))
         lon = city_index.loc[st["host_city"], "lon"].to_numpy(dtype=float)
         lat = city_index.loc[st["host_city"], "lat"].to_numpy(dtype=float)
-        st["lon"] = np.round(lon + rng.normal(0, 0.06, n), 5)
-        st["lat"] = np.round(lat + rng.normal(0, 0.05, n), 5)
+        province = city_index.loc[st["host_city"], "province_code"].to_numpy()
+        st["lon"], st["lat"] = scatter_on_land(lon, lat, province, rng.normal(0, 0.06, n),
+                                               rng.normal(0, 0.05, n), self.seed)
         st["opened_on"] = to_dates(st["opened_on"].to_numpy())
         st["head_name"] = identity.names(rng, n)
         # The report names the Hangzhou station's head, who came home to 单县 in 2019.
@@ -351,7 +425,8 @@ class Generator:
         referred = rng.random(n) < 0.3
         station = np.where(referred, self.stations_open_by(from_city, returned), -1)
         birth = returned - age * 365 - rng.integers(0, 365, size=n)
-        region = np.where(self.county_is_zone(county), 371702, county)
+        # The code each carries was the county's when the number was issued (at birth).
+        region = identity.region_codes(county, to_dates(birth))
         df = pd.DataFrame({
             "returnee_id": np.arange(1, n + 1),
             "name": identity.names(rng, n),
@@ -423,7 +498,7 @@ class Generator:
         age_a = self.ages(group_a)
         male_a = rng.random(n_away) < 0.62
         birth_a = days(AS_OF) - age_a * 365 - rng.integers(0, 365, size=n_away)
-        region_a = np.where(self.county_is_zone(county_a), 371702, county_a)
+        region_a = identity.region_codes(county_a, to_dates(birth_a))
         intention = rng.choice(np.array(["yes", "undecided", "no"]), size=n_away,
                                p=[0.3, 0.35, 0.35])
 

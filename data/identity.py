@@ -76,3 +76,65 @@ def mobiles(rng: np.random.Generator, n: int) -> np.ndarray:
     prefix = rng.choice(MOBILE_PREFIXES, size=n)
     rest = np.char.zfill(rng.integers(0, 100_000_000, size=n).astype(str), 8)
     return np.char.add(prefix, rest).astype(object)
+
+
+# -- Heze's region codes, today's and the historic ones people still carry ---------------
+#
+# The first six digits of an ID number name the county where the number was first issued,
+# and a number never changes afterwards. Heze's codes changed twice:
+#
+# * June 2000: the prefecture 菏泽地区 (3729xx) became the city 菏泽市 (3717xx); the
+#   county-level city 菏泽市 became 牡丹区. Numbers issued before then keep 3729xx.
+#   The 3729xx list is the 菏泽地区 section of GB/T 2260 as it stood before 2000. 372927
+#   was 梁山县, which was transferred to 济宁 in the 1980s; its people are not Heze's, so
+#   that code is not accepted (the importer says so in its message).
+# * 2016: 定陶县 (371727) became 定陶区 (371703). Numbers issued 2000-2015 keep 371727.
+#
+# Numbers are issued at birth registration, so the code follows the date of birth.
+HEZE_REGION_CODES: dict[str, tuple[str, str]] = {
+    "371702": ("牡丹区", "Mudan District"),
+    "371703": ("定陶区", "Dingtao District"),
+    "371721": ("曹县", "Cao County"),
+    "371722": ("单县", "Shan County"),
+    "371723": ("成武县", "Chengwu County"),
+    "371724": ("巨野县", "Juye County"),
+    "371725": ("郓城县", "Yuncheng County"),
+    "371726": ("鄄城县", "Juancheng County"),
+    "371727": ("定陶县（2016年前）", "Dingtao County (before 2016)"),
+    "371728": ("东明县", "Dongming County"),
+    "372901": ("菏泽市（县级，2000年前）", "Heze county-level city (before 2000)"),
+    "372922": ("曹县（菏泽地区，2000年前）", "Cao County (Heze Prefecture, before 2000)"),
+    "372923": ("定陶县（菏泽地区，2000年前）", "Dingtao County (Heze Prefecture, before 2000)"),
+    "372924": ("成武县（菏泽地区，2000年前）", "Chengwu County (Heze Prefecture, before 2000)"),
+    "372925": ("单县（菏泽地区，2000年前）", "Shan County (Heze Prefecture, before 2000)"),
+    "372926": ("巨野县（菏泽地区，2000年前）", "Juye County (Heze Prefecture, before 2000)"),
+    "372928": ("郓城县（菏泽地区，2000年前）", "Yuncheng County (Heze Prefecture, before 2000)"),
+    "372929": ("鄄城县（菏泽地区，2000年前）", "Juancheng County (Heze Prefecture, before 2000)"),
+    "372930": ("东明县（菏泽地区，2000年前）", "Dongming County (Heze Prefecture, before 2000)"),
+}
+# Codes that look like Heze's but are not: said so by name in the importer's message.
+NOT_HEZE_CODES: dict[str, tuple[str, str]] = {
+    "372927": ("梁山县（已划归济宁市）", "Liangshan County (now part of Jining)"),
+}
+PREFECTURE_CODES = {  # today's county -> its 菏泽地区 code before June 2000
+    371702: 372901, 371703: 372923, 371721: 372922, 371722: 372925, 371723: 372924,
+    371724: 372926, 371725: 372928, 371726: 372929, 371728: 372930,
+}
+CITY_FROM = np.datetime64("2000-06-09")  # 国函〔2000〕62号: 菏泽地区 becomes 菏泽市
+DINGTAO_DISTRICT_FROM = np.datetime64("2016-01-01")  # 定陶县 becomes 定陶区
+DINGTAO_COUNTY = 371727
+
+
+def region_codes(county: np.ndarray, birth: np.ndarray) -> np.ndarray:
+    """The region code a person born in `county` (today's code) on `birth` carries.
+
+    Functional zones issue no numbers of their own: their people carry 牡丹区's codes."""
+    county = np.asarray(county, dtype=np.int64)
+    births = np.asarray(birth, dtype="datetime64[D]")
+    home = np.where(np.isin(county, list(PREFECTURE_CODES)), county, 371702)
+    before_city = births < CITY_FROM
+    keys = np.array(sorted(PREFECTURE_CODES), dtype=np.int64)
+    old = np.array([PREFECTURE_CODES[k] for k in keys], dtype=np.int64)[
+        np.searchsorted(keys, home)]
+    dingtao_county = (home == 371703) & ~before_city & (births < DINGTAO_DISTRICT_FROM)
+    return np.where(before_city, old, np.where(dingtao_county, DINGTAO_COUNTY, home))

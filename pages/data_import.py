@@ -1,0 +1,118 @@
+"""数据导入 — templates, upload, dry-run check with its report, confirm to load, history with
+compare and rollback. The logic is in data.importer; this page reads widgets and draws."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from data.importer import pipeline, service
+from data.importer.text import ui
+from data.importer.workbook import bad_rows_xlsx
+from pages import shared
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+STATE = "data_import"
+
+lang = shared.lang()
+
+
+def tr(key: str, **values) -> str:
+    return ui(key, lang, **values)
+
+
+store = pipeline.default_store()
+# Who imports: "user_name" for now; the signed-in user's account name once the app's
+# login hands this page its User.
+user = st.session_state.get("user_name") or getattr(st.session_state.get("user"), "name", None)
+state = st.session_state.setdefault(STATE, {})
+
+st.title(tr("page_title"))
+st.caption(tr("intro"))
+
+# -- templates -------------------------------------------------------------------------------
+@st.cache_data(show_spinner=False, max_entries=4)
+def templates(snapshot_id: str | None):
+    """The templates' drop-down lists name the served snapshot's stations and parks."""
+    return service.templates_zip(store)
+
+
+with st.expander(tr("templates")):
+    everything, files = templates(store.current_id())
+    st.download_button(tr("template_all") + " (.zip)", everything, file_name="导入模板.zip",
+                       mime="application/zip", key="tpl_zip")
+    for name, data in files.items():
+        st.download_button(name, data, file_name=name, mime=XLSX_MIME, key=f"tpl_{name}")
+
+# -- upload and check ------------------------------------------------------------------------
+uploads = st.file_uploader(tr("upload"), type=["xlsx", "xls", "csv"],
+                           accept_multiple_files=True, help=tr("upload_help"), key="uploads")
+mode = st.radio(tr("mode"), list(pipeline.MODES), format_func=lambda m: tr(f"mode_{m}"),
+                key="import_mode")
+as_of = st.date_input(tr("as_of"), value=date.today(), max_value=date.today(),
+                      key="import_as_of", format="YYYY-MM-DD")
+
+if st.button(tr("check"), type="primary", key="check"):
+    if not uploads:
+        st.warning(tr("no_files"))
+    else:
+        service.discard(state.get("folder"))
+        folder = service.upload_dir(store)
+        paths = service.save_uploads(uploads, folder)
+        status = st.status(tr("checking"))
+
+        def progress(file, sheet, rows):
+            status.write(tr("rows_read_progress", rows=f"{rows:,}",
+                            file=file + (f" / {sheet}" if sheet else "")))
+
+        from ops.settings import current
+
+        report = pipeline.check(paths, as_of=as_of, mode=mode, store=store, progress=progress,
+                                max_bytes=current()["data.max_upload_mb"] << 20)
+        status.update(state="complete")
+        state.update(folder=folder, paths=paths, report=report, mode=mode)
+        if not report.ok:
+            service.discard(folder)
+            state["folder"] = None
+
+report = state.get("report")
+if report is not None:
+    for line in report.file_lines(lang):
+        st.caption(line)
+    if report.ok:
+        st.success(tr("valid", rows=f"{sum(report.rows.values()):,}"))
+        changes = service.changes_frame(report, lang)
+        if not changes.empty:
+            st.markdown(f"**{tr('changes')}**")
+            st.dataframe(changes, hide_index=True, width="stretch")
+        if st.button(tr("confirm"), type="primary", key="confirm"):
+            result = pipeline.load(state["paths"], mode=state["mode"], by=user, store=store,
+                                   report=report)
+            service.discard(state.get("folder"))
+            state.clear()
+            st.success(tr("loaded", id=result.snapshot_id))
+    else:
+        st.error(tr("invalid", n=f"{report.error_count:,}"))
+        st.dataframe(report.table(lang), hide_index=True, width="stretch")
+        st.download_button(tr("download_bad_rows"), bad_rows_xlsx(report, lang=lang),
+                           file_name="导入错误报告.xlsx", mime=XLSX_MIME, key="bad_rows")
+
+# -- history, compare, rollback ----------------------------------------------------------------
+st.subheader(tr("history"))
+history = service.history_frame(store, lang)
+st.dataframe(history, hide_index=True, width="stretch")
+ids = [m.snapshot_id for m in store.list()]
+if len(ids) >= 2:
+    st.markdown(f"**{tr('compare')}**")
+    c1, c2 = st.columns(2)
+    first = c1.selectbox(tr("col_before"), ids, index=1, key="cmp_first")
+    second = c2.selectbox(tr("col_after"), ids, index=0, key="cmp_second")
+    if st.button(tr("compare_button"), key="compare"):
+        st.dataframe(service.compare_frame(store, first, second, lang), hide_index=True,
+                     width="stretch")
+if ids:
+    chosen = st.selectbox(tr("promote"), ids, key="promote_id")
+    if st.button(tr("promote"), key="promote"):
+        store.promote(chosen, by=user)
+        st.success(tr("promoted", id=chosen))
