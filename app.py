@@ -36,6 +36,7 @@ PAGES = [
     ("pages/counties.py", "page_counties", "counties"),
     ("pages/people.py", "page_people", "people"),
     ("pages/definitions.py", "page_definitions", "definitions"),
+    ("pages/data_import.py", "page_import", "import"),
     ("pages/users.py", "page_users", "users"),
     ("pages/audit.py", "page_audit", "audit"),
 ]

@@ -4,9 +4,11 @@ compare and rollback. The logic is in data.importer; this page reads widgets and
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import streamlit as st
 
+from access import ui as access_ui
 from data.importer import pipeline, service
 from data.importer.text import ui
 from data.importer.workbook import bad_rows_xlsx
@@ -23,12 +25,18 @@ def tr(key: str, **values) -> str:
 
 
 store = pipeline.default_store()
-# Who imports: "user_name" for now; the signed-in user's account name once the app's
-# login hands this page its User.
-user = st.session_state.get("user_name") or getattr(st.session_state.get("user"), "name", None)
+# Who imports: the signed-in user (app.py lets only a role with the import permission in).
+account = shared.user()
+user = getattr(account, "name", None) or st.session_state.get("user_name")
 state = st.session_state.setdefault(STATE, {})
 
-st.title(tr("page_title"))
+
+def audit(**details) -> None:
+    if account is not None:
+        access_ui.service().log_import(account, client=access_ui.client(), **details)
+
+
+shared.header_title(tr("page_title"))
 st.caption(tr("intro"))
 
 # -- templates -------------------------------------------------------------------------------
@@ -48,8 +56,8 @@ with st.expander(tr("templates")):
 # -- upload and check ------------------------------------------------------------------------
 uploads = st.file_uploader(tr("upload"), type=["xlsx", "xls", "csv"],
                            accept_multiple_files=True, help=tr("upload_help"), key="uploads")
-mode = st.radio(tr("mode"), list(pipeline.MODES), format_func=lambda m: tr(f"mode_{m}"),
-                key="import_mode")
+mode = shared.choose(st.radio, tr("mode"), list(pipeline.MODES), "import_mode",
+                     format_func=lambda m: tr(f"mode_{m}"))
 as_of = st.date_input(tr("as_of"), value=date.today(), max_value=date.today(),
                       key="import_as_of", format="YYYY-MM-DD")
 
@@ -89,6 +97,9 @@ if report is not None:
         if st.button(tr("confirm"), type="primary", key="confirm"):
             result = pipeline.load(state["paths"], mode=state["mode"], by=user, store=store,
                                    report=report)
+            audit(step="load", snapshot=result.snapshot_id, mode=state["mode"],
+                  files=[Path(p).name for p in state["paths"]],
+                  rows=sum(report.rows.values()))
             service.discard(state.get("folder"))
             state.clear()
             st.success(tr("loaded", id=result.snapshot_id))
@@ -115,4 +126,5 @@ if ids:
     chosen = st.selectbox(tr("promote"), ids, key="promote_id")
     if st.button(tr("promote"), key="promote"):
         store.promote(chosen, by=user)
+        audit(step="promote", snapshot=chosen)
         st.success(tr("promoted", id=chosen))

@@ -334,6 +334,13 @@ def header(title_key: str, note_key: str | None = None) -> None:
     st.caption(caption)
 
 
+def header_title(title: str) -> None:
+    """The app's name and a page title given as text (pages with strings of their own)."""
+    _run_through_entry_point()
+    st.markdown(f'<div class="heze-app-name">{t("app_title")}</div>', unsafe_allow_html=True)
+    st.title(title)
+
+
 def empty_state() -> None:
     st.info(t("empty"))
 

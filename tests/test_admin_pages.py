@@ -75,12 +75,20 @@ def test_a_reveal_with_a_reason_shows_one_full_record_and_is_logged(app, app_dat
     assert latest.details["record"] == record and "核对" in latest.details["reason"]
 
 
-@pytest.mark.parametrize("page", ["users", "audit"])
-@pytest.mark.parametrize("role", ["leader", "county", "data_admin"])
+@pytest.mark.parametrize(("page", "role"), [
+    ("users", "leader"), ("users", "county"), ("users", "data_admin"),
+    ("audit", "leader"), ("audit", "county"), ("audit", "data_admin"),
+    ("data_import", "leader"), ("data_import", "county"), ("data_import", "admin")])
 def test_admin_pages_answer_no_permission_to_other_roles(app, page, role):
     at = app(page, role)
     assert at.title[0].value.startswith("无权访问")
-    assert not at.dataframe
+    assert not at.dataframe and not at.get("file_uploader")
+
+
+def test_a_data_administrator_opens_the_import_page(app):
+    at = app("data_import", "data_admin")
+    assert at.title[0].value == "数据导入"
+    assert at.get("file_uploader")
 
 
 def test_the_admin_menu_lists_users_and_audit_and_the_leaders_does_not(app):
