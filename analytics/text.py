@@ -157,8 +157,9 @@ UI: dict[str, tuple[str, str]] = {
     "rank": ("排名", "Rank"),
     "rank_by": ("排序指标", "Rank by"),
     "sorted_by": ("按{indicator}从高到低排序", "Sorted by {indicator}, highest first"),
-    "station_short_note": ("服务站以简称显示，如“北京站”即菏泽市返乡创业(北京)服务站",
-                           "Stations by short name: Beijing is 菏泽市返乡创业(北京)服务站"),
+    "station_short_note": ("服务站以简称显示：“城市站”为市级站，“县区(城市)站”为县级站",
+                           "Stations by short name: a city for a city-level station, "
+                           "county (city) for a county-level one"),
     "stage_note": ("按项目推进顺序排列：洽谈 → 签约 → 在建 → 投产",
                    "In pipeline order: negotiating → signed → under construction → "
                    "operating"),
