@@ -193,26 +193,41 @@ as_user() {
 
 # -- the program: a release folder of its own, its environment from the bundled wheels ---
 step "安装程序 $RELEASE_NAME 到 / installing the program into $REL"
-if [ -x "$REL/venv/bin/python" ] && [ "$(cat "$REL/BUNDLE_ID" 2>/dev/null)" = "$BUNDLE_ID" ] \
+# The Python environment is shared by every release with the same requirements.lock, so an
+# upgrade that changes no dependency takes seconds; it is built where it stays (a venv does
+# not move) and marked complete only at the end.
+LOCK_ID="$(sha256sum "$HERE/requirements.lock" | cut -c1-16)"
+VENV="$PREFIX/venvs/$LOCK_ID"
+if [ -f "$VENV/.complete" ] && "$VENV/bin/python" -c 'import streamlit, duckdb' 2>/dev/null; then
+    say "Python 环境已存在，沿用 / the Python environment exists already; kept ($VENV)"
+else
+    rm -rf "$VENV"
+    mkdir -p "$PREFIX/venvs"
+    "$PYTHON" -m venv --without-pip "$VENV" \
+        || die "无法创建 Python 环境 / cannot create the Python environment" \
+               "（Debian：apt install python3.11-venv）"
+    pip_wheel="$(ls "$HERE"/wheels/pip-*.whl | head -n 1)"
+    say "从安装包内的 wheel 安装依赖（不联网）/ installing the bundled wheels (no network) …"
+    if ! "${clean_env[@]}" PIP_CONFIG_FILE=/dev/null "$VENV/bin/python" "$pip_wheel/pip" \
+            install --isolated --no-index --find-links "$HERE/wheels" --require-hashes \
+            --only-binary=:all: --no-cache-dir --disable-pip-version-check \
+            --no-warn-script-location --quiet -r "$HERE/requirements.lock"; then
+        rm -rf "$VENV"
+        die "依赖安装失败（见上方 pip 的输出）/ installing the wheels failed (pip's output above)"
+    fi
+    chmod -R go-w "$VENV"
+    touch "$VENV/.complete"
+fi
+if [ -d "$REL" ] && [ "$(cat "$REL/BUNDLE_ID" 2>/dev/null)" = "$BUNDLE_ID" ] \
         && rel_py -c 'import streamlit, duckdb, ops.settings' 2>/dev/null; then
     say "此版本已安装，沿用 / this release is installed already; kept"
 else
     NEW="$PREFIX/releases/.$RELEASE_NAME.new-$$"
     trap 'rm -rf "$NEW"' EXIT
     mkdir -p "$NEW"
-    tar -C "$HERE" --exclude=./wheels -cf - . | tar -C "$NEW" -xf -
-    "$PYTHON" -m venv --without-pip "$NEW/venv" \
-        || die "无法创建 Python 环境 / cannot create the Python environment" \
-               "（Debian：apt install python3.11-venv）"
-    pip_wheel="$(ls "$HERE"/wheels/pip-*.whl | head -n 1)"
-    say "从安装包内的 wheel 安装依赖（不联网）/ installing the bundled wheels (no network) …"
-    if ! "${clean_env[@]}" PIP_CONFIG_FILE=/dev/null "$NEW/venv/bin/python" "$pip_wheel/pip" \
-            install --isolated --no-index --find-links "$HERE/wheels" --require-hashes \
-            --only-binary=:all: --no-cache-dir --disable-pip-version-check \
-            --no-warn-script-location --quiet -r "$HERE/requirements.lock"; then
-        die "依赖安装失败（见上方 pip 的输出）/ installing the wheels failed (pip's output above)"
-    fi
-    "$NEW/venv/bin/python" -m compileall -q -x '/venv/' "$NEW" >/dev/null || true
+    tar -C "$HERE" --exclude=./wheels --exclude=./SHA256SUMS -cf - . | tar -C "$NEW" -xf -
+    ln -s "../../venvs/$LOCK_ID" "$NEW/venv"
+    "$VENV/bin/python" -m compileall -q -x '/venv' "$NEW" >/dev/null || true
     printf '%s\n' "$BUNDLE_ID" > "$NEW/BUNDLE_ID"
     chmod -R go-w "$NEW"
     rm -rf "$REL"
@@ -388,6 +403,14 @@ for old in "$PREFIX"/releases/*; do
         "$(readlink -f "$REL")"|"$OLD_REL") ;;
         *) rm -rf "$old" ;;
     esac
+done
+for venv in "$PREFIX"/venvs/*; do
+    [ -d "$venv" ] || continue
+    used=0
+    for link in "$PREFIX"/releases/*/venv; do
+        [ "$(readlink -f "$link")" = "$(readlink -f "$venv")" ] && used=1
+    done
+    [ "$used" = 1 ] || rm -rf "$venv"
 done
 
 url="$(rel_py -c 'from ops.settings import load; from ops.status import url_for; import sys; print(url_for(load(sys.argv[1])))' "$CONFIG")"
