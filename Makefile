@@ -49,7 +49,7 @@ bundle: $(VENV)/.installed
 
 # The manuals' pictures (docs/img/*.png), taken from the running app in Chromium.
 screenshots: $(DEMO)
-	$(PY) -m tests.screenshots
+	$(PY) docs/screenshots.py
 
 clean:
 	rm -rf build

@@ -30,7 +30,7 @@ LINK_DIR=/usr/local/bin
 HEALTH_WAIT=120
 
 say() { printf '%s\n' "$*"; }
-step() { printf '\n==> %s\n' "$*"; }
+step() { printf '\n==> %s  [%ss]\n' "$*" "$SECONDS"; }
 warn() { printf '警告 / warning: %s\n' "$*" >&2; }
 die() {
     printf '\n错误 / error: %s\n' "$1" >&2
@@ -366,6 +366,8 @@ fi
 
 step "系统管理员账号 / administrator account"
 as_user "$REL" -m access bootstrap
+say "在本服务器上管理用户 / on this server, users are managed with:"
+say "    $PREFIX/bin/heze-dashboard users passwd admin | users add NAME --role ROLE … | users list"
 
 if [ "$SERVICE" = 1 ]; then
     step "安装并启动系统服务 / installing and starting the service $UNIT"

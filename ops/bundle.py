@@ -54,7 +54,7 @@ GLIBC = (2, 28)
 PYTHON = "3.11"
 # Tracked files a server does not need.
 EXCLUDED_DIRS = ("tests/", ".ci/")
-EXCLUDED_FILES = {".gitignore", "requirements-dev.txt"}
+EXCLUDED_FILES = {".gitignore", "requirements-dev.txt", "docs/screenshots.py"}
 
 
 def version() -> str:

@@ -106,11 +106,12 @@ def modes(root: Path) -> dict[str, int]:
 
 
 # -- settings ------------------------------------------------------------------------------
-def test_the_readme_documents_every_setting_with_the_table_the_keys_make():
-    readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+@pytest.mark.parametrize("doc", ["README.md", "docs/管理员手册.md"])
+def test_the_documents_list_every_setting_with_the_table_the_keys_make(doc):
+    text = (PROJECT_DIR / doc).read_text(encoding="utf-8")
     table = keys_markdown()
-    assert table in readme, ("README's settings table differs from `python -m ops.settings "
-                             "--keys --markdown`; paste its output into the README")
+    assert table in text, (f"{doc}: the settings table differs from `python -m ops.settings "
+                           "--keys --markdown`; paste its output there")
     for key in KEYS:
         assert f"`{key.dotted}`" in table and key.help_zh and key.help_en
 
