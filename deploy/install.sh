@@ -198,7 +198,7 @@ step "安装程序 $RELEASE_NAME 到 / installing the program into $REL"
 # not move) and marked complete only at the end.
 LOCK_ID="$(sha256sum "$HERE/requirements.lock" | cut -c1-16)"
 VENV="$PREFIX/venvs/$LOCK_ID"
-if [ -f "$VENV/.complete" ] && "$VENV/bin/python" -c 'import streamlit, duckdb' 2>/dev/null; then
+if [ -f "$VENV/.complete" ] && [ -x "$VENV/bin/python" ]; then
     say "Python 环境已存在，沿用 / the Python environment exists already; kept ($VENV)"
 else
     rm -rf "$VENV"
@@ -219,7 +219,7 @@ else
     touch "$VENV/.complete"
 fi
 if [ -d "$REL" ] && [ "$(cat "$REL/BUNDLE_ID" 2>/dev/null)" = "$BUNDLE_ID" ] \
-        && rel_py -c 'import streamlit, duckdb, ops.settings' 2>/dev/null; then
+        && [ "$(readlink -f "$REL/venv")" = "$(readlink -f "$VENV")" ]; then
     say "此版本已安装，沿用 / this release is installed already; kept"
 else
     NEW="$PREFIX/releases/.$RELEASE_NAME.new-$$"

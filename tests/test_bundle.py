@@ -226,6 +226,8 @@ def test_the_overview_shows_the_published_figures_to_the_administrator_signed_in
                           f"http://127.0.0.1:{PORT}/", "admin", shot],
                          cwd=ROOT, stdin=site.password + "\n", timeout=300)
     seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen["signed_in"], "the dashboard showed no login form"
+    assert not [f for f in FIGURES if f in seen["before"]], "figures shown before login"
     assert not seen["foreign"], seen["foreign"]
     for figure in FIGURES:
         assert figure in seen["text"], (figure, seen["text"][:2000])
@@ -319,6 +321,7 @@ def browse(url: str, user: str, password: str, shot: str) -> dict:
                                '[data-testid="stElementContainer"]', timeout=90_000)
         wait_idle(page)
         login = page.get_by_label("用户名")
+        before = page.inner_text("body")
         signed_in = False
         if login.count():
             login.fill(user)
@@ -334,7 +337,7 @@ def browse(url: str, user: str, password: str, shot: str) -> dict:
                                '[data-testid="stAlertContentError"]').all()]
         text = page.inner_text("body")
         browser.close()
-    return {"text": text, "signed_in": signed_in, "errors": errors,
+    return {"before": before, "text": text, "signed_in": signed_in, "errors": errors,
             "foreign": traffic.foreign()}
 
 
