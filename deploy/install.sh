@@ -135,7 +135,10 @@ fi
 cjk_font() {
     local dir
     for dir in /usr/share/fonts /usr/local/share/fonts; do
-        [ -d "$dir" ] && find "$dir" -iname 'NotoSansCJK*' -print -quit 2>/dev/null | grep -q . && return 0
+        # the families the briefing accepts (briefing/fonts.py): Noto Sans CJK first
+        [ -d "$dir" ] && find "$dir" \( -iname 'NotoSansCJK*' -o -iname 'SourceHanSans*' \
+            -o -iname 'wqy-microhei*' -o -iname 'wqy-zenhei*' \) -print -quit 2>/dev/null \
+            | grep -q . && return 0
     done
     return 1
 }
@@ -399,10 +402,16 @@ done
 say "$line"
 
 # keep the release now running and the one before it (to go back to); remove older ones
+KEEP_REL="$(readlink -f "$REL")"
+PREVIOUS="$OLD_REL"
+if [ -z "$PREVIOUS" ] || [ "$PREVIOUS" = "$KEEP_REL" ]; then   # a repeated run: the newest other
+    PREVIOUS="$(ls -dt "$PREFIX"/releases/*/ 2>/dev/null | sed 's|/$||' | while read -r r; do
+        [ "$(readlink -f "$r")" != "$KEEP_REL" ] && readlink -f "$r" && break; done || true)"
+fi
 for old in "$PREFIX"/releases/*; do
     [ -d "$old" ] || continue
     case "$(readlink -f "$old")" in
-        "$(readlink -f "$REL")"|"$OLD_REL") ;;
+        "$KEEP_REL"|"$PREVIOUS") ;;
         *) rm -rf "$old" ;;
     esac
 done

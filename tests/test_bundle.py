@@ -298,6 +298,9 @@ def test_a_backup_restored_by_the_installer_on_a_wiped_machine_serves_the_same_s
     assert PASSWORD_LINE.search(said) is None          # the restored administrator is used
     assert site.served_snapshot() == snapshot
     assert site.can_sign_in("admin", site.password)
+    # the same bundle again keeps the release before it, to go back to
+    kept = sorted(p.name for p in (site.prefix / "releases").iterdir())
+    assert len(kept) == 2 and "0.1.2-probe-0.1.2" in kept, kept
     health = site.health()
     assert health.returncode == 0 and snapshot in health.stdout
 

@@ -14,6 +14,7 @@ import shutil
 import socket
 import sqlite3
 import subprocess
+import sys
 import tarfile
 import threading
 import tomllib
@@ -525,3 +526,64 @@ def test_the_bundle_carries_the_application_and_the_installer_but_no_tests():
     assert "data/geo/heze_counties.geojson" in files and "data/geo/china_provinces.geojson" in files
     assert tomllib.loads((PROJECT_DIR / "pyproject.toml").read_text())["project"]["version"] \
         == bundle.version()
+
+
+# -- the installer's checks, before it touches anything ------------------------------------
+@pytest.fixture
+def fake_bundle(tmp_path):
+    """An unpacked bundle's skeleton: the installer, VERSION, an empty lock and wheels/."""
+    root = tmp_path / "heze-dashboard-9.9.9"
+    (root / "wheels").mkdir(parents=True)
+    shutil.copy(PROJECT_DIR / "deploy" / "install.sh", root / "install.sh")
+    (root / "requirements.lock").write_text("# nothing\n", encoding="utf-8")
+
+    def make(glibc: str = "2.28") -> Path:
+        (root / "VERSION").write_text(
+            f"version=9.9.9\nbundle_id=test\nplatform=linux x86_64, glibc {glibc}+\n")
+        sums = subprocess.run(["sha256sum", "install.sh", "requirements.lock"], cwd=root,
+                              capture_output=True, text=True, check=True).stdout
+        (root / "SHA256SUMS").write_text(sums)
+        return root
+    return make
+
+
+def install(bundle: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["bash", str(bundle / "install.sh"), "--no-service",
+                           "--prefix", str(bundle.parent / "opt"), *args],
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_the_installer_lists_what_the_machine_lacks_in_both_languages_and_changes_nothing(
+        fake_bundle, tmp_path):
+    bundle = fake_bundle(glibc="99.1")
+    (bundle / "requirements.lock").write_text("tampered\n")   # a damaged copy
+    result = install(bundle, "--python", sys.executable)
+    assert result.returncode == 1
+    assert "本机还不能安装" in result.stderr and "not ready" in result.stderr
+    assert "SHA256SUMS" in result.stderr and "damaged" in result.stderr
+    assert "glibc 99.1" in result.stderr
+    assert not (tmp_path / "opt").exists()
+
+    result = install(fake_bundle(), "--python", "/bin/false")
+    assert result.returncode == 1 and "需要 Python 3.11" in result.stderr \
+        and "needs Python 3.11" in result.stderr
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["--port", "0"], "1–65535"),
+    (["--port", "http"], "1–65535"),
+    (["--data", "relative/dir"], "--data"),
+    (["--restore", "/no/such/backup.tar.gz"], "backup file not found"),
+    (["--colour", "red"], "unknown option: --colour"),
+])
+def test_the_installer_refuses_a_wrong_option_with_a_message(fake_bundle, tmp_path, args, said):
+    result = install(fake_bundle(), *args)
+    assert result.returncode == 1 and said in result.stderr, result.stderr
+    assert not (tmp_path / "opt").exists()
+
+
+def test_the_installer_refuses_to_run_outside_an_unpacked_bundle(tmp_path):
+    result = subprocess.run(["bash", str(PROJECT_DIR / "deploy" / "install.sh"), "--no-service",
+                             "--prefix", str(tmp_path / "opt")],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and "unpacked bundle" in result.stderr
