@@ -146,10 +146,15 @@ def variant(site: Site, name: str, version: str, migration: tuple[str, str] | No
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    from ops.bundle import build
+    from ops.bundle import BundleError, build
 
     tmp = tmp_path_factory.mktemp("bundle")
-    archive = build(out_dir=tmp / "dist")
+    try:
+        archive = build(out_dir=tmp / "dist")
+    except BundleError as exc:
+        if "pip download failed" in str(exc):  # no index and no cached wheels: not a bug here
+            pytest.skip(f"the wheels are not in build/wheels and cannot be downloaded: {exc}")
+        raise
     unpacked_root = tmp / "unpacked"
     unpacked_root.mkdir()
     subprocess.run(["tar", "-xzf", archive, "-C", unpacked_root], check=True)
