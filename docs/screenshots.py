@@ -42,6 +42,8 @@ from tests.browser_kit import (  # noqa: E402
 VIEWPORT = {"width": 1440, "height": 900}
 TIMEOUT_MS = 120_000
 LEADER = "zhangsan"
+DRAWN = ('[data-testid="stMainBlockContainer"] h1, '
+         '[data-testid="stMainBlockContainer"] [data-testid="stAlert"]')
 
 
 def pages() -> list[tuple[str, str]]:
@@ -91,8 +93,12 @@ def sign_in(page, user: str, password: str) -> bool:
 
 def open_page(page, url: str, decks: int = 0) -> None:
     page.goto(url, wait_until="domcontentloaded")
-    page.wait_for_selector('[data-testid="stMainBlockContainer"] '
-                           '[data-testid="stElementContainer"]', timeout=TIMEOUT_MS)
+    wait_drawn(page, decks)
+
+
+def wait_drawn(page, decks: int = 0) -> None:
+    """The page's own heading (or a message) is drawn and the script has finished."""
+    page.wait_for_selector(DRAWN, timeout=TIMEOUT_MS)
     wait_idle(page, decks, timeout_ms=TIMEOUT_MS)
 
 
@@ -141,10 +147,7 @@ def main(argv: list[str] | None = None) -> int:
                           lambda route: route.abort())
             page = context.new_page()
 
-            page.goto(url + "/", wait_until="domcontentloaded")
-            page.wait_for_selector('[data-testid="stMainBlockContainer"] '
-                                   '[data-testid="stElementContainer"]', timeout=TIMEOUT_MS)
-            wait_idle(page, timeout_ms=TIMEOUT_MS)
+            open_page(page, url + "/")
             if page.get_by_label("用户名").count():
                 shoot(page, out, "login")
                 sign_in(page, LEADER, password)
@@ -160,8 +163,10 @@ def main(argv: list[str] | None = None) -> int:
             open_page(page, f"{url}/overview")
             cards = page.locator('[data-testid="stHorizontalBlock"]').first
             shoot(page, out, "cards", cards)
+            page.set_viewport_size({"width": VIEWPORT["width"], "height": 1500})  # all of it
             open_page(page, f"{url}/overview?county=371721&period=this_year")
             shoot(page, out, "filters", page.locator('[data-testid="stSidebar"]'))
+            page.set_viewport_size(VIEWPORT)
             open_page(page, f"{url}/stations")
             button = page.locator('[data-testid="stDownloadButton"]').first
             if button.count():
@@ -182,9 +187,7 @@ def login_screen(stack, browser, settings, out: Path, work: Path) -> None:
     env = {"HEZE_CONFIG": str(settings.source), "HEZE_DATA_DIR": None, "HEZE_SNAPSHOT": None}
     url = stack.enter_context(serve("tests/access_app.py", env, work))
     page = browser.new_page(viewport=VIEWPORT, locale="zh-CN")
-    page.goto(url + "/", wait_until="domcontentloaded")
-    page.get_by_label("用户名").wait_for(timeout=TIMEOUT_MS)
-    wait_idle(page, timeout_ms=TIMEOUT_MS)
+    open_page(page, url + "/")
     shoot(page, out, "login")
     page.close()
 
