@@ -315,7 +315,7 @@ def browse(url: str, user: str, password: str, shot: str) -> dict:
     """Open the dashboard in Chromium, sign in if asked, and report what the overview shows."""
     from playwright.sync_api import sync_playwright
 
-    from tests.browser_kit import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, Traffic, wait_idle
+    from tests.browser_kit import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, Traffic, open_page, wait_idle
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -324,10 +324,7 @@ def browse(url: str, user: str, password: str, shot: str) -> dict:
                       lambda route: route.abort())
         page = context.new_page()
         traffic = Traffic(page)
-        page.goto(url, wait_until="domcontentloaded")
-        page.wait_for_selector('[data-testid="stMainBlockContainer"] '
-                               '[data-testid="stElementContainer"]', timeout=90_000)
-        wait_idle(page)
+        open_page(page, url)
         login = page.get_by_label("用户名")
         before = page.inner_text("body")
         signed_in = False
