@@ -166,6 +166,15 @@ def main(argv: list[str] | None = None) -> int:
             page.set_viewport_size({"width": VIEWPORT["width"], "height": 1500})  # all of it
             open_page(page, f"{url}/overview?county=371721&period=this_year")
             shoot(page, out, "filters", page.locator('[data-testid="stSidebar"]'))
+            briefing = page.locator(".st-key-briefing_docx")
+            if briefing.count():
+                briefing.scroll_into_view_if_needed()
+                page.wait_for_timeout(300)
+                box = briefing.bounding_box()
+                side = page.locator('[data-testid="stSidebar"]').bounding_box()
+                clip = {"x": side["x"], "y": max(box["y"] - 50, 0), "width": side["width"],
+                        "height": box["height"] + 110}
+                save(page.screenshot(clip=clip), out / "briefing.png")
             page.set_viewport_size(VIEWPORT)
             open_page(page, f"{url}/stations")
             button = page.locator('[data-testid="stDownloadButton"]').first
