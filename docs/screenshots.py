@@ -4,8 +4,9 @@
 
 Serves the demo snapshot from a data directory of its own (the developer's build/data is
 only read), creates the users it signs in as, and saves one picture per page of app.py's
-PAGES (so a new page gets its picture on the next run) plus the login screen, the headline
-cards, the sidebar filter and an export, as docs/img/<name>.png (reduced to 256 colours, so
+PAGES (so a new page gets its picture on the next run; each taken by a role that may open
+it) plus the login screen, the headline cards, the sidebar filter, the briefing buttons and
+an export, as docs/img/<name>.png (reduced to 256 colours, so
 the repository stays small). Run it again after any change to the pages: the manuals then
 show the product as it is.
 """
@@ -41,7 +42,6 @@ from tests.browser_kit import (  # noqa: E402
 
 VIEWPORT = {"width": 1440, "height": 900}
 TIMEOUT_MS = 120_000
-LEADER = "zhangsan"
 DRAWN = ('[data-testid="stMainBlockContainer"] h1, '
          '[data-testid="stMainBlockContainer"] [data-testid="stAlert"]')
 
@@ -111,6 +111,17 @@ def shoot(page, out: Path, name: str, locator=None, full: bool = False) -> None:
         save(page.screenshot(full_page=full), out / f"{name}.png")
 
 
+# Who takes each picture: the first of these roles that may open the page.
+USERS = {"leader": ("zhangsan", "张三"), "data_admin": ("shuju", "李四"),
+         "admin": ("guanli", "王五")}
+
+
+def role_for(slug: str) -> str:
+    from access import roles as R
+
+    return next(role for role in USERS if R.page(slug) in R.PERMISSIONS[role])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="截取用户手册和管理员手册的配图 / take the "
                                      "manuals' screenshots")
@@ -127,13 +138,13 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="heze-screenshots-"))
     try:
-        data = work / "data"
-        settings = settings_for(data)
+        settings = settings_for(work / "data")
         demo_store(settings.snapshots_dir)
         password = secrets.token_urlsafe(12)
         acc = Access(settings.app_db, settings=settings)
-        acc.add_user(LEADER, "leader", by=Actor("cli:screenshots"), password=password,
-                     display_name="张三")
+        for role, (name, display) in USERS.items():
+            acc.add_user(name, role, by=Actor("cli:screenshots"), password=password,
+                         display_name=display)
         env = {"HEZE_CONFIG": str(settings.source), "HEZE_DATA_DIR": None,
                "HEZE_SNAPSHOT": None}
         with contextlib.ExitStack() as stack:
@@ -141,25 +152,31 @@ def main(argv: list[str] | None = None) -> int:
             p = stack.enter_context(sync_playwright())
             browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             stack.callback(browser.close)
-            context = browser.new_context(viewport=VIEWPORT, locale="zh-CN",
-                                          device_scale_factor=1)
-            context.route(re.compile(r"^(?!https?://(127\.0\.0\.1|localhost)[:/]).*"),
-                          lambda route: route.abort())
-            page = context.new_page()
+            tabs: dict = {}
 
-            open_page(page, url + "/")
-            if page.get_by_label("用户名").count():
-                shoot(page, out, "login")
-                sign_in(page, LEADER, password)
-            else:  # the app does not ask yet: the login screen of the access package itself
-                login_screen(stack, browser, settings, out, work)
+            def tab(role: str):
+                """A browser context of its own per role, signed in once."""
+                if role not in tabs:
+                    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN",
+                                                  device_scale_factor=1)
+                    context.route(re.compile(r"^(?!https?://(127\.0\.0\.1|localhost)[:/]).*"),
+                                  lambda route: route.abort())
+                    page = context.new_page()
+                    open_page(page, url + "/")
+                    if not page.get_by_label("用户名").count():
+                        raise SystemExit("the app shows no login form")
+                    if not tabs:
+                        shoot(page, out, "login")
+                    sign_in(page, USERS[role][0], password)
+                    tabs[role] = page
+                return tabs[role]
 
             for slug, _title in pages():
+                page = tab(role_for(slug))
                 decks = 2 if slug == "map" else 0
                 open_page(page, f"{url}/{slug}", decks)
-                if sign_in(page, LEADER, password):  # a lost session asks again
-                    open_page(page, f"{url}/{slug}", decks)
                 shoot(page, out, slug)
+            page = tab("leader")
             open_page(page, f"{url}/overview")
             cards = page.locator('[data-testid="stHorizontalBlock"]').first
             shoot(page, out, "cards", cards)
@@ -188,17 +205,6 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0
-
-
-def login_screen(stack, browser, settings, out: Path, work: Path) -> None:
-    """The login screen as the access package draws it (tests/access_app.py runs the same
-    gate), for as long as app.py itself does not ask for a login."""
-    env = {"HEZE_CONFIG": str(settings.source), "HEZE_DATA_DIR": None, "HEZE_SNAPSHOT": None}
-    url = stack.enter_context(serve("tests/access_app.py", env, work))
-    page = browser.new_page(viewport=VIEWPORT, locale="zh-CN")
-    open_page(page, url + "/")
-    shoot(page, out, "login")
-    page.close()
 
 
 @contextlib.contextmanager
