@@ -108,6 +108,7 @@ def shoot(page, out: Path, name: str, locator=None, full: bool = False) -> None:
         page.wait_for_timeout(300)
         save(locator.screenshot(), out / f"{name}.png")
     else:
+        page.wait_for_timeout(1000)  # tables draw on a canvas after the script has finished
         save(page.screenshot(full_page=full), out / f"{name}.png")
 
 
@@ -178,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
                 shoot(page, out, slug)
             page = tab("leader")
             open_page(page, f"{url}/overview")
-            cards = page.locator('[data-testid="stHorizontalBlock"]').first
+            cards = page.locator('[class*="st-key-cards_"]').first  # shared.cards' container
             shoot(page, out, "cards", cards)
             page.set_viewport_size({"width": VIEWPORT["width"], "height": 1500})  # all of it
             open_page(page, f"{url}/overview?county=371721&period=this_year")
