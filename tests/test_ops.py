@@ -510,9 +510,9 @@ def test_the_lock_pins_every_runtime_requirement_with_a_hash_and_no_development_
     # a requirement changed without `make lock` is caught
     changed = tmp_path / "requirements.txt"
     changed.write_text(bundle.REQUIREMENTS.read_text(encoding="utf-8").replace(
-        "streamlit==", "streamlit==0.0.1  # ") + "xlsxwriter==3.3.1\n", encoding="utf-8")
+        "streamlit==", "streamlit==0.0.1  # ") + "ruff==0.17.5\n", encoding="utf-8")
     problems = bundle.lock_problems(changed, bundle.LOCK)
-    assert any("streamlit" in p for p in problems) and any("xlsxwriter" in p for p in problems)
+    assert any("streamlit" in p for p in problems) and any("ruff" in p for p in problems)
 
 
 def test_the_bundle_carries_the_application_and_the_installer_but_no_tests():
