@@ -7,8 +7,9 @@ the data and the users; a backup restored by the installer on a wiped machine se
 same snapshot to the same users.
 
 Needs root (for ``unshare -n`` and ``nsenter``) and Python 3.11; the first run downloads the
-wheels into build/wheels/ (later runs reuse them). About three minutes, most of it creating
-the Python environment from the wheels and building the demo snapshot.
+wheels into build/wheels/ (later runs reuse them). About two minutes on a quiet machine
+(four when it is busy), most of it creating the Python environment from the wheels and
+building the demo snapshot.
 
 Run by hand: ``python -m pytest tests/test_bundle.py -m slow``.
 """
