@@ -40,7 +40,7 @@ LAYOUT_V1 = "0001_access.sql"
 LAYOUT_V1_SHA256 = "68ac17152619b4de1f1acd09bfd8a7a33e3d6eb281827b1983ba72a7911e6a05"
 
 
-# -- helpers -------------------------------------------------------------------------------
+# -- building blocks ---------------------------------------------------------------------
 def tiny_snapshot(store: SnapshotStore, snap_id: str, source: str = "imported",
                   as_of: str = "2026-04-30") -> None:
     """A finished snapshot file holding only its metadata row: enough to be verified,
