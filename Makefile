@@ -6,7 +6,7 @@ DEMO := build/data/snapshots/CURRENT
 GENERATOR := data/generate.py data/identity.py data/reference.py data/snapshot.py \
              data/schema.sql $(wildcard data/reference/*.csv)
 
-.PHONY: run test bench bench-import lint snapshot clean
+.PHONY: run test bench bench-import lint snapshot clean lock bundle screenshots
 
 run: $(DEMO)
 	$(PY) -m access bootstrap --print-url http://localhost:8501
@@ -34,10 +34,22 @@ snapshot: $(DEMO)
 $(DEMO): $(VENV)/.installed $(GENERATOR)
 	$(PY) -m data.generate --store
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
+
+# The offline bundle for the intranet servers (see README, "Installing on the intranet").
+# `make lock` after changing requirements.txt: pins every runtime wheel with its hash.
+lock: $(VENV)/.installed
+	$(PY) -m ops.bundle lock
+
+bundle: $(VENV)/.installed
+	$(PY) -m ops.bundle build
+
+# The manuals' pictures (docs/img/*.png), taken from the running app in Chromium.
+screenshots: $(DEMO)
+	$(PY) docs/screenshots.py
 
 clean:
 	rm -rf build

@@ -2,7 +2,10 @@
 
     python -m ops.serve [extra streamlit options]
 
-Settings are checked first; a wrong value stops the start with one line saying which.
+Settings are checked first; a wrong value stops the start with one line saying which
+(exit 2). Then the application database is brought to this release's schema; a migration
+that fails leaves the database as it was and stops the start with a message naming it
+(exit 3). The systemd unit does not restart on these two: they need a person.
 """
 
 from __future__ import annotations
@@ -11,6 +14,9 @@ import os
 import sys
 
 from ops.settings import PROJECT_DIR, SettingsError, current
+
+SETTINGS_FAILED = 2
+APP_DB_FAILED = 3
 
 
 def streamlit_args(settings) -> list[str]:
@@ -36,8 +42,16 @@ def main(argv: list[str] | None = None) -> int:
         settings = current()
     except SettingsError as exc:
         print(f"设置错误 / settings error: {exc}", file=sys.stderr)
-        return 2
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return SETTINGS_FAILED
+    settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    import appdb
+
+    try:
+        appdb.migrate(settings.app_db)
+    except appdb.AppDbError as exc:
+        print(f"应用数据库错误，看板未启动 / application database error, the dashboard did not "
+              f"start: {exc}", file=sys.stderr)
+        return APP_DB_FAILED
     os.chdir(PROJECT_DIR)  # .streamlit/config.toml and static/ are found beside app.py
     from streamlit.web import cli
 

@@ -3,8 +3,11 @@
 Where the file is: ``$HEZE_CONFIG`` if set, else ``heze.toml`` beside the code if present,
 else the defaults below. ``$HEZE_DATA_DIR`` overrides ``data.dir`` (the tests use it).
 
-    python -m ops.settings            # print the settings in effect, or what is wrong
-    python -m ops.settings --keys     # every key with its default and meaning
+    python -m ops.settings [FILE]               # print the settings in effect, or what is wrong
+    python -m ops.settings [FILE] --get KEY     # one value (for scripts: the installer)
+    python -m ops.settings --keys [--markdown]  # every key with its default and meaning
+    python -m ops.settings --template [--set KEY=VALUE ...]
+                                                # a complete, commented settings file
 
 A wrong value stops the start with one line naming the key, the value and what is allowed,
 in Chinese and English.
@@ -88,6 +91,10 @@ KEYS: tuple[Key, ...] = (
         "oidc 方式下 secrets.toml 中 [auth.名称] 的名称（只有一个 [auth] 时留空）",
         "oidc mode: the provider name of [auth.NAME] in secrets.toml (empty for a single "
         "[auth] section)"),
+    Key("backup", "keep", 10, int,
+        "数据目录 backups/ 中保留的备份个数（python -m ops backup 未指定 --out 时）",
+        "how many backups `python -m ops backup` keeps in the data directory's backups/ "
+        "(when no --out is given)", 1, 1000),
 )
 _BY_DOTTED = {k.dotted: k for k in KEYS}
 
@@ -198,17 +205,115 @@ def current() -> Settings:
     return _CACHED[1]
 
 
+def toml_value(value: Any) -> str:
+    """A value as TOML writes it (the kinds KEYS use: whole numbers, text, true/false)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _allowed(key: Key) -> str:
+    if key.choices:
+        return " / ".join(f"`{c}`" for c in key.choices)
+    if key.kind is bool:
+        return "`true` / `false`"
+    if key.kind is int:
+        return f"{key.minimum}–{key.maximum}"
+    return ""
+
+
+def keys_markdown() -> str:
+    """Every key as a Markdown table (the README's table is this text; a test compares)."""
+    lines = ["| 设置项 key | 默认值 default | 取值 allowed | 说明 | meaning |",
+             "|---|---|---|---|---|"]
+    for key in KEYS:
+        default = toml_value(key.default)
+        lines.append(f"| `{key.dotted}` | `{default}` | {_allowed(key)} | {key.help_zh} | "
+                     f"{key.help_en} |")
+    return "\n".join(lines) + "\n"
+
+
+def parse_assignment(text: str) -> tuple[Key, Any]:
+    """KEY=VALUE from the command line, converted to the key's kind and checked."""
+    dotted, sep, raw = text.partition("=")
+    key = _BY_DOTTED.get(dotted.strip())
+    if not sep or key is None:
+        raise SettingsError(f"未知的设置项或格式错误（应为 键=值）：{text}",
+                            f"unknown setting or not KEY=VALUE: {text}")
+    raw = raw.strip()
+    value: Any = raw
+    if key.kind is int:
+        try:
+            value = int(raw)
+        except ValueError:
+            value = raw
+    elif key.kind is bool:
+        value = {"true": True, "false": False}.get(raw.lower(), raw)
+    return key, _check(key, value)
+
+
+def template(overrides: dict[str, Any] | None = None) -> str:
+    """A complete settings file: every section and key with its help in both languages;
+    keys left at their default are commented out, the overrides are set."""
+    overrides = overrides or {}
+    out = ["# 菏泽市返乡创业数据看板 设置文件 / Heze dashboard settings file (TOML).",
+           "# 每一项都有默认值；去掉行首的 # 并修改即可生效，重启服务后生效。",
+           "# Every key has a default: remove the leading # and change the value; restart the",
+           "# service afterwards. Check the file with: python -m ops.settings FILE"]
+    section = None
+    for key in KEYS:
+        if key.section != section:
+            section = key.section
+            out += ["", f"[{section}]"]
+        out.append(f"# {key.help_zh}")
+        out.append(f"# {key.help_en}")
+        allowed = _allowed(key).replace("`", "")
+        if allowed:
+            out.append(f"# 取值 / allowed: {allowed}")
+        if key.dotted in overrides:
+            out.append(f"{key.name} = {toml_value(overrides[key.dotted])}")
+        else:
+            out.append(f"# {key.name} = {toml_value(key.default)}")
+    return "\n".join(out) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["--keys"]:
-        for key in KEYS:
-            print(f"{key.dotted} = {key.default!r}\n    {key.help_zh}\n    {key.help_en}")
-        return 0
     try:
+        if argv[:1] == ["--keys"]:
+            if argv[1:] == ["--markdown"]:
+                print(keys_markdown(), end="")
+                return 0
+            for key in KEYS:
+                print(f"{key.dotted} = {key.default!r}\n    {key.help_zh}\n    {key.help_en}")
+            return 0
+        if argv[:1] == ["--template"]:
+            rest, overrides = argv[1:], {}
+            while rest:
+                if rest[0] != "--set" or len(rest) < 2:
+                    raise SettingsError(f"无法识别的参数：{rest[0]}", f"unknown argument: {rest[0]}")
+                key, value = parse_assignment(rest[1])
+                overrides[key.dotted] = value
+                rest = rest[2:]
+            print(template(overrides), end="")
+            return 0
+        get = None
+        if "--get" in argv:
+            i = argv.index("--get")
+            if i + 1 >= len(argv) or argv[i + 1] not in _BY_DOTTED:
+                raise SettingsError("--get 后应为一个设置项名称", "--get needs a setting's name")
+            get = argv[i + 1]
+            argv = argv[:i] + argv[i + 2:]
         settings = load(argv[0] if argv else None)
     except SettingsError as exc:
         print(f"设置错误 / settings error: {exc}", file=sys.stderr)
         return 2
+    if get is not None:
+        value = settings[get]
+        print(value if isinstance(value, str) else toml_value(value))
+        return 0
     print(f"# {settings.source or '默认设置 / defaults'}")
     for dotted, value in settings.values.items():
         print(f"{dotted} = {value!r}")
