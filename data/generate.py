@@ -882,7 +882,7 @@ def build_into_store(store_dir: Path, seed: int = DEFAULT_SEED, scale: int = 1,
         snapshot_id=snap_id, as_of=str(meta["as_of"]), source="synthetic",
         built_at=pd.Timestamp(meta["built_at"]).isoformat(), mode="demo",
         note=f"seed {seed}, scale {scale}"))
-    store.promote(snap_id, by="make run")
+    store.promote(snap_id, by="python -m data.generate --store")
     log(f"snapshot ready and served: {snap_id}", started)
     return snap_id
 
