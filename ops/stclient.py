@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import urllib.request
 from dataclasses import dataclass, field
 
 import websockets
@@ -46,12 +47,22 @@ class Widget:
     state: WidgetState | None = None
 
 
+def _page_cookie(url: str, timeout: float) -> str:
+    """The cookies the app's page sets, as a Cookie header value."""
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        response.read()
+        cookies = response.headers.get_all("Set-Cookie") or []
+    return "; ".join(c.split(";", 1)[0] for c in cookies)
+
+
 class Session:
     """One browser tab's worth of protocol."""
 
     def __init__(self, base_url: str, timeout: float = 120.0):
-        self.url = base_url.rstrip("/").replace("http://", "ws://", 1) + "/_stcore/stream"
+        self.base_url = base_url.rstrip("/")
+        self.url = self.base_url.replace("http://", "ws://", 1) + "/_stcore/stream"
         self.timeout = timeout
+        self.cookie = ""
         self.ws = None
         self.page_hash = ""
         self.widgets: dict[str, Widget] = {}  # by user key
@@ -59,9 +70,14 @@ class Session:
 
     async def open(self, page: str = "") -> Run:
         """Connect and run the app (its default page, or `page` by its url path)."""
+        # First the page itself, as a browser loads it: a proxy in front may set a cookie
+        # that keeps this tab on one server process (deploy/nginx), sent back below.
+        self.cookie = await asyncio.to_thread(_page_cookie, self.base_url + "/",
+                                              self.timeout)
+        headers = {"Cookie": self.cookie} if self.cookie else None
         self.ws = await websockets.connect(self.url, subprotocols=["streamlit"],
                                            max_size=None, open_timeout=self.timeout,
-                                           ping_interval=None)
+                                           ping_interval=None, additional_headers=headers)
         return await self.rerun(page_name=page)
 
     async def close(self) -> None:
