@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -61,7 +63,7 @@ def log(message: str) -> None:
 def snapshot_for(scale: int, rebuild: bool = True) -> Path:
     """build/bench-<scale>.duckdb, built unless a fresh one is already there (or, with
     `rebuild` off, unless one is there at all)."""
-    from data.generate import DEFAULT_SEED, build_snapshot
+    from data.generate import DEFAULT_SEED
 
     path = BUILD_DIR / f"bench-{scale}.duckdb"
     newest_source = max(p.stat().st_mtime for p in GENERATOR_FILES if p.exists())
@@ -70,9 +72,18 @@ def snapshot_for(scale: int, rebuild: bool = True) -> Path:
         return path
     log(f"building {path.relative_to(PROJECT_DIR)} (scale {scale}) …")
     started = time.monotonic()
-    build_snapshot(path, seed=DEFAULT_SEED, scale=scale)
-    log(f"built in {time.monotonic() - started:.0f} s")
+    # In a process of its own, so its peak memory is its own.
+    subprocess.run([sys.executable, "-m", "data.generate", "--seed", str(DEFAULT_SEED),
+                    "--scale", str(scale), "--out", str(path)], cwd=PROJECT_DIR, check=True)
+    BUILDS[scale] = {"seconds": time.monotonic() - started,
+                     "peak_gb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 2**20,
+                     "size_gb": path.stat().st_size / 2**30}
+    log(f"built in {BUILDS[scale]['seconds']:.0f} s, peak memory "
+        f"{BUILDS[scale]['peak_gb']:.1f} GB, file {BUILDS[scale]['size_gb']:.2f} GB")
     return path
+
+
+BUILDS: dict[int, dict] = {}  # what building each snapshot took, in this run
 
 
 def machine_line(load_before: float) -> str:

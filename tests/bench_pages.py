@@ -172,6 +172,10 @@ def main(argv: list[str] | None = None) -> int:
         "",
         table(results),
         "",
+        *(f"Scale {scale} snapshot built in this run: {b['seconds']:.0f} s, peak memory "
+          f"{b['peak_gb']:.1f} GB, file {b['size_gb']:.2f} GB." for scale, b in
+          abench.BUILDS.items()),
+        "",
     ])
     print(text)
     args.out.parent.mkdir(parents=True, exist_ok=True)
