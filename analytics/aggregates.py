@@ -154,9 +154,13 @@ def build(con: duckdb.DuckDBPyConnection) -> list[str]:
             f"CREATE TABLE {day} AS SELECT {cube.fact.date}::DATE AS d, {dims}, "  # noqa: S608
             f"{measures} FROM {cube.source} GROUP BY ALL ORDER BY d NULLS FIRST")
         summed = ", ".join(f"sum({col})::BIGINT AS {col}" for col in cube.measures)
+        # Whole months are read by filter, so they are stored county by county: a county
+        # filter then skips the other counties' row groups. Days are read by date range.
+        order = ("county NULLS FIRST, " if "county" in cube.dims else "") + "d NULLS FIRST"
         con.execute(
             f"CREATE TABLE {month} AS SELECT date_trunc('month', d)::DATE AS d, "  # noqa: S608
-            f"{', '.join(cube.dims)}, {summed} FROM {day} GROUP BY ALL ORDER BY d NULLS FIRST")
+            f"{', '.join(cube.dims)}, {summed} FROM {day} GROUP BY ALL "
+            f"ORDER BY {order}")
         for grain in GRAINS:
             _comment(con, cube, grain)
         made += [month, day]
