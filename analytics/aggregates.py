@@ -44,6 +44,7 @@ CUBED: dict[str, tuple[str, ...]] = {
     "returnees": ("station",),
     "outside_people": ("station", "city"),
     "entities": ("park",),
+    "activities": ("station",),  # small, but its county comes through a join to entities
 }
 FILTER_DIMS = ("county", "industry", "level", "province")
 
@@ -52,6 +53,7 @@ SUPPORT: dict[str, tuple[Measure, ...]] = {
     "returnees": (Measure("count"),),
     "outside_people": (Measure("count"),),
     "entities": (Measure("count"), Measure("sum", "e.jobs")),
+    "activities": (Measure("count"), Measure("sum", "a.attendees")),
 }
 # The funnel's per-person stages, joined to the outside register at build time.
 FUNNEL_JOIN = (

@@ -24,6 +24,7 @@ from analytics.filters import Filter, FilterError
 from analytics.masking import mask_frame
 
 GRAINS = ("year", "quarter", "month")
+ROWS = reg.Measure("count")  # every row of a fact
 # Breakdown dimensions available on every fact that carries them, with their label table.
 SHARED_DIMS = ("county", "industry", "province", "station")
 
@@ -517,22 +518,19 @@ class Analytics:
                         where=f"s.opened_on <= ? AND {only.format(col='s.station_id')}",
                         params=[self.period_end(f), *extra], order_by="s.station_id")
         parts = [
-            self._rows_by(OUTSIDE_PEOPLE, f, "station", "station_id", "people_registered",
-                          only, extra),
-            self._rows_by(RETURNEES, f, "station", "station_id", "returnees_referred",
-                          only, extra),
+            self._rows_by(OUTSIDE_PEOPLE, f, "station", "station_id",
+                          {"people_registered": ROWS}, only, extra),
+            self._rows_by(RETURNEES, f, "station", "station_id",
+                          {"returnees_referred": ROWS}, only, extra),
             self._scan(PROJECTS, f, "pr.station_id, count(*) AS projects_recommended, "
                        "COALESCE(sum(pr.investment), 0)::BIGINT AS investment_recommended, "
                        f"count(*) FILTER (WHERE {reg.BIG}) AS big_projects_recommended",
                        where=f"pr.station_id IS NOT NULL AND {only.format(col='pr.station_id')}",
                        params=extra, group_by="pr.station_id"),
-            self._scan(FACTS["activities"], f,
-                       "a.station_id, count(*) FILTER (WHERE a.kind <> 'donation') AS activities, "
-                       "COALESCE(sum(a.attendees), 0)::BIGINT AS attendees, "
-                       "COALESCE(sum(a.amount_yuan) FILTER (WHERE a.kind = 'donation'), 0)"
-                       "::BIGINT AS donations_yuan",
-                       where=f"a.station_id IS NOT NULL AND {only.format(col='a.station_id')}",
-                       params=extra, group_by="a.station_id"),
+            self._rows_by(FACTS["activities"], f, "station", "station_id", {
+                "activities": reg.get("activities").measure,
+                "attendees": reg.Measure("sum", "a.attendees"),
+                "donations_yuan": reg.get("donations").measure}, only, extra),
         ]
         for part in parts:
             st = st.merge(part, on="station_id", how="left")
@@ -548,24 +546,22 @@ class Analytics:
         return st.sort_values(["returnees_referred", "station_id"],
                               ascending=[False, True]).reset_index(drop=True)
 
-    def _rows_by(self, fact: Fact, f: Filter, dim: str, name: str, count_as: str,
-                 only: str = "TRUE", extra=(), jobs_as: str | None = None) -> pd.DataFrame:
-        """Rows of `fact` (and, with `jobs_as`, their jobs) per value of `dim`, where one
-        is set; `only` ("{col} = ?" with `extra`) narrows to one value."""
-        rows, jobs = reg.Measure("count"), reg.Measure("sum", "e.jobs")
-        cube = self._cube(fact, rows, *([jobs] if jobs_as else []), dims=[dim])
+    def _rows_by(self, fact: Fact, f: Filter, dim: str, name: str,
+                 measures: dict[str, reg.Measure], only: str = "TRUE",
+                 extra=()) -> pd.DataFrame:
+        """`measures` of `fact` per value of `dim` (as column `name`), where one is set;
+        `only` ("{col} = ?" with `extra`) narrows to one value."""
+        cube = self._cube(fact, *measures.values(), dims=[dim])
         if cube is not None:
             col = f"c.{dim}"
-            select = f"{col} AS {name}, {cube.measure(rows)} AS {count_as}"
-            if jobs_as:
-                select += f", {cube.measure(jobs)} AS {jobs_as}"
+            select = ", ".join([f"{col} AS {name}"] + [f"{cube.measure(m)} AS {alias}"
+                                                      for alias, m in measures.items()])
             return self._cube_frame(cube, f, select,
                                     where=f"{col} IS NOT NULL AND {only.format(col=col)}",
                                     params=extra, group_by=col)
         expr = self._dim_expr(fact, dim)
-        select = f"{expr} AS {name}, count(*) AS {count_as}"
-        if jobs_as:
-            select += f", COALESCE(sum(e.jobs), 0)::BIGINT AS {jobs_as}"
+        select = ", ".join([f"{expr} AS {name}"] + [f"{m.sql()} AS {alias}"
+                                                   for alias, m in measures.items()])
         return self._scan(fact, f, select,
                           where=f"{expr} IS NOT NULL AND {only.format(col=expr)}",
                           params=list(extra), group_by=expr)
@@ -672,8 +668,8 @@ class Analytics:
                         "pk.opened_on, pk.floor_area_m2, pk.focus_industries, "
                         "pk.incubation_years, pk.free_premises, pk.status, pk.lon, pk.lat",
                         order_by="pk.park_id")
-        tenants = self._rows_by(ENTITIES, f, "park", "park_id", "tenants",
-                                jobs_as="tenant_jobs")
+        tenants = self._rows_by(ENTITIES, f, "park", "park_id",
+                                {"tenants": ROWS, "tenant_jobs": reg.Measure("sum", "e.jobs")})
         projects = self._scan(PROJECTS, f, "pr.park_id, count(*) AS projects, "
                               "COALESCE(sum(pr.investment), 0)::BIGINT AS project_investment",
                               where="pr.park_id IS NOT NULL", group_by="pr.park_id")
@@ -745,7 +741,7 @@ class Analytics:
                                 ignore_index=True)
 
     def people_by_city(self, f: Filter = Filter()) -> pd.DataFrame:
-        df = self._rows_by(OUTSIDE_PEOPLE, f, "city", "city_code", "people")
+        df = self._rows_by(OUTSIDE_PEOPLE, f, "city", "city_code", {"people": ROWS})
         cities = self._reference["host_cities"][["city_code", "name_zh", "name_en",
                                                  "province_zh", "lon", "lat"]]
         return cities.merge(df, on="city_code").sort_values("people", ascending=False,
