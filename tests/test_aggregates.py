@@ -256,3 +256,17 @@ def test_an_indicator_changed_since_the_snapshot_was_built_is_answered_by_the_di
         "SELECT count(*) FROM returnees WHERE support = 'loan' AND returned_on BETWEEN ? AND ?",
         [f.start, f.end]).fetchone()[0]
     assert loans.value == expected
+
+
+@pytest.mark.parametrize("name", ["unfiltered", "a period cutting through two months",
+                                  "everything at once", "nothing matches"])
+@pytest.mark.parametrize("use_aggregates", [True, False])
+def test_many_series_at_once_are_the_series_one_by_one(db, name, use_aggregates):
+    a = Analytics(db, use_aggregates=use_aggregates)
+    f = FILTERS[name]
+    dated = [i.key for i in reg.INDICATORS if i.fact_def.date is not None]
+    for grain, cumulative in (("year", True), ("month", False)):
+        many = a.series_many(dated, f, grain=grain, cumulative=cumulative)
+        assert list(many) == dated
+        for key in dated:
+            same(many[key], a.series(key, f, grain=grain, cumulative=cumulative))
