@@ -118,8 +118,10 @@ async def one_user(url: str, level: Level, changes: int, rng: random.Random,
         try:
             run = await session.open()
             level.opens.append(run.seconds)
-            if not run.ok:
-                level.errors.append("open: " + "; ".join(run.exceptions or ["not finished"]))
+            if not run.ok or not {"county", "industry"} <= set(session.widgets):
+                level.errors.append("open: " + "; ".join(run.exceptions or
+                                                         [f"status {run.status}"]))
+                return
         except Exception as exc:  # noqa: BLE001 - every failure is counted, none stops the test
             level.errors.append(f"open: {type(exc).__name__}: {exc}")
             return
@@ -212,14 +214,13 @@ def main(argv: list[str] | None = None) -> int:
         url = f"http://127.0.0.1:{port}"
         proc = start_server(args.snapshot, port, PROJECT_DIR / "build" / "load-server.log")
     load_before = os.getloadavg()[0]
-    lines = []
+    lines, done, limit, over = [], [], [], []
     try:
         wait_healthy(url, proc=proc)
         warm = asyncio.run(run_level(url, 1, 1, args.seed, None))  # imports, first run
         base_rss = rss_mb(proc.pid) if proc else None
         log(f"server up at {url}; first session opened in {warm.opens[0]:.1f} s"
             + (f", RSS {base_rss:.0f} MB" if base_rss else ""))
-        done = []
         queue = list(levels)
         while queue:
             n = queue.pop(0)
@@ -247,6 +248,9 @@ def main(argv: list[str] | None = None) -> int:
         f"{os.cpu_count()} CPUs.",
         "",
         *lines,
+        "",
+        *(f"Errors at {lv.sessions} sessions: " + "; ".join(sorted(set(lv.errors))[:5])
+          for lv in done if lv.errors),
         "",
         (f"Held with p95 ≤ {P95_LIMIT_S:g} s and no errors: up to {max(limit)} sessions"
          + (f"; passed it at {min(over)}." if over else ".")) if limit else
