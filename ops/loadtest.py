@@ -118,7 +118,7 @@ async def one_user(url: str, level: Level, changes: int, rng: random.Random,
         try:
             run = await session.open()
             level.opens.append(run.seconds)
-            if not run.ok or not {"county", "industry"} <= set(session.widgets):
+            if not run.ok or not (session.find("county") and session.find("industry")):
                 level.errors.append("open: " + "; ".join(run.exceptions or
                                                          [f"status {run.status}"]))
                 return
@@ -130,8 +130,8 @@ async def one_user(url: str, level: Level, changes: int, rng: random.Random,
             if count[0] == level.sessions:
                 opened.set()
         await hold.wait()  # everyone is connected before the clicking starts
-        counties = session.widgets["county"].options
-        industries = session.widgets["industry"].options
+        counties = session.widgets[session.find("county")].options
+        industries = session.widgets[session.find("industry")].options
         for _ in range(changes):
             await asyncio.sleep(rng.uniform(*THINK_S))
             try:

@@ -85,9 +85,18 @@ class Session:
             await self.ws.close()
             self.ws = None
 
+    def find(self, name: str) -> str | None:
+        """The user key of the widget for filter `name` (``county``; the app may key it
+        per language, ``w_county_zh``)."""
+        for key in self.widgets:
+            if key == name or key.startswith(f"w_{name}_"):
+                return key
+        return None
+
     async def set_multiselect(self, key: str, labels: list[str]) -> Run:
-        """Choose `labels` in the multiselect with user key `key`, as a user would."""
-        widget = self.widgets[key]
+        """Choose `labels` in the multiselect with user key `key` (or the filter named so),
+        as a user would."""
+        widget = self.widgets[key if key in self.widgets else self.find(key)]
         state = WidgetState(id=widget.id)
         state.string_array_value.data[:] = labels
         widget.state = state
