@@ -835,6 +835,9 @@ PEOPLE_TABLES = ("outside_people", "returnees", "entities")
 CHUNKED_ABOVE = 10
 CHUNK_SCALE = 5
 WRITE_MEMORY = "2GB"  # DuckDB's own memory while a chunked build writes (it spills beyond)
+# … and while it sums the aggregates afterwards, when the generated slices are gone: at scale
+# 100 the sums over 4,200万 people did not fit in 2 GB.
+AGGREGATE_MEMORY = "5GB"
 
 
 def write_tables(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame],
@@ -927,6 +930,7 @@ def write_in_chunks(con: duckdb.DuckDBPyConnection, seed: int, scale: int, start
     gen.projects()
     gen.activities()
     write_tables(con, gen.tables, ("projects", "activities"))
+    con.execute(f"SET memory_limit = '{AGGREGATE_MEMORY}'")
     log("written to DuckDB", started)
 
 
