@@ -131,12 +131,13 @@ AS_OF = {"check-first": "2020-08-31", "check-second": "2020-09-30"}
 AS_OF_SHOWN = {"2020年8月31日": "check-first", "2020年9月30日": "check-second"}
 
 
-async def served_snapshot(url: str) -> str | None:
+async def served_snapshot(url: str, data_dir: Path) -> str | None:
     """Which of the two check snapshots `url` serves, by the as-of date every page's header
     shows (the second one is the same data dated a month later)."""
+    from ops import benchlogin
     from ops.stclient import Session
 
-    session = Session(url)
+    session = Session(url, cookie=benchlogin.cookie(data_dir))
     try:
         run = await session.open()
     finally:
@@ -200,20 +201,23 @@ def check_promotion(workers: int, source: Path) -> int:
                     Manifest(snapshot_id=snap_id, as_of=AS_OF[snap_id], source="synthetic",
                              built_at=time.strftime("%Y-%m-%dT%H:%M:%S")))
     store.promote(first, by="ops.cluster")
+    from ops import benchlogin
+
+    benchlogin.ensure_user(data_dir)
     env = {"HEZE_DATA_DIR": str(data_dir)}
     env_without_single = {k: v for k, v in os.environ.items() if k != "HEZE_SNAPSHOT"}
     os.environ.clear()
     os.environ.update(env_without_single)
     ok = True
     with Cluster(workers, env, port=free_ports(workers + 1)) as cluster:
-        before = [asyncio.run(served_snapshot(u)) for u in cluster.worker_urls()]
-        through = asyncio.run(served_snapshot(cluster.url))
+        before = [asyncio.run(served_snapshot(u, data_dir)) for u in cluster.worker_urls()]
+        through = asyncio.run(served_snapshot(cluster.url, data_dir))
         log(f"before: each process serves {before}; through nginx {through}")
         started = time.monotonic()
         store.promote(second, by="ops.cluster")
-        after = [asyncio.run(served_snapshot(u)) for u in cluster.worker_urls()]
+        after = [asyncio.run(served_snapshot(u, data_dir)) for u in cluster.worker_urls()]
         seconds = time.monotonic() - started
-        through = asyncio.run(served_snapshot(cluster.url))
+        through = asyncio.run(served_snapshot(cluster.url, data_dir))
         log(f"after promote: each process serves {after}; through nginx {through} "
             f"(all asked within {seconds:.1f} s)")
         ok = before == [first] * workers and after == [second] * workers \
@@ -252,8 +256,11 @@ def main(argv: list[str] | None = None) -> int:
         from ops import loadtest
 
         port = args.port or free_ports(workers + 1)
-        with Cluster(workers, {"HEZE_SNAPSHOT": str(args.snapshot)}, port=port) as cluster:
+        data_dir = PROJECT_DIR / "build" / "cluster-data"
+        env = {"HEZE_SNAPSHOT": str(args.snapshot), "HEZE_DATA_DIR": str(data_dir)}
+        with Cluster(workers, env, port=port) as cluster:
             return loadtest.main(["--url", cluster.url, "--sessions", args.load,
+                                  "--data-dir", str(data_dir),
                                   "--changes", str(args.changes),
                                   "--out", str(PROJECT_DIR / "build" /
                                                f"bench-load-{workers}-workers.md")])

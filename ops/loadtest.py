@@ -28,6 +28,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ops import benchlogin
 from ops.settings import PROJECT_DIR
 from ops.stclient import Session
 
@@ -62,9 +63,13 @@ def wait_healthy(url: str, timeout: float = 90.0, proc: subprocess.Popen | None 
 
 
 def start_server(snapshot: Path, port: int, log_path: Path,
-                 extra_env: dict | None = None) -> subprocess.Popen:
-    """One dashboard process, as `make run` starts it, on `port`."""
+                 extra_env: dict | None = None,
+                 data_dir: Path | None = None) -> subprocess.Popen:
+    """One dashboard process, as `make run` starts it, on `port`; with `data_dir`, that is
+    its data directory (the application database the benchmark signs in to)."""
     env = dict(os.environ, HEZE_SNAPSHOT=str(snapshot), **(extra_env or {}))
+    if data_dir is not None:
+        env["HEZE_DATA_DIR"] = str(data_dir)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("wb") as out:
         return subprocess.Popen(
@@ -112,8 +117,9 @@ class Level:
 
 
 async def one_user(url: str, level: Level, changes: int, rng: random.Random,
-                   opened: asyncio.Event, hold: asyncio.Event, count: list[int]) -> None:
-    session = Session(url)
+                   opened: asyncio.Event, hold: asyncio.Event, count: list[int],
+                   data_dir: Path) -> None:
+    session = Session(url, cookie=await asyncio.to_thread(benchlogin.cookie, data_dir))
     try:
         try:
             run = await session.open()
@@ -152,7 +158,7 @@ async def one_user(url: str, level: Level, changes: int, rng: random.Random,
 
 
 async def run_level(url: str, sessions: int, changes: int, seed: int,
-                    server_pid: int | None) -> Level:
+                    server_pid: int | None, data_dir: Path) -> Level:
     level = Level(sessions)
     opened, hold = asyncio.Event(), asyncio.Event()
     count = [0]
@@ -161,7 +167,7 @@ async def run_level(url: str, sessions: int, changes: int, seed: int,
     for _ in range(sessions):
         tasks.append(asyncio.create_task(one_user(url, level, changes,
                                                   random.Random(rng.random()), opened, hold,
-                                                  count)))
+                                                  count, data_dir)))
         await asyncio.sleep(0.05)  # people arrive over a few seconds, not all in one tick
     await opened.wait()
     if server_pid is not None:
@@ -199,9 +205,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--snapshot", type=Path,
                         default=PROJECT_DIR / "build" / "bench-1.duckdb")
     parser.add_argument("--seed", type=int, default=20200831)
+    parser.add_argument("--data-dir", type=Path, default=PROJECT_DIR / "build" / "load-data",
+                        help="the server's data directory (its application database)")
     parser.add_argument("--out", type=Path, default=PROJECT_DIR / "build" / "bench-load.md")
     args = parser.parse_args(argv)
     levels = [int(n) for n in args.sessions.split(",")]
+    benchlogin.ensure_user(args.data_dir)
 
     proc = None
     url = args.url
@@ -212,12 +221,13 @@ def main(argv: list[str] | None = None) -> int:
             args.snapshot = snapshot_for(1)
         port = free_port()
         url = f"http://127.0.0.1:{port}"
-        proc = start_server(args.snapshot, port, PROJECT_DIR / "build" / "load-server.log")
+        proc = start_server(args.snapshot, port, PROJECT_DIR / "build" / "load-server.log",
+                            data_dir=args.data_dir)
     load_before = os.getloadavg()[0]
     lines, done, limit, over = [], [], [], []
     try:
         wait_healthy(url, proc=proc)
-        warm = asyncio.run(run_level(url, 1, 1, args.seed, None))  # imports, first run
+        warm = asyncio.run(run_level(url, 1, 1, args.seed, None, args.data_dir))  # imports, first run
         base_rss = rss_mb(proc.pid) if proc else None
         log(f"server up at {url}; first session opened in {warm.opens[0]:.1f} s"
             + (f", RSS {base_rss:.0f} MB" if base_rss else ""))
@@ -226,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
             n = queue.pop(0)
             log(f"{n} sessions …")
             level = asyncio.run(run_level(url, n, args.changes, args.seed + n,
-                                          proc.pid if proc else None))
+                                          proc.pid if proc else None, args.data_dir))
             done.append(level)
             log(row(level, base_rss))
             if args.find_limit and not queue and level.pct(0.95) <= P95_LIMIT_S \

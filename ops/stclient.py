@@ -58,10 +58,11 @@ def _page_cookie(url: str, timeout: float) -> str:
 class Session:
     """One browser tab's worth of protocol."""
 
-    def __init__(self, base_url: str, timeout: float = 120.0):
+    def __init__(self, base_url: str, timeout: float = 120.0, cookie: str = ""):
         self.base_url = base_url.rstrip("/")
         self.url = self.base_url.replace("http://", "ws://", 1) + "/_stcore/stream"
         self.timeout = timeout
+        self.login_cookie = cookie  # e.g. heze_session=… (ops.benchlogin)
         self.cookie = ""
         self.ws = None
         self.page_hash = ""
@@ -74,7 +75,8 @@ class Session:
         # that keeps this tab on one server process (deploy/nginx), sent back below.
         self.cookie = await asyncio.to_thread(_page_cookie, self.base_url + "/",
                                               self.timeout)
-        headers = {"Cookie": self.cookie} if self.cookie else None
+        cookies = "; ".join(c for c in (self.cookie, self.login_cookie) if c)
+        headers = {"Cookie": cookies} if cookies else None
         self.ws = await websockets.connect(self.url, subprotocols=["streamlit"],
                                            max_size=None, open_timeout=self.timeout,
                                            ping_interval=None, additional_headers=headers)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from ops import loadtest
+from ops import benchlogin, loadtest
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -91,8 +91,11 @@ def choose_county(page, name: str, decks: int) -> float:
     return seconds
 
 
-def measure(browser, url: str, decks: int, runs: int) -> dict:
+def measure(browser, url: str, decks: int, runs: int, cookie: str | None = None) -> dict:
     context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+    if cookie:  # signed in, as a password login leaves the tab
+        name, value = cookie.split("=", 1)
+        context.add_cookies([{"name": name, "value": value, "url": url}])
     context.route("**/*", lambda route: route.abort()
                   if not route.request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1"))
                   else route.continue_())
@@ -131,7 +134,10 @@ def main(argv: list[str] | None = None) -> int:
 
         args.snapshot = snapshot_for(1)
     port, trivial_port = loadtest.free_port(), loadtest.free_port()
-    app = loadtest.start_server(args.snapshot, port, ROOT / "build" / "browser-app.log")
+    data_dir = ROOT / "build" / "browser-data"
+    benchlogin.ensure_user(data_dir)
+    app = loadtest.start_server(args.snapshot, port, ROOT / "build" / "browser-app.log",
+                                data_dir=data_dir)
     with (ROOT / "build" / "browser-trivial.log").open("wb") as out:
         trivial = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "tests" /
@@ -154,7 +160,8 @@ def main(argv: list[str] | None = None) -> int:
                 for page in [p for p in args.pages.split(",") if p]:
                     log(f"{page} …")
                     results[page] = measure(browser, f"{base}/{page}",
-                                            2 if page == "map" else 0, args.runs)
+                                            2 if page == "map" else 0, args.runs,
+                                            benchlogin.cookie(data_dir))
                 log("trivial page again …")
                 again = measure(browser, f"http://127.0.0.1:{trivial_port}", 0, args.runs)
                 results["trivial"]["change"] = statistics.median(
