@@ -74,9 +74,9 @@ def settled(page, decks: int) -> None:
 def choose_county(page, name: str, decks: int) -> float:
     """Pick `name` in the sidebar's first multiselect; seconds until all is drawn again."""
     box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
-    box.click()
+    box.locator("input").first.click()  # the text field, not a chosen tag's close button
     page.keyboard.type(name)
-    page.wait_for_selector('[role="option"]', timeout=TIMEOUT_MS)
+    page.get_by_role("option", name=name).first.wait_for(timeout=TIMEOUT_MS)
     started = time.perf_counter()
     page.keyboard.press("Enter")
     try:
