@@ -103,8 +103,12 @@ def measure(browser, url: str, decks: int, runs: int, cookie: str | None = None)
     counter = Bytes(page)
     started = time.perf_counter()
     page.goto(url, wait_until="domcontentloaded")
-    page.wait_for_selector('[data-testid="stMainBlockContainer"] '
-                           '[data-testid="stElementContainer"]', timeout=TIMEOUT_MS)
+    # Something of the page itself is drawn (a page may open with an invisible element)
+    # before "not running" can mean "done".
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stMainBlockContainer"] '
+                 + '[data-testid="stElementContainer"]')].some(e => e.offsetHeight > 0)""",
+        timeout=TIMEOUT_MS)
     settled(page, decks)
     first = time.perf_counter() - started
     page.wait_for_timeout(500)
