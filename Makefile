@@ -6,7 +6,9 @@ DEMO := build/data/snapshots/CURRENT
 GENERATOR := data/generate.py data/identity.py data/reference.py data/snapshot.py \
              data/schema.sql $(wildcard data/reference/*.csv)
 
-.PHONY: run test bench bench-import lint snapshot clean lock bundle screenshots
+.PHONY: run test bench bench-import bench-100 bench-browser load serve lint snapshot clean lock bundle screenshots
+
+WORKERS ?= 1
 
 run: $(DEMO)
 	$(PY) -m access bootstrap --print-url http://localhost:8501
@@ -17,12 +19,32 @@ test: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) -m analytics.bench
-	$(PY) -m tests.bench_pages build/bench-1.duckdb
+	$(PY) -m tests.bench_pages --scales 1,10
 	$(PY) -m data.importer.bench
 
 # Check and load the full scale-1 set as CSV and as XLSX (the exports are cached in build/).
 bench-import: $(VENV)/.installed
 	$(PY) -m data.importer.bench
+
+# Scale 100 (about 2,760万 returnees): built once (time, memory and size are reported), then
+# every page measured on it.
+bench-100: $(VENV)/.installed
+	$(PY) -m tests.bench_pages --scales 100 --out build/bench-pages-100.md
+
+bench-browser: $(VENV)/.installed
+	$(PY) -m tests.bench_browser
+
+# Simulated sessions on one server process, then on two behind nginx, and the check that a
+# promoted snapshot reaches every process.
+load: $(VENV)/.installed
+	$(PY) -m ops.loadtest --sessions 10,25,50 --find-limit
+	$(PY) -m ops.cluster --workers 2 --load 10,25,50
+	$(PY) -m ops.cluster --workers 2 --check-promotion
+
+# Several dashboard processes behind nginx (Debian's package), e.g. make serve WORKERS=4.
+serve: $(DEMO)
+	$(PY) -m access bootstrap --print-url http://localhost:8501
+	$(PY) -m ops.cluster --workers $(WORKERS)
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -36,8 +38,13 @@ BUDGET_MS = {1: 100.0, 10: 1000.0}
 GENERATOR_FILES = (
     [PROJECT_DIR / "data" / name for name in ("generate.py", "identity.py", "reference.py",
                                               "snapshot.py", "schema.sql")]
+    + [PROJECT_DIR / "analytics" / name for name in ("aggregates.py", "indicators.py",
+                                                     "facts.py")]
     + sorted((PROJECT_DIR / "data" / "reference").glob("*.csv"))
 )
+# The counties a "new filter" run picks in turn (each one not chosen before in its session).
+COUNTIES = (371722, 371721, 371702, 371724, 371726, 371723, 371725, 371728, 371703, 371771,
+            371772)
 
 FILTERS = {
     "unfiltered": Filter(),
@@ -53,20 +60,83 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def snapshot_for(scale: int) -> Path:
-    """build/bench-<scale>.duckdb, built unless a fresh one is already there."""
-    from data.generate import DEFAULT_SEED, build_snapshot
+def snapshot_for(scale: int, rebuild: bool = True) -> Path:
+    """build/bench-<scale>.duckdb, built unless a fresh one is already there (or, with
+    `rebuild` off, unless one is there at all)."""
+    from data.generate import DEFAULT_SEED
 
     path = BUILD_DIR / f"bench-{scale}.duckdb"
     newest_source = max(p.stat().st_mtime for p in GENERATOR_FILES if p.exists())
-    if path.exists() and path.stat().st_mtime > newest_source:
+    if path.exists() and (not rebuild or path.stat().st_mtime > newest_source):
         log(f"reusing {path.relative_to(PROJECT_DIR)}")
         return path
     log(f"building {path.relative_to(PROJECT_DIR)} (scale {scale}) …")
     started = time.monotonic()
-    build_snapshot(path, seed=DEFAULT_SEED, scale=scale)
-    log(f"built in {time.monotonic() - started:.0f} s")
+    # In a process of its own, so its peak memory is its own.
+    subprocess.run([sys.executable, "-m", "data.generate", "--seed", str(DEFAULT_SEED),
+                    "--scale", str(scale), "--out", str(path)], cwd=PROJECT_DIR, check=True)
+    BUILDS[scale] = {"seconds": time.monotonic() - started,
+                     "peak_gb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 2**20,
+                     "size_gb": path.stat().st_size / 2**30}
+    log(f"built in {BUILDS[scale]['seconds']:.0f} s, peak memory "
+        f"{BUILDS[scale]['peak_gb']:.1f} GB, file {BUILDS[scale]['size_gb']:.2f} GB")
     return path
+
+
+BUILDS: dict[int, dict] = {}  # what building each snapshot took, in this run
+
+
+def machine_line(load_before: float) -> str:
+    return (f"{date.today().isoformat()}, DuckDB {duckdb.__version__}, Python "
+            f"{sys.version.split()[0]}, {os.cpu_count()} CPUs, load average "
+            f"{load_before:.1f} before and {os.getloadavg()[0]:.1f} after (wall clock on a "
+            "shared machine: other work inflates it)")
+
+
+# -- the hand-written reference: the overview's numbers, one query per fact ----------------
+REFERENCE_SQL = {
+    # headline value now and a year before, and the yearly series behind the sparklines
+    "stations": "SELECT year(opened_on) AS y, count(*), count(*) FILTER (WHERE opened_on <= $p) "
+                "FROM stations WHERE sponsor_county = $c GROUP BY GROUPING SETS ((y), ())",
+    "returnees": "SELECT year(returned_on) AS y, count(*), "
+                 "count(*) FILTER (WHERE returned_on <= $p) FROM returnees "
+                 "WHERE county_code = $c GROUP BY GROUPING SETS ((y), ())",
+    # also the industry mix
+    "entities": "SELECT year(founded_on) AS y, industry_code, count(*), sum(jobs)::BIGINT, "
+                "count(*) FILTER (WHERE founded_on <= $p), "
+                "sum(jobs) FILTER (WHERE founded_on <= $p)::BIGINT FROM entities "
+                "WHERE county_code = $c GROUP BY GROUPING SETS ((y), (industry_code), ())",
+    # big projects: count, investment, recommended share; by county is the one county
+    "projects": "SELECT year(COALESCE(landed_on, signed_on)) AS y, "
+                "count(*) FILTER (WHERE landed_on IS NOT NULL AND investment >= 10000), "
+                "sum(investment) FILTER (WHERE landed_on IS NOT NULL AND investment >= 10000), "
+                "count(*) FILTER (WHERE landed_on IS NOT NULL AND investment >= 10000 "
+                "AND station_id IS NOT NULL), count(*) FILTER (WHERE landed_on IS NOT NULL "
+                "AND investment >= 10000 AND COALESCE(landed_on, signed_on) <= $p) "
+                "FROM projects WHERE county_code = $c GROUP BY GROUPING SETS ((y), ())",
+    # the funnel: people registered, intending, returned, founded (each once), jobs
+    "funnel": "WITH fp AS (SELECT person_id, return_intention FROM outside_people "
+              "WHERE home_county = $c), "
+              "pr AS (SELECT r.outside_person_id AS pid, count(e.entity_id) > 0 AS founded, "
+              "sum(e.jobs) AS jobs FROM returnees r SEMI JOIN fp "
+              "ON fp.person_id = r.outside_person_id "
+              "LEFT JOIN entities e ON e.returnee_id = r.returnee_id GROUP BY pid) "
+              "SELECT count(*), count(*) FILTER (WHERE return_intention = 'yes'), "
+              "count(pr.pid), count(*) FILTER (WHERE pr.founded), "
+              "COALESCE(sum(pr.jobs), 0)::BIGINT FROM fp LEFT JOIN pr ON pr.pid = fp.person_id",
+}
+
+
+def reference_overview(con: duckdb.DuckDBPyConnection, county: int) -> dict:
+    """Every number the overview shows for one county, by hand-written SQL: the cost of
+    the numbers themselves, which the page is measured against."""
+    as_of = con.execute("SELECT as_of FROM snapshot").fetchone()[0]
+    prev = as_of - timedelta(days=365)
+    out = {}
+    for name, sql in REFERENCE_SQL.items():
+        params = {"c": county} if "$p" not in sql else {"c": county, "p": prev}
+        out[name] = con.execute(sql, params).fetchall()
+    return out
 
 
 class Case:
@@ -169,10 +239,7 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f"Median of {args.runs} calls after one warm-up, per public query, unfiltered and "
         f"with {FILTERS['county+industry'].counties[0]} 单县 + catering. Budget: {budget}.",
-        f"{date.today().isoformat()}, DuckDB {duckdb.__version__}, Python "
-        f"{sys.version.split()[0]}, {os.cpu_count()} CPUs, load average "
-        f"{load_before:.1f} before and {os.getloadavg()[0]:.1f} after (timings are wall "
-        "clock: other work on the machine inflates them).",
+        machine_line(load_before) + ".",
         "",
         table(results),
         "",

@@ -17,12 +17,14 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from analytics import aggregates
 from analytics import indicators as reg
 from analytics.facts import ENTITIES, FACTS, OUTSIDE_PEOPLE, PROJECTS, RETURNEES, STATIONS, Fact
 from analytics.filters import Filter, FilterError
 from analytics.masking import mask_frame
 
 GRAINS = ("year", "quarter", "month")
+ROWS = reg.Measure("count")  # every row of a fact
 # Breakdown dimensions available on every fact that carries them, with their label table.
 SHARED_DIMS = ("county", "industry", "province", "station")
 
@@ -69,7 +71,8 @@ def _ratio(num, den) -> float | None:
 class Analytics:
     """Indicator values, series, breakdowns, rankings, funnel and map data for a filter."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, county_scope=None, _lock=None):
+    def __init__(self, con: duckdb.DuckDBPyConnection, county_scope=None, _lock=None,
+                 use_aggregates: bool = True):
         self._con = con
         self._lock = _lock or threading.Lock()  # shared by every view of one connection
         if county_scope is not None and not len(county_scope):
@@ -79,13 +82,17 @@ class Analytics:
         )
         self._reference = self._load_reference()
         self.snapshot = self._load_snapshot()
+        # The snapshot's pre-summed tables (analytics.aggregates), if it has them; every
+        # query that they can answer exactly is answered from them, the rest by direct SQL.
+        self._cubes = aggregates.available(con) if use_aggregates else {}
         # Unique to this opened file: cache keys use it, so a rebuilt snapshot that kept
         # its id still never meets results computed on the old file.
         self.version = f"{self.snapshot.snapshot_id}#{uuid.uuid4().hex[:12]}"
 
     def with_scope(self, county_scope) -> Analytics:
         """The same snapshot seen through a county scope (county staff)."""
-        return Analytics(self._con, county_scope=county_scope, _lock=self._lock)
+        return Analytics(self._con, county_scope=county_scope, _lock=self._lock,
+                         use_aggregates=bool(self._cubes))
 
     # -- plumbing ----------------------------------------------------------------------
     def _cursor(self) -> duckdb.DuckDBPyConnection:
@@ -217,6 +224,41 @@ class Analytics:
     def period_end(self, f: Filter) -> date:
         return min(f.end, self.snapshot.as_of) if f.end else self.snapshot.as_of
 
+    # -- the pre-summed path (analytics.aggregates) ------------------------------------------
+    @property
+    def uses_aggregates(self) -> bool:
+        return bool(self._cubes)
+
+    def _cube(self, fact: Fact, *measures: reg.Measure, dims=()) -> aggregates.Cube | None:
+        """The cube that answers these measures by these dimensions exactly, or None."""
+        cube = self._cubes.get(fact.name)
+        if cube is not None and cube.has(*measures) and cube.has_dims(*dims):
+            return cube
+        return None
+
+    def _cube_sql(self, cube: aggregates.Cube, f: Filter, select: str, *,
+                  select_params=(), where: str = "TRUE", params=(), group_by: str = "",
+                  upto: date | None = None, order_by: str = "",
+                  cuts=()) -> tuple[str, list]:
+        """The query over the cube, filtered by the same WHERE builder as the facts.
+
+        `cuts` are further days (besides the period's start and the day after its end)
+        that the query separates, such as the day after last year's end."""
+        end = upto if upto is not None else f.end
+        boundaries = [f.start, end + timedelta(days=1) if end else None, *cuts]
+        source, source_params = cube.source(boundaries)
+        cond, fparams = self._where(cube.as_fact(source), self.check(f), upto)
+        sql = f"SELECT {select} FROM {source} WHERE {cond} AND ({where})"
+        if group_by:
+            sql += f" GROUP BY {group_by}"
+        if order_by:
+            sql += f" ORDER BY {order_by}"
+        return sql, [*select_params, *source_params, *fparams, *params]
+
+    def _cube_frame(self, cube: aggregates.Cube, f: Filter, select: str,
+                    **kwargs) -> pd.DataFrame:
+        return self._frame(*self._cube_sql(cube, f, select, **kwargs))
+
     # -- indicator values ----------------------------------------------------------------
     def values(self, keys, f: Filter = Filter()) -> dict[str, IndicatorValue]:
         """Each indicator for the filter, with its value one year before the period's end."""
@@ -225,6 +267,13 @@ class Analytics:
         out: dict[str, IndicatorValue] = {}
         for fact_name, inds in reg.by_fact(keys).items():
             fact = FACTS[fact_name]
+            cube = self._cube(fact, *(m for ind in inds for _, m in self._measures(ind)))
+            if cube is not None:
+                got = self._cube_values(cube, inds, f, prev_end)
+                prev_valid = f.start is None or prev_end >= f.start
+                for ind in inds:
+                    out[ind.key] = self._value(ind, got, prev_valid)
+                continue
             parts, names = [], []
             for ind in inds:
                 for role, m in self._measures(ind):
@@ -240,6 +289,22 @@ class Analytics:
             for ind in inds:
                 out[ind.key] = self._value(ind, got, prev_valid)
         return {k: out[k] for k in keys}
+
+    def _cube_values(self, cube: aggregates.Cube, inds, f: Filter, prev_end: date) -> dict:
+        parts, names = [], []
+        for ind in inds:
+            for role, m in self._measures(ind):
+                parts += [cube.measure(m), cube.measure(m, "c.d <= ?")]
+                names += [(ind.key, role, "now"), (ind.key, role, "prev")]
+        prev_params = [prev_end] * (len(parts) // 2)
+        sql, params = self._cube_sql(cube, f, ", ".join(parts), select_params=prev_params,
+                                     cuts=[prev_end + timedelta(days=1)])
+        cur = self._cursor()
+        try:
+            row = cur.execute(sql, params).fetchone()
+        finally:
+            cur.close()
+        return dict(zip(names, row, strict=True))
 
     def value(self, key: str, f: Filter = Filter()) -> IndicatorValue:
         return self.values([key], f)[key]
@@ -281,20 +346,53 @@ class Analytics:
         if grain not in GRAINS:
             raise FilterError(f"未知的时间粒度：{grain}", f"unknown grain: {grain}")
         ind = reg.get(key)
-        fact = ind.fact_def
-        split_expr = self._dim_expr(fact, split) if split else None
         measures = self._measures(ind)
+        df = self._series_query(ind.fact_def, f, grain, split, measures)
+        return self._series_frame(ind, df, grain, f, cumulative, split)
+
+    def series_many(self, keys, f: Filter = Filter(), grain: str = "year",
+                    cumulative: bool = False) -> dict[str, pd.DataFrame]:
+        """`series` of several indicators at once, the same frames, with one query per fact
+        table instead of one per indicator (a page's sparklines, say)."""
+        if grain not in GRAINS:
+            raise FilterError(f"未知的时间粒度：{grain}", f"unknown grain: {grain}")
+        out = {}
+        for fact_name, inds in reg.by_fact(keys).items():
+            named = [(f"{ind.key}__{role}", m) for ind in inds
+                     for role, m in self._measures(ind)]
+            raw = self._series_query(FACTS[fact_name], f, grain, None, named)
+            for ind in inds:
+                cols = {f"{ind.key}__{role}": role for role, _ in self._measures(ind)}
+                out[ind.key] = self._series_frame(ind, raw[["period", *cols]].rename(
+                    columns=cols), grain, f, cumulative, None)
+        return {k: out[k] for k in keys}
+
+    def _series_query(self, fact: Fact, f: Filter, grain: str, split: str | None,
+                      measures) -> pd.DataFrame:
+        """period, [code], and a column per (alias, measure): one scan of `fact`."""
+        split_expr = self._dim_expr(fact, split) if split else None
+        cube = self._cube(fact, *(m for _, m in measures), dims=[split] if split else [])
+        if cube is not None:
+            select = [f"date_trunc('{grain}', c.d)::DATE AS period"]
+            if split_expr:
+                select.append(f"{self._dim_expr(cube.as_fact(''), split)} AS code")
+            select += [f"{cube.measure(m)} AS {alias}" for alias, m in measures]
+            return self._cube_frame(cube, f, ", ".join(select), where="c.d IS NOT NULL",
+                                    group_by="period" + (", code" if split_expr else ""))
         select = [f"date_trunc('{grain}', {fact.date})::DATE AS period"]
         group = ["period"]
         if split_expr:
             select.append(f"{split_expr} AS code")
             group.append("code")
-        select += [f"{m.sql()} AS {role}" for role, m in measures]
-        df = self._scan(fact, f, ", ".join(select), where=f"{fact.date} IS NOT NULL",
-                        group_by=", ".join(group))
+        select += [f"{m.sql()} AS {alias}" for alias, m in measures]
+        return self._scan(fact, f, ", ".join(select), where=f"{fact.date} IS NOT NULL",
+                          group_by=", ".join(group))
+
+    def _series_frame(self, ind: reg.Indicator, df: pd.DataFrame, grain: str, f: Filter,
+                      cumulative: bool, split: str | None) -> pd.DataFrame:
         df["period"] = pd.to_datetime(df["period"])
         periods = self._periods(grain, df["period"].min(), f)
-        keys = ["code"] if split_expr else []
+        keys = ["code"] if split else []
         if keys:
             codes = df["code"].dropna().unique()
             full = pd.MultiIndex.from_product([periods, codes], names=["period", "code"])
@@ -304,7 +402,7 @@ class Analytics:
             df = df.set_index("period").reindex(periods, fill_value=0)
             df.index.name = "period"
         df = df.reset_index().sort_values(keys + ["period"])
-        roles = [r for r, _ in measures]
+        roles = [r for r, _ in self._measures(ind)]
         for r in roles:
             df[r] = df[r].astype("int64")
             if cumulative:
@@ -312,7 +410,7 @@ class Analytics:
         if ind.is_ratio:
             df["value"] = np.where(df["den"] > 0, df["num"] / df["den"].where(df["den"] > 0, 1),
                                    np.nan)
-        if split_expr:
+        if split:
             df = self._label(df, split)
         return df.reset_index(drop=True)
 
@@ -343,15 +441,24 @@ class Analytics:
         for fact_name, inds in reg.by_fact(keys).items():
             fact = FACTS[fact_name]
             expr = self._dim_expr(fact, by)
+            cube = self._cube(fact, *(m for ind in inds for _, m in self._measures(ind)),
+                              dims=[by])
+            if cube is not None:
+                expr = self._dim_expr(cube.as_fact(""), by)
+            sql_of = cube.measure if cube is not None else (lambda m: m.sql())
             select = [f"{expr} AS code"]
             for ind in inds:
                 if ind.is_ratio:
-                    select += [f"{ind.numerator.sql()} AS {ind.key}__num",
-                               f"{ind.denominator.sql()} AS {ind.key}__den"]
+                    select += [f"{sql_of(ind.numerator)} AS {ind.key}__num",
+                               f"{sql_of(ind.denominator)} AS {ind.key}__den"]
                 else:
-                    select.append(f"{ind.measure.sql()} AS {ind.key}")
-            df = self._scan(fact, f, ", ".join(select), where=f"{expr} IS NOT NULL",
-                            group_by="code")
+                    select.append(f"{sql_of(ind.measure)} AS {ind.key}")
+            if cube is not None:
+                df = self._cube_frame(cube, f, ", ".join(select), where=f"{expr} IS NOT NULL",
+                                      group_by="code")
+            else:
+                df = self._scan(fact, f, ", ".join(select), where=f"{expr} IS NOT NULL",
+                                group_by="code")
             for ind in inds:
                 if ind.is_ratio:
                     num, den = df[f"{ind.key}__num"], df[f"{ind.key}__den"]
@@ -398,10 +505,17 @@ class Analytics:
         if ind.is_ratio:
             raise FilterError("比例指标不能直接做矩阵", "ratio indicators have no matrix")
         fact = ind.fact_def
-        df = self._scan(fact, f, f"{fact.county} AS county, {fact.industry} AS industry, "
-                        f"{ind.measure.sql()} AS value",
-                        where=f"{fact.county} IS NOT NULL AND {fact.industry} IS NOT NULL",
-                        group_by="county, industry")
+        cube = self._cube(fact, ind.measure, dims=["county", "industry"])
+        if cube is not None:
+            df = self._cube_frame(cube, f, "c.county AS county, c.industry AS industry, "
+                                  f"{cube.measure(ind.measure)} AS value",
+                                  where="c.county IS NOT NULL AND c.industry IS NOT NULL",
+                                  group_by="county, industry")
+        else:
+            df = self._scan(fact, f, f"{fact.county} AS county, {fact.industry} AS industry, "
+                            f"{ind.measure.sql()} AS value",
+                            where=f"{fact.county} IS NOT NULL AND {fact.industry} IS NOT NULL",
+                            group_by="county, industry")
         counties = self.counties()
         industries = self._reference["industries"]
         grid = df.pivot_table(index="county", columns="industry", values="value",
@@ -427,24 +541,19 @@ class Analytics:
                         where=f"s.opened_on <= ? AND {only.format(col='s.station_id')}",
                         params=[self.period_end(f), *extra], order_by="s.station_id")
         parts = [
-            self._scan(OUTSIDE_PEOPLE, f, "p.station_id, count(*) AS people_registered",
-                       where=f"p.station_id IS NOT NULL AND {only.format(col='p.station_id')}",
-                       params=extra, group_by="p.station_id"),
-            self._scan(RETURNEES, f, "r.station_id, count(*) AS returnees_referred",
-                       where=f"r.station_id IS NOT NULL AND {only.format(col='r.station_id')}",
-                       params=extra, group_by="r.station_id"),
+            self._rows_by(OUTSIDE_PEOPLE, f, "station", "station_id",
+                          {"people_registered": ROWS}, only, extra),
+            self._rows_by(RETURNEES, f, "station", "station_id",
+                          {"returnees_referred": ROWS}, only, extra),
             self._scan(PROJECTS, f, "pr.station_id, count(*) AS projects_recommended, "
                        "COALESCE(sum(pr.investment), 0)::BIGINT AS investment_recommended, "
                        f"count(*) FILTER (WHERE {reg.BIG}) AS big_projects_recommended",
                        where=f"pr.station_id IS NOT NULL AND {only.format(col='pr.station_id')}",
                        params=extra, group_by="pr.station_id"),
-            self._scan(FACTS["activities"], f,
-                       "a.station_id, count(*) FILTER (WHERE a.kind <> 'donation') AS activities, "
-                       "COALESCE(sum(a.attendees), 0)::BIGINT AS attendees, "
-                       "COALESCE(sum(a.amount_yuan) FILTER (WHERE a.kind = 'donation'), 0)"
-                       "::BIGINT AS donations_yuan",
-                       where=f"a.station_id IS NOT NULL AND {only.format(col='a.station_id')}",
-                       params=extra, group_by="a.station_id"),
+            self._rows_by(FACTS["activities"], f, "station", "station_id", {
+                "activities": reg.get("activities").measure,
+                "attendees": reg.Measure("sum", "a.attendees"),
+                "donations_yuan": reg.get("donations").measure}, only, extra),
         ]
         for part in parts:
             st = st.merge(part, on="station_id", how="left")
@@ -459,6 +568,26 @@ class Analytics:
         st["sponsor_county"] = st["sponsor_county"].astype("Int64")
         return st.sort_values(["returnees_referred", "station_id"],
                               ascending=[False, True]).reset_index(drop=True)
+
+    def _rows_by(self, fact: Fact, f: Filter, dim: str, name: str,
+                 measures: dict[str, reg.Measure], only: str = "TRUE",
+                 extra=()) -> pd.DataFrame:
+        """`measures` of `fact` per value of `dim` (as column `name`), where one is set;
+        `only` ("{col} = ?" with `extra`) narrows to one value."""
+        cube = self._cube(fact, *measures.values(), dims=[dim])
+        if cube is not None:
+            col = f"c.{dim}"
+            select = ", ".join([f"{col} AS {name}"] + [f"{cube.measure(m)} AS {alias}"
+                                                      for alias, m in measures.items()])
+            return self._cube_frame(cube, f, select,
+                                    where=f"{col} IS NOT NULL AND {only.format(col=col)}",
+                                    params=extra, group_by=col)
+        expr = self._dim_expr(fact, dim)
+        select = ", ".join([f"{expr} AS {name}"] + [f"{m.sql()} AS {alias}"
+                                                   for alias, m in measures.items()])
+        return self._scan(fact, f, select,
+                          where=f"{expr} IS NOT NULL AND {only.format(col=expr)}",
+                          params=list(extra), group_by=expr)
 
     def station_detail(self, station_id: int, f: Filter = Filter()) -> dict | None:
         """The station card: its register entry (masked) and what it achieved."""
@@ -477,10 +606,17 @@ class Analytics:
             PROJECTS, f, "pr.name_zh, pr.county_code, pr.investment, pr.stage, pr.signed_on",
             where="pr.station_id = ?", params=[int(station_id)],
             order_by="pr.investment DESC LIMIT 10")
-        card["counties_served"] = self._scan(
-            RETURNEES, f, "r.county_code AS code, count(*) AS returnees",
-            where="r.station_id = ?", params=[int(station_id)], group_by="code",
-            order_by="returnees DESC")
+        cube = self._cube(RETURNEES, reg.Measure("count"), dims=["station", "county"])
+        if cube is not None:
+            card["counties_served"] = self._cube_frame(
+                cube, f, f"c.county AS code, {cube.measure(reg.Measure('count'))} "
+                "AS returnees", where="c.station = ?", params=[int(station_id)],
+                group_by="code", order_by="returnees DESC")
+        else:
+            card["counties_served"] = self._scan(
+                RETURNEES, f, "r.county_code AS code, count(*) AS returnees",
+                where="r.station_id = ?", params=[int(station_id)], group_by="code",
+                order_by="returnees DESC")
         return card
 
     # -- funnel ----------------------------------------------------------------------------
@@ -495,6 +631,15 @@ class Analytics:
         that set (returned is a semi join, so it needs no DISTINCT).
         """
         fact = OUTSIDE_PEOPLE
+        stages, rows = aggregates.FUNNEL, reg.Measure("count")
+        cube = self._cube(fact, rows, *stages.values(), dims=["county"] if by_county else [])
+        if cube is not None:
+            df = self._cube_frame(
+                cube, f, ("c.county" if by_county else "0") + " AS code, "
+                f"{cube.measure(rows)} AS registered, "
+                + ", ".join(f"{cube.measure(m)} AS {stage}" for stage, m in stages.items()),
+                group_by="code")
+            return self._funnel_frame(df, by_county)
         cond, params = self._where(fact, self.check(f))
         code = fact.county if by_county else "0"
         sql = (
@@ -515,7 +660,10 @@ class Analytics:
             "sum(le.jobs) AS jobs FROM le JOIN fp ON fp.person_id = le.person_id "
             "GROUP BY fp.code) c ON c.code = a.code"
         )
-        df = self._frame(sql, params)
+        return self._funnel_frame(self._frame(sql, params), by_county)
+
+    def _funnel_frame(self, df: pd.DataFrame, by_county: bool) -> pd.DataFrame:
+        df = df[["code", *self.FUNNEL_STAGES]]
         if by_county:
             df = self._complete(df, "county", [])
             return self._label(df, "county")
@@ -543,9 +691,8 @@ class Analytics:
                         "pk.opened_on, pk.floor_area_m2, pk.focus_industries, "
                         "pk.incubation_years, pk.free_premises, pk.status, pk.lon, pk.lat",
                         order_by="pk.park_id")
-        tenants = self._scan(ENTITIES, f, "e.park_id, count(*) AS tenants, "
-                             "COALESCE(sum(e.jobs), 0)::BIGINT AS tenant_jobs",
-                             where="e.park_id IS NOT NULL", group_by="e.park_id")
+        tenants = self._rows_by(ENTITIES, f, "park", "park_id",
+                                {"tenants": ROWS, "tenant_jobs": reg.Measure("sum", "e.jobs")})
         projects = self._scan(PROJECTS, f, "pr.park_id, count(*) AS projects, "
                               "COALESCE(sum(pr.investment), 0)::BIGINT AS project_investment",
                               where="pr.park_id IS NOT NULL", group_by="pr.park_id")
@@ -589,9 +736,17 @@ class Analytics:
 
     def station_arcs(self, f: Filter = Filter()) -> pd.DataFrame:
         """From each station to the Heze counties its returnees and projects went to."""
-        ret = self._scan(RETURNEES, f, "r.station_id, r.county_code, count(*) AS returnees",
-                         where="r.station_id IS NOT NULL",
-                         group_by="r.station_id, r.county_code")
+        rows = reg.Measure("count")
+        cube = self._cube(RETURNEES, rows, dims=["station", "county"])
+        if cube is not None:
+            ret = self._cube_frame(cube, f, "c.station AS station_id, c.county AS county_code, "
+                                   f"{cube.measure(rows)} AS returnees",
+                                   where="c.station IS NOT NULL",
+                                   group_by="station_id, county_code")
+        else:
+            ret = self._scan(RETURNEES, f, "r.station_id, r.county_code, count(*) AS returnees",
+                             where="r.station_id IS NOT NULL",
+                             group_by="r.station_id, r.county_code")
         pro = self._scan(PROJECTS, f, "pr.station_id, pr.county_code, count(*) AS projects, "
                          "COALESCE(sum(pr.investment), 0)::BIGINT AS investment",
                          where="pr.station_id IS NOT NULL",
@@ -609,8 +764,7 @@ class Analytics:
                                 ignore_index=True)
 
     def people_by_city(self, f: Filter = Filter()) -> pd.DataFrame:
-        df = self._scan(OUTSIDE_PEOPLE, f, "p.host_city AS city_code, count(*) AS people",
-                        group_by="p.host_city")
+        df = self._rows_by(OUTSIDE_PEOPLE, f, "city", "city_code", {"people": ROWS})
         cities = self._reference["host_cities"][["city_code", "name_zh", "name_en",
                                                  "province_zh", "lon", "lat"]]
         return cities.merge(df, on="city_code").sort_values("people", ascending=False,

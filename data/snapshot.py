@@ -163,11 +163,20 @@ def fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+def build_aggregates(con: duckdb.DuckDBPyConnection) -> None:
+    """The pre-summed tables every snapshot carries (analytics.aggregates), made from the
+    filled fact tables, so generated and imported snapshots alike answer filters fast."""
+    from analytics.aggregates import build
+
+    build(con)
+
+
 def write_atomically(out: Path, fill: Callable[[duckdb.DuckDBPyConnection], None],
                      mode: int | None = None) -> None:
     """Build a database in a temporary file beside `out`, then rename it into place.
 
-    A build that fails or is interrupted leaves whatever was at `out` untouched, and the
+    After `fill`, the aggregates are built from what it wrote. A build that fails or is
+    interrupted leaves whatever was at `out` untouched, and the
     next build removes the temporaries a killed one left behind. `mode` sets the file's
     permissions (0o600 for the served data) before it is renamed into place.
     """
@@ -184,6 +193,7 @@ def write_atomically(out: Path, fill: Callable[[duckdb.DuckDBPyConnection], None
         try:
             create_schema(con)
             fill(con)
+            build_aggregates(con)
             con.execute("CHECKPOINT")
         finally:
             con.close()

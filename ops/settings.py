@@ -61,6 +61,10 @@ KEYS: tuple[Key, ...] = (
     Key("server", "base_path", "", str,
         "在反向代理下的路径前缀，如 /fanxiang/（留空为根路径）",
         "URL path prefix behind a reverse proxy, such as /fanxiang/ (empty for the root)"),
+    Key("server", "workers", 1, int,
+        "make serve 启动的 Streamlit 进程数（多于 1 个时由 nginx 按会话分发）",
+        "Streamlit processes `make serve` starts (more than one: nginx spreads the sessions, "
+        "each tab staying on one)", 1, 64),
     Key("server", "development", False, bool,
         "开发模式：向用户显示错误详情（生产环境必须为 false）",
         "development mode: show error details to users (must be false in production)"),
