@@ -99,13 +99,20 @@ def headline(a, keys, f: Filter = Filter()) -> dict[str, Comparison]:
                           now[k].denominator) for k in keys}
 
 
-def sparkline(a, key: str, f: Filter = Filter()) -> list[float]:
-    """The card's little chart: the cumulative figure year by year; with a period chosen,
-    month by month within it (a year or two of yearly points would draw a flat line)."""
-    ind = reg.get(key)
+def sparklines(a, keys, f: Filter = Filter()) -> dict[str, list[float]]:
+    """The cards' little charts: each figure to date, year by year; with a period chosen,
+    month by month within it (a year or two of yearly points would draw a flat line).
+    Stocks accumulate, rates do not; one query per fact table for all the cards."""
     grain = "month" if f.start else "year"
-    series = a.series(key, f, grain=grain, cumulative=ind.cumulative and not ind.is_ratio)
-    return [0.0 if pd.isna(v) else float(v) for v in series["value"]]
+    keys = list(keys)
+    stocks = [k for k in keys if reg.get(k).cumulative and not reg.get(k).is_ratio]
+    rates = [k for k in keys if k not in stocks]
+    frames = {}
+    if stocks:
+        frames.update(a.series_many(stocks, f, grain=grain, cumulative=True))
+    if rates:
+        frames.update(a.series_many(rates, f, grain=grain, cumulative=False))
+    return {k: [0.0 if pd.isna(v) else float(v) for v in frames[k]["value"]] for k in keys}
 
 
 def county_comparison(a, keys, f: Filter = Filter()) -> pd.DataFrame:

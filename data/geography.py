@@ -193,3 +193,52 @@ def china_view(width: int = _DEFAULT_WIDTH, height: int = _DEFAULT_HEIGHT) -> di
 def heze_view(width: int = _DEFAULT_WIDTH, height: int = _DEFAULT_HEIGHT) -> dict:
     """View framing 菏泽市's nine counties; same keys as :func:`china_view`."""
     return fit_view(_bounds(HEZE_COUNTIES_FILE), width, height)
+
+
+# ------------------------------------------------------------------- the served base map
+# The national map's outlines never change, so they are not sent with every rerun: the
+# browser fetches them once from the app's own static folder (Streamlit serves ./static
+# when server.enableStaticServing is on) and caches them. `python -m data.geography`
+# writes these files from data/geo; a test checks that the committed ones match.
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "geo"
+STATIC_URL = "app/static/geo"  # relative to the page, so it holds under a base URL path
+STATIC_DECIMALS = 3            # about 100 m: far finer than a pixel of the national map
+
+
+def _rounded(path):
+    out, last = [], None
+    for lon, lat in path:
+        point = [round(lon, STATIC_DECIMALS), round(lat, STATIC_DECIMALS)]
+        if point != last:
+            out.append(point)
+            last = point
+    return out
+
+
+def static_basemap() -> dict[str, list[dict]]:
+    """The rows of the base map's layers, as served: provinces (polygon with its holes)
+    and boundary lines, coordinates rounded."""
+    provinces = [{"adcode": row["adcode"], "name": row["name"],
+                  "polygon": [_rounded(row["polygon"]), *(_rounded(h) for h in row["holes"])]}
+                 for row in province_polygons()]
+    lines = [{"kind": row["kind"], "path": _rounded(row["path"])} for row in line_paths()]
+    return {"provinces": provinces, "lines": lines}
+
+
+def static_files() -> dict[str, bytes]:
+    return {f"{name}.json": json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+            .encode("utf-8") for name, rows in static_basemap().items()}
+
+
+def write_static(directory: Path = STATIC_DIR) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, data in static_files().items():
+        (directory / name).write_bytes(data)
+        written.append(directory / name)
+    return written
+
+
+if __name__ == "__main__":
+    for path in write_static():
+        print(f"{path.name}: {path.stat().st_size:,} bytes")

@@ -86,16 +86,18 @@ def _lines(*pairs: tuple[str, str]) -> str:
 
 
 def _base_layers() -> list[pdk.Layer]:
-    provinces = [{"polygon": [row["polygon"], *row["holes"]], "adcode": row["adcode"],
-                  "name": row["name"]} for row in geo.province_polygons()]
+    # The outlines are fetched by the browser from the app's static folder (once, then
+    # cached), not sent with every rerun; the labels are small and go inline.
     labels = [{"text": f["properties"]["short_name"], "position": f["properties"]["label_point"]}
               for f in geo.province_features()]
     return [
-        pdk.Layer("PolygonLayer", id="provinces", data=provinces, get_polygon="polygon",
+        pdk.Layer("PolygonLayer", id="provinces", data=f"{geo.STATIC_URL}/provinces.json",
+                  get_polygon="polygon",
                   filled=True, stroked=True, get_fill_color=list(PROVINCE_FILL_RGBA),
                   get_line_color=list(PROVINCE_LINE_RGBA), line_width_units="'pixels'",
                   get_line_width=1, pickable=False),
-        pdk.Layer("PathLayer", id="province_lines", data=geo.line_paths(), get_path="path",
+        pdk.Layer("PathLayer", id="province_lines", data=f"{geo.STATIC_URL}/lines.json",
+                  get_path="path",
                   get_color=list(LINE_RGBA), width_units="'pixels'", get_width=1.5,
                   pickable=False),
         pdk.Layer("TextLayer", id="province_labels", data=labels, get_position="position",

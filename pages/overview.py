@@ -16,7 +16,7 @@ if not values["returnees"].value and not values["stations"].value:
     shared.empty_state()
     st.stop()
 
-sparks = {key: compute(compare.sparkline, key) for key in reg.HEADLINE}
+sparks = compute(compare.sparklines, reg.HEADLINE)
 shared.cards(reg.HEADLINE, values, per_row=4, sparks=sparks)
 
 left, right = st.columns(2)

@@ -268,7 +268,7 @@ def test_open_sessions_counts_the_live_ones_only(acc, clock):
 
 
 # -- roles ---------------------------------------------------------------------------------
-DATA = {"overview", "trends", "stations", "map", "projects", "parks", "counties",
+DATA = {"overview", "trends", "stations", "map", "projects", "parks", "counties", "people",
         "definitions", "screen"}
 
 

@@ -62,9 +62,13 @@ def test_map_page_runs_offline_with_every_layer(env):
     assert len(stations["data"]) == 246
     levels = {row["level"]: tuple(row["color"][:3]) for row in stations["data"]}
     assert levels == {"city": (230, 57, 70), "county": (29, 78, 216)}
-    provinces = _layer(national, "provinces")
-    assert len({row["adcode"] for row in provinces["data"]}) == 34
-    kinds = {row["kind"] for row in _layer(national, "province_lines")["data"]}
+    # The outlines come from the app's own static folder (fetched once, then cached) …
+    assert _layer(national, "provinces")["data"] == "app/static/geo/provinces.json"
+    assert _layer(national, "province_lines")["data"] == "app/static/geo/lines.json"
+    static = Path(__file__).resolve().parent.parent / "static" / "geo"
+    provinces = json.loads((static / "provinces.json").read_text(encoding="utf-8"))
+    assert len({row["adcode"] for row in provinces}) == 34
+    kinds = {row["kind"] for row in json.loads((static / "lines.json").read_text("utf-8"))}
     assert "nine_dash_line" in kinds
     assert _layer(national, "arcs")["@@type"] == "ArcLayer"
     assert 0 < len(_layer(national, "arcs")["data"]) <= 80  # the heaviest only, not a hairball
@@ -131,3 +135,12 @@ def test_english_labels(env):
     labels = {row["text"] for row in _layer(heze, "county_labels")["data"]}
     assert "Cao County" in labels
     assert "Schematic" in " ".join(c.value for c in at.caption)
+
+
+def test_the_served_outlines_are_the_boundary_data_as_built():
+    """static/geo is written from data/geo by `python -m data.geography`: never edited by
+    hand, never stale."""
+    from data import geography as geo
+
+    for name, data in geo.static_files().items():
+        assert (geo.STATIC_DIR / name).read_bytes() == data, f"{name}: run python -m data.geography"
