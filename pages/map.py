@@ -13,7 +13,6 @@ Layer ids (the browser test and the selection read them):
 
 from __future__ import annotations
 
-import hashlib
 import json
 
 import pandas as pd
@@ -120,10 +119,6 @@ def _pick_county(key: str) -> None:
     if code is not None and code in set(shared.analytics().counties()["county_code"]):
         shared.set_filter(county=[code])
         st.session_state["map_county_round"] = st.session_state.get("map_county_round", 0) + 1
-
-
-def _token(value) -> str:
-    return hashlib.sha1(repr(value).encode()).hexdigest()[:10]
 
 
 def _selected(event, layer: str) -> list[dict]:
@@ -237,12 +232,12 @@ else:
 
     deck = CompactDeck(layers=layers, map_provider=None, tooltip=TOOLTIP,
                        initial_view_state=pdk.ViewState(**geo.china_view(width, map_height)))
-    # The key follows the filter, the dot size and the width: a selection is kept by row
-    # index, so new rows or a new order must start with no selection.
+    # The key stays the same when the filter changes, so the browser updates the layers of
+    # the map it has instead of building a new one (slow without a GPU). A selection made
+    # before the change is checked against the stations now shown (below).
     event = st.pydeck_chart(
         deck, on_select="rerun", selection_mode="single-object",
-        key=f"station_map_{_token((shared.current_filter(), radius_by, width))}",
-        height=map_height, width="stretch")
+        key=f"station_map_{width}", height=map_height, width="stretch")
     if legend:
         _legend(legend)
     st.caption(f"{t('map_click_station')} {t('map_note')}")
