@@ -20,6 +20,7 @@ from analytics import indicators as reg
 from analytics.filters import Filter, FilterError
 from analytics.queries import Analytics
 from data.snapshot import create_schema
+from tests.published import PUBLISHED
 
 AS_OF = date(2020, 8, 31)
 SHAN = 371722  # 单县
@@ -569,8 +570,22 @@ def test_the_scale_1_snapshot_matches_every_published_figure(analytics, key):
     assert ind.published.matches(analytics.value(key).value)
 
 
+@pytest.mark.parametrize("key", sorted(PUBLISHED), ids=str)
+def test_the_scale_1_snapshot_meets_the_report_as_the_report_words_it(analytics, key):
+    # The rule comes from the report's wording (tests/published.py), not from the registry.
+    assert PUBLISHED[key].met_by(analytics.value(key).value)
+
+
+def test_the_registry_carries_the_reports_figures():
+    for key, figure in PUBLISHED.items():
+        published = reg.get(key).published
+        assert published is not None, key
+        assert published.value == figure.value, key
+        assert published.rule == figure.rule or figure.rule == "rounded", key
+
+
 @pytest.mark.parametrize(("key", "text"), [
-    ("returnees", "27.6万人"), ("entities", "10.4万家"), ("jobs", "50.3万人"),
+    ("returnees", "27.6万人"), ("entities", "10.4万家"),
     ("big_projects", "201个"), ("big_investment", "541.58亿元"),
     ("big_station_share", "70%"), ("stations", "246个"),
 ])
@@ -578,6 +593,15 @@ def test_the_headline_figures_format_as_the_report_gives_them(analytics, key, te
     ind = reg.get(key)
     value = analytics.value(key).value
     assert formatting.format_value(value, ind.unit, decimals=ind.decimals) == text
+
+
+def test_the_jobs_card_reads_as_at_least_the_reports_50_wan(analytics):
+    # "50万+": the card shows the figure itself, which must read 50万 or more.
+    ind = reg.get("jobs")
+    shown = formatting.format_value(analytics.value("jobs").value, ind.unit,
+                                    decimals=ind.decimals)
+    number = re.fullmatch(r"(\d+(?:\.\d)?)万人", shown)
+    assert number and float(number.group(1)) >= 50, shown
 
 
 @pytest.mark.parametrize(("key", "text"), [
