@@ -8,6 +8,7 @@ file, from the rows themselves; the registry's SQL is never reused to check itse
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import duckdb
@@ -117,7 +118,48 @@ ACTIVITIES = [
 ]
 
 
+# -- records on every boundary of every filter case ----------------------------------------
+# The periods the filter cases and the year-before comparison use: 2018-01-01 – 2019-12-31
+# (and its comparison end, 2019-12-31 − 365 days = 2018-12-31), the as-of date 2020-08-31
+# (whose comparison end is 2020-08-31 − 365 days = 2019-09-01), and periods that start on,
+# the day after, or after that comparison end. Each day has a record, as has the day before
+# and the day after, in every dated table; a `>=` that became `>` drops one of them.
+EDGE_DAYS = [
+    date(2017, 12, 31), date(2018, 1, 1), date(2018, 1, 2),     # a period's start
+    date(2018, 12, 30), date(2018, 12, 31), date(2019, 1, 1),   # its year-before end
+    date(2019, 8, 31), date(2019, 9, 1), date(2019, 9, 2),      # as-of date's year before
+    date(2019, 12, 30), date(2019, 12, 31), date(2020, 1, 1),   # a period's end
+    date(2020, 8, 30), date(2020, 8, 31),                       # the as-of date
+]
+# Two records a day: 牡丹区/wood through the county-level Ningbo station (Zhejiang), and
+# 单县/agri-food through the city-level Beijing station, so that every county, industry,
+# level and province case meets a record on every boundary.
+EDGE_STATIONS, EDGE_PARKS, EDGE_OUTSIDE, EDGE_RETURNEES, EDGE_ENTITIES = [], [], [], [], []
+EDGE_PROJECTS, EDGE_ACTIVITIES = [], []
+for _n, _day in enumerate(EDGE_DAYS):
+    _a, _b = 101 + 2 * _n, 102 + 2 * _n
+    EDGE_STATIONS += [
+        (_a, f"牡丹区返乡创业(宁波{_n})服务站", "county", MUDAN, 330200, _day, "周文", "13600000001",
+         None, 10),
+        (_b, f"菏泽市返乡创业(北京{_n})服务站", "city", None, 110000, _day, "吴杰", "13600000002",
+         "郑华", 20)]
+    EDGE_PARKS += [(_a, f"边界园区{_a}", MUDAN, "park", _day, "wood", "operating"),
+                   (_b, f"边界基地{_b}", SHAN, "incubator", _day, "agrifood", "operating")]
+    EDGE_OUTSIDE += [(_a, MUDAN, 330200, "wood", "yes", 3, _day),
+                     (_b, SHAN, 110000, "agrifood", "no", 1, _day)]
+    EDGE_RETURNEES += [(_a, MUDAN, 330200, "wood", "business", None, 3, _day),
+                       (_b, SHAN, 110000, "agrifood", "job", None, None, _day)]
+    EDGE_ENTITIES += [(_a, "enterprise", _a, MUDAN, "wood", 1, _day, 100, 3),
+                      (_b, "individual", _b, SHAN, "agrifood", None, _day, 10, 2)]
+    EDGE_PROJECTS += [  # landed on the day, exactly 1亿; signed on the day, not landed
+        (_a, MUDAN, None, "wood", 10_000, "operating", date(2015, 6, 1), _day, 3),
+        (_b, SHAN, None, "agrifood", 50_000, "signed", _day, None, None)]
+    EDGE_ACTIVITIES += [(_a, "mobilisation", _day, 3, None, 10, 0),
+                        (_b, "donation", _day, None, 3, 0, 1_000)]
+
+
 def _id_number(county: int, n: int) -> str:
+    n %= 100
     return f"{county}1990{n:02d}01{n:03d}{n % 10}"  # 18 digits
 
 
@@ -125,7 +167,11 @@ def _mobile(prefix: int, n: int) -> str:
     return f"1{prefix}{n:09d}"  # 11 digits
 
 
-def _frames() -> dict[str, pd.DataFrame]:
+def _frames(edges: bool = False) -> dict[str, pd.DataFrame]:
+    """The tables of the hand-built database; with `edges`, the boundary records too."""
+    def rows(base, extra):
+        return base + extra if edges else base
+
     frames = {
         "snapshot": pd.DataFrame([{
             "snapshot_id": "hand-built", "built_at": datetime(2020, 9, 1, 8, 0),
@@ -139,21 +185,21 @@ def _frames() -> dict[str, pd.DataFrame]:
         "industries": pd.DataFrame(INDUSTRIES, columns=["industry_code", "name_zh", "name_en",
                                                         "group_code", "group_zh"]),
     }
-    st = pd.DataFrame(STATIONS, columns=["station_id", "name_zh", "level", "sponsor_county",
+    st = pd.DataFrame(rows(STATIONS, EDGE_STATIONS), columns=["station_id", "name_zh", "level", "sponsor_county",
                                          "host_city", "opened_on", "head_name", "head_mobile",
                                          "honorary_head", "members"])
     st["lon"], st["lat"] = 116.0, 35.0
     st["talent_workstation"] = st["station_id"] == 1
     st["status"] = "active"
     frames["stations"] = st
-    pk = pd.DataFrame(PARKS, columns=["park_id", "name_zh", "county_code", "kind", "opened_on",
+    pk = pd.DataFrame(rows(PARKS, EDGE_PARKS), columns=["park_id", "name_zh", "county_code", "kind", "opened_on",
                                       "focus_industries", "status"])
     pk["lon"], pk["lat"], pk["free_premises"] = 115.5, 35.2, False
     frames["parks"] = pk
     town = {c: t for t, c, _ in TOWNSHIPS}
-    op = pd.DataFrame(OUTSIDE, columns=["person_id", "home_county", "host_city", "industry_code",
+    op = pd.DataFrame(rows(OUTSIDE, EDGE_OUTSIDE), columns=["person_id", "home_county", "host_city", "industry_code",
                                         "return_intention", "station_id", "registered_on"])
-    op["name"] = [f"王{'一二三四五六七八九十'[i - 1]}明" for i in op["person_id"]]
+    op["name"] = [f"王{'一二三四五六七八九十'[(i - 1) % 10]}明" for i in op["person_id"]]
     op["id_number"] = [_id_number(c, i) for c, i in zip(op["home_county"], op["person_id"],
                                                               strict=True)]
     op["mobile"] = [_mobile(35, i) for i in op["person_id"]]
@@ -162,28 +208,28 @@ def _frames() -> dict[str, pd.DataFrame]:
     op["home_township"] = op["home_county"].map(town)
     op["identity"] = "worker"
     frames["outside_people"] = op
-    rt = pd.DataFrame(RETURNEES, columns=["returnee_id", "county_code", "from_city",
+    rt = pd.DataFrame(rows(RETURNEES, EDGE_RETURNEES), columns=["returnee_id", "county_code", "from_city",
                                           "industry_code", "outcome", "outside_person_id",
                                           "station_id", "returned_on"])
-    rt["name"] = [f"刘{'一二三四五六七八九'[i - 1]}" for i in rt["returnee_id"]]
+    rt["name"] = [f"刘{'一二三四五六七八九'[(i - 1) % 9]}" for i in rt["returnee_id"]]
     rt["id_number"] = [_id_number(c, 20 + i) for c, i in zip(rt["county_code"],
                                                             rt["returnee_id"], strict=True)]
     rt["mobile"] = [_mobile(58, i) for i in rt["returnee_id"]]
     rt["gender"], rt["age"], rt["person_group"], rt["support"] = "F", 35, "worker", "none"
     rt["township_id"] = rt["county_code"].map(town)
     frames["returnees"] = rt
-    en = pd.DataFrame(ENTITIES, columns=["entity_id", "entity_type", "returnee_id",
+    en = pd.DataFrame(rows(ENTITIES, EDGE_ENTITIES), columns=["entity_id", "entity_type", "returnee_id",
                                          "county_code", "industry_code", "park_id", "founded_on",
                                          "registered_capital", "jobs"])
     en["name_zh"] = [f"菏泽测试{i}号有限公司" for i in en["entity_id"]]
     frames["entities"] = en
-    pr = pd.DataFrame(PROJECTS, columns=["project_id", "county_code", "park_id",
+    pr = pd.DataFrame(rows(PROJECTS, EDGE_PROJECTS), columns=["project_id", "county_code", "park_id",
                                          "industry_code", "investment", "stage", "signed_on",
                                          "landed_on", "station_id"])
     pr["name_zh"] = [f"测试项目{i}" for i in pr["project_id"]]
     pr["investor"] = "测试集团有限公司"
     frames["projects"] = pr
-    ac = pd.DataFrame(ACTIVITIES, columns=["activity_id", "kind", "held_on", "station_id",
+    ac = pd.DataFrame(rows(ACTIVITIES, EDGE_ACTIVITIES), columns=["activity_id", "kind", "held_on", "station_id",
                                            "entity_id", "attendees", "amount_yuan"])
     ac["title"] = ac["kind"] + " 测试"
     frames["activities"] = ac
@@ -198,20 +244,33 @@ LOAD_ORDER = ("snapshot", "counties", "townships", "host_cities", "industries", 
               "parks", "outside_people", "returnees", "entities", "projects", "activities")
 
 
-@pytest.fixture(scope="module")
-def small_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("small") / "small.duckdb"
+def _build(path, edges: bool = False):
     con = duckdb.connect(str(path))
     try:
         create_schema(con)
-        for name, frame in zip(LOAD_ORDER, (_frames()[n] for n in LOAD_ORDER), strict=True):
-            con.register("incoming", frame)
+        frames = _frames(edges)
+        for name in LOAD_ORDER:
+            con.register("incoming", frames[name])
             con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM incoming")  # noqa: S608
             con.unregister("incoming")
         con.execute("CHECKPOINT")
     finally:
         con.close()
     return path
+
+
+@pytest.fixture(scope="module")
+def small_file(tmp_path_factory):
+    return _build(tmp_path_factory.mktemp("small") / "small.duckdb")
+
+
+@pytest.fixture(scope="module")
+def edges_con(tmp_path_factory):
+    """The hand-built database with a record on every boundary (EDGE_DAYS)."""
+    path = _build(tmp_path_factory.mktemp("edges") / "edges.duckdb", edges=True)
+    con = duckdb.connect(str(path), read_only=True)
+    yield con
+    con.close()
 
 
 @pytest.fixture(scope="module")
@@ -363,6 +422,13 @@ FILTER_CASES = {
     "period end only": Filter(end=AS_OF - timedelta(days=365)),
     "county, industry and period": Filter(counties=[MUDAN], industries=["wood"],
                                           start=date(2018, 1, 1)),
+    "one day": Filter(start=date(2018, 1, 1), end=date(2018, 1, 1)),
+    "period to the as-of date": Filter(start=date(2019, 9, 1), end=AS_OF),
+    "period past the as-of date": Filter(start=date(2020, 1, 1), end=date(2020, 12, 31)),
+    "starting on the year-before date": Filter(start=date(2019, 9, 1)),
+    "starting the day after it": Filter(start=date(2019, 9, 2)),
+    "level, province and period": Filter(levels=["county"], provinces=[ZHEJIANG],
+                                         start=date(2018, 12, 31), end=date(2019, 12, 30)),
 }
 
 
@@ -375,9 +441,40 @@ def expected(facts, key: str, f: Filter):
     return int(got), None, None
 
 
+def expected_previous(facts, key: str, f: Filter):
+    """Last year's value: the filter's value up to 365 days before the period's end (the
+    as-of date, or the filter's end if earlier) — none if the period starts after that."""
+    end = min(f.end, AS_OF) if f.end else AS_OF
+    year_before = end - timedelta(days=365)
+    if f.start and year_before < f.start:
+        return None
+    value, _, _ = expected(facts, key, replace(f, end=year_before))
+    return value
+
+
 @pytest.fixture(scope="module")
 def facts(tables):
     return pandas_facts(tables)
+
+
+@pytest.fixture(scope="module")
+def edges(edges_con) -> Analytics:
+    return Analytics(edges_con)
+
+
+@pytest.fixture(scope="module")
+def edge_facts(edges_con):
+    return pandas_facts({name: edges_con.sql(f"SELECT * FROM {name}").df()  # noqa: S608
+                         for name in LOAD_ORDER})
+
+
+@pytest.fixture(scope="module", params=["hand-built", "every-boundary"])
+def model(request) -> tuple[Analytics, dict]:
+    """The analytics of a hand-built database and its pandas model: the small database as
+    worked out by hand, then the same with a record on every boundary."""
+    if request.param == "hand-built":
+        return request.getfixturevalue("small"), request.getfixturevalue("facts")
+    return request.getfixturevalue("edges"), request.getfixturevalue("edge_facts")
 
 
 # -- the small database: every indicator, unfiltered and per filter dimension ---------------
@@ -406,16 +503,30 @@ def test_the_small_database_gives_the_answers_worked_out_by_hand(small):
 
 
 @pytest.mark.parametrize("case", list(FILTER_CASES))
-@pytest.mark.parametrize("key", [i.key for i in reg.INDICATORS])
-def test_every_indicator_equals_the_pandas_computation(small, facts, key, case):
+def test_every_indicator_equals_the_pandas_computation(model, case):
+    analytics, facts = model
     f = FILTER_CASES[case]
-    value, num, den = expected(facts, key, f)
-    got = small.value(key, f)
-    if reg.get(key).is_ratio:
-        assert (got.numerator, got.denominator) == (num, den)
-        assert got.value == pytest.approx(value) if value is not None else got.value is None
-    else:
-        assert got.value == value
+    got = analytics.values(list(ORACLE), f)
+    for key in ORACLE:
+        value, num, den = expected(facts, key, f)
+        if reg.get(key).is_ratio:
+            assert (got[key].numerator, got[key].denominator) == (num, den), key
+            assert (got[key].value == pytest.approx(value) if value is not None
+                    else got[key].value is None), key
+        else:
+            assert got[key].value == value, key
+
+
+@pytest.mark.parametrize("case", list(FILTER_CASES))
+def test_the_previous_value_is_a_year_before_the_periods_end_or_none_if_it_starts_later(
+        model, case):
+    analytics, facts = model
+    f = FILTER_CASES[case]
+    got = analytics.values(list(ORACLE), f)
+    for key in ORACLE:
+        want = expected_previous(facts, key, f)
+        previous = got[key].previous
+        assert previous == pytest.approx(want) if want is not None else previous is None, key
 
 
 @pytest.mark.parametrize("key", [i.key for i in reg.INDICATORS])
@@ -426,14 +537,49 @@ def test_the_previous_value_is_the_value_a_year_before_the_as_of_date(small, fac
     assert got == pytest.approx(want) if want is not None else got is None
 
 
-def test_filtered_cases_are_not_all_empty(facts):
+def test_filtered_cases_are_not_all_empty(edge_facts):
     """Guards the per-dimension comparisons: each filter keeps some rows and drops others."""
     for case, f in FILTER_CASES.items():
         if f.is_empty:
             continue
-        kept = {k: len(pandas_filter(d, f)) for k, d in facts.items()}
+        kept = {k: len(pandas_filter(d, f)) for k, d in edge_facts.items()}
         assert any(kept.values()), case
-        assert any(kept[k] < len(facts[k]) for k in kept), case
+        assert any(kept[k] < len(edge_facts[k]) for k in kept), case
+
+
+def test_every_boundary_day_has_a_record_in_every_dated_table(edge_facts):
+    for name, df in edge_facts.items():
+        days = set(df["date"].dropna().dt.date)
+        assert set(EDGE_DAYS) <= days, name
+
+
+def test_a_period_counts_its_first_and_last_day_and_not_the_days_around(edges):
+    f = Filter(start=date(2018, 1, 1), end=date(2019, 12, 31))
+    # Hand-built returnees inside: 2 (2019-06-01), 3 (2018-02-01), 6 (2019-11-11); boundary
+    # records on 10 of the 14 days (not 2017-12-31, 2020-01-01, 2020-08-30, 2020-08-31),
+    # two a day.
+    assert edges.value("returnees", f).value == 3 + 10 * 2
+    one_day = Filter(start=date(2019, 12, 31), end=date(2019, 12, 31))
+    assert edges.value("returnees", one_day).value == 2
+    assert edges.value("big_projects", one_day).value == 1  # landed that day, exactly 1亿
+    assert edges.value("projects", one_day).value == 2      # and one signed that day
+    assert edges.value("stations", Filter(end=date(2017, 12, 31))).value == 1 + 2  # Beijing
+    assert edges.value("stations", Filter(start=AS_OF)).value == 2
+
+
+def test_last_years_value_is_dropped_when_the_period_starts_after_it(edges):
+    # The as-of date is 2020-08-31, so last year's value is taken on 2019-09-01.
+    on_the_day = edges.value("returnees", Filter(start=date(2019, 9, 1)))
+    assert on_the_day.previous == 2  # only the two records dated 2019-09-01
+    assert on_the_day.change == on_the_day.value - 2
+    day_after = edges.value("returnees", Filter(start=date(2019, 9, 2)))
+    assert day_after.previous is None and day_after.change is None
+    ratio = edges.value("big_station_share", Filter(start=date(2019, 9, 2)))
+    assert ratio.value is not None and ratio.previous is None
+    # A period that ends earlier takes last year's value a year before its own end.
+    f = Filter(start=date(2018, 12, 31), end=date(2019, 12, 31))
+    assert edges.value("returnees", f).previous == 2  # 2018-12-31 only
+    assert edges.value("returnees", replace(f, start=date(2019, 1, 1))).previous is None
 
 
 def test_the_funnel_counts_people_once_even_when_a_returnee_leads_two_businesses(small):
