@@ -18,6 +18,7 @@ import pytest
 
 from analytics import formatting, masking
 from analytics import indicators as reg
+from analytics.facts import FACTS
 from analytics.filters import Filter, FilterError
 from analytics.queries import Analytics
 from data.snapshot import create_schema
@@ -625,6 +626,47 @@ def test_a_county_scope_on_the_small_database_hides_the_city_station_and_other_c
         want, _, _ = expected(facts, key, Filter(counties=[SHAN]))
         got = scoped.value(key).value
         assert got == pytest.approx(want) if want is not None else got is None, key
+
+
+def test_a_county_scope_hides_every_row_of_a_fact_that_has_no_county(small_con):
+    # No fact declares none today; one that did (a national register, say) must show county
+    # staff nothing, while a county filter alone cannot narrow it.
+    countless = replace(FACTS["stations"], county=None)
+    everyone, shan = Analytics(small_con), Analytics(small_con, county_scope=[SHAN])
+
+    def rows(an, f):
+        return int(an._scan(countless, f, "count(*) AS n")["n"].iloc[0])
+
+    assert rows(everyone, Filter()) == rows(everyone, Filter(counties=[SHAN])) == 3
+    assert rows(shan, Filter()) == rows(shan, Filter(counties=[SHAN])) == 0
+
+
+def test_a_county_scope_holds_even_for_a_filter_that_was_never_checked(small_con):
+    # check() refuses a county outside the scope; should a query ever skip it, the WHERE
+    # builder still shows nothing outside the scope.
+    shan = Analytics(small_con, county_scope=[SHAN])
+    shan.check = lambda f: f
+    other = Filter(counties=[MUDAN])
+    assert shan.value("returnees", other).value == 0
+    assert shan.value("stations", other).value == 0
+    assert shan.station_ranking(other).empty
+    assert shan.big_projects(other).empty
+    assert shan.return_funnel(other).iloc[0].to_dict() == dict.fromkeys(
+        Analytics.FUNNEL_STAGES, 0)
+
+
+def test_a_county_filter_inside_a_two_county_scope_narrows_to_that_county(small_con, facts):
+    scoped = Analytics(small_con, county_scope=[SHAN, MUDAN])
+    for key in ORACLE:
+        for f, like in ((Filter(), Filter(counties=[SHAN, MUDAN])),
+                        (Filter(counties=[SHAN]), Filter(counties=[SHAN])),
+                        (Filter(counties=[MUDAN], industries=["wood"]),
+                         Filter(counties=[MUDAN], industries=["wood"]))):
+            want, _, _ = expected(facts, key, like)
+            got = scoped.value(key, f).value
+            assert got == pytest.approx(want) if want is not None else got is None, (key, f)
+    with pytest.raises(FilterError):
+        scoped.value("returnees", Filter(counties=[CAO]))
 
 
 def test_station_detail_masks_the_head_and_honorary_head(small):
