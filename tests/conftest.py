@@ -1,7 +1,9 @@
-"""Shared fixtures: one freshly built scale-1 snapshot per test session."""
+"""Shared fixtures: one freshly built scale-1 snapshot per test session ($HEZE_TEST_SNAPSHOT
+names a prebuilt one instead), and the browser kit's fixtures."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import duckdb
@@ -13,6 +15,9 @@ from tests.browser_kit import app_url, browser, page, start_app  # noqa: F401  (
 
 @pytest.fixture(scope="session")
 def snapshot_file(tmp_path_factory) -> Path:
+    prebuilt = os.environ.get("HEZE_TEST_SNAPSHOT")
+    if prebuilt:  # `make mutate` builds it once instead of once per mutant; never written to
+        return Path(prebuilt)
     path = tmp_path_factory.mktemp("snapshot") / "scale1.duckdb"
     build_snapshot(path, seed=DEFAULT_SEED, scale=1)
     return path

@@ -1,0 +1,174 @@
+"""`make mutate`: mutation testing of the analytics and the ID rules, as a benchmark.
+
+    python -m tests.mutate [--keep] [--jobs N] [--report-only]
+
+Runs mutmut (pinned in requirements-mutate.txt) over the modules listed under
+[tool.mutmut] only_mutate in pyproject.toml, on a copy of the project in build/mutate (the
+working tree is never touched), then prints the kill rate per module and every surviving
+mutant with its diff. A mutant is killed when a test fails on it (a time-out counts as
+killed); one listed in EQUIVALENT below cannot be killed, because it changes no behaviour,
+and is reported apart. The tests read one prebuilt scale-1 snapshot ($HEZE_TEST_SNAPSHOT)
+rather than building one per mutant. The report is also written to build/mutate-report.md.
+
+--keep reuses build/mutate and mutmut's results for the functions that did not change;
+--report-only prints the report of the last run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "build" / "mutate"
+SNAPSHOT = ROOT / "build" / "mutate-scale1.duckdb"
+REPORT = ROOT / "build" / "mutate-report.md"
+GOAL = 0.90
+GOAL_MODULES = ("analytics/filters.py", "analytics/queries.py", "analytics/masking.py",
+                "data/identity.py")
+
+KILLED = {1, 3, 36, -24, 24, 152, 255}  # a test failed, or the run timed out
+SURVIVED = {0}
+NO_TESTS = {5, 33}
+
+# mutant -> why no test can tell it from the original (see README, "Mutation testing").
+EQUIVALENT: dict[str, str] = {}
+
+
+def project_files() -> list[Path]:
+    out = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+                         cwd=ROOT, capture_output=True, check=True).stdout
+    return [Path(p) for p in out.decode().split("\0") if p and (ROOT / p).is_file()]
+
+
+def copy_project(keep: bool) -> None:
+    """The project's files into build/mutate (mutmut writes its mutants/ there)."""
+    if not keep and WORK.exists():
+        shutil.rmtree(WORK)
+    WORK.mkdir(parents=True, exist_ok=True)
+    for rel in project_files():
+        target = WORK / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists() or target.read_bytes() != (ROOT / rel).read_bytes():
+            shutil.copy2(ROOT / rel, target)
+
+
+def ensure_snapshot() -> None:
+    generator = [ROOT / "data" / n for n in ("generate.py", "identity.py", "reference.py",
+                                             "snapshot.py", "schema.sql")]
+    if SNAPSHOT.exists() and all(SNAPSHOT.stat().st_mtime > g.stat().st_mtime
+                                 for g in generator):
+        return
+    subprocess.run([sys.executable, "-m", "data.generate", "--out", str(SNAPSHOT)], cwd=ROOT,
+                   check=True)
+
+
+def run_mutmut(jobs: int) -> float:
+    env = dict(os.environ, HEZE_TEST_SNAPSHOT=str(SNAPSHOT))
+    started = time.monotonic()
+    # mutmut redraws a progress line many times a second; keep the log, show the last line.
+    log = ROOT / "build" / "mutate.log"
+    with log.open("wb") as out:
+        code = subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children",
+                               str(jobs)], cwd=WORK, env=env, stdout=out,
+                              stderr=subprocess.STDOUT).returncode
+    if code != 0:
+        sys.stderr.write(log.read_bytes()[-4000:].decode(errors="replace") + "\n")
+        raise SystemExit(f"mutmut failed ({code}); the whole log is in {log}")
+    return time.monotonic() - started
+
+
+def results() -> dict[str, dict[str, int | None]]:
+    """module path -> {mutant name: exit code} from mutmut's .meta files."""
+    out = {}
+    for meta in sorted((WORK / "mutants").rglob("*.py.meta")):
+        rel = meta.relative_to(WORK / "mutants").as_posix().removesuffix(".meta")
+        codes = json.loads(meta.read_text())["exit_code_by_key"]
+        if codes:
+            out[rel] = codes
+    return out
+
+
+def diff(name: str) -> str:
+    shown = subprocess.run([sys.executable, "-m", "mutmut", "show", name], cwd=WORK,
+                           capture_output=True, text=True).stdout
+    lines = [ln for ln in shown.splitlines() if ln.startswith(("+", "-"))
+             and not ln.startswith(("+++", "---"))]
+    return " | ".join(ln.strip() for ln in lines)[:300]
+
+
+def report(elapsed: float | None) -> int:
+    by_module = results()
+    if not by_module:
+        raise SystemExit("no mutmut results: run `make mutate` first")
+    lines = ["# Mutation testing", ""]
+    if elapsed is not None:
+        lines.append(f"mutmut run: {elapsed / 60:.1f} min")
+        lines.append("")
+    lines += ["| module | mutants | killed | equivalent | survived | no tests | kill rate | "
+              "goal |", "|---|---:|---:|---:|---:|---:|---:|:---:|"]
+    survivors: list[tuple[str, str]] = []
+    below_goal = []
+    seen_equivalent = set()
+    for module, codes in by_module.items():
+        counts = Counter()
+        for name, code in codes.items():
+            if name in EQUIVALENT and code in SURVIVED:
+                counts["equivalent"] += 1
+                seen_equivalent.add(name)
+            elif code in KILLED:
+                counts["killed"] += 1
+            elif code in NO_TESTS:
+                counts["no tests"] += 1
+                survivors.append((module, name))
+            else:
+                counts["survived"] += 1
+                survivors.append((module, name))
+        total = len(codes)
+        judged = total - counts["equivalent"]
+        rate = counts["killed"] / judged if judged else 1.0
+        goal = ""
+        if module in GOAL_MODULES:
+            goal = "met" if rate >= GOAL else "MISSED"
+            if rate < GOAL:
+                below_goal.append(module)
+        lines.append(f"| {module} | {total} | {counts['killed']} | {counts['equivalent']} | "
+                     f"{counts['survived']} | {counts['no tests']} | {rate:.1%} | {goal} |")
+    lines += ["", "Kill rate = killed / (mutants - equivalent); a time-out counts as killed.",
+              f"Goal: {GOAL:.0%} in " + ", ".join(GOAL_MODULES) + ".", ""]
+    lines.append(f"## Surviving mutants ({len(survivors)})")
+    lines.append("")
+    for module, name in survivors:
+        lines.append(f"- `{name}` ({module}): {diff(name)}")
+    stale = sorted(set(EQUIVALENT) - seen_equivalent)
+    if stale:
+        lines += ["", "## Listed as equivalent but not surviving (renumbered or now killed)", ""]
+        lines += [f"- `{name}`" for name in stale]
+    text = "\n".join(lines) + "\n"
+    REPORT.write_text(text, encoding="utf-8")
+    print(text)
+    return 1 if below_goal else 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--keep", action="store_true", help="reuse build/mutate")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--report-only", action="store_true")
+    args = parser.parse_args(argv)
+    if args.report_only:
+        return report(None)
+    ensure_snapshot()
+    copy_project(args.keep)
+    return report(run_mutmut(args.jobs))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
