@@ -56,10 +56,6 @@ def _trim(number, decimals: int) -> str:
     return "0" if text == "-0" else text
 
 
-def _plain_decimals(number: Decimal, decimals: int) -> int:
-    return 0 if number == number.to_integral_value() else decimals
-
-
 def chinese_number(value: float, decimals: int = 1) -> str:
     """27.6万, 541.58亿 (money keeps 2 decimals in 亿), 8,765 below 万. The unit is chosen
     after rounding, so 99,999,999 reads 1亿, not 10,000万."""
@@ -67,9 +63,9 @@ def chinese_number(value: float, decimals: int = 1) -> str:
     magnitude = abs(number)
     if _round(magnitude / 10_000, decimals) >= 10_000:
         return f"{_trim(number / 100_000_000, max(decimals, 2))}亿"
-    if _round(magnitude, _plain_decimals(magnitude, decimals)) >= 10_000:
+    if _round(magnitude, decimals) >= 10_000:
         return f"{_trim(number / 10_000, decimals)}万"
-    return _trim(number, _plain_decimals(number, decimals))
+    return _trim(number, decimals)
 
 
 def english_number(value: float, decimals: int = 1) -> str:
@@ -77,9 +73,9 @@ def english_number(value: float, decimals: int = 1) -> str:
     magnitude = abs(number)
     if _round(magnitude / 1_000_000, decimals) >= 1_000:
         return f"{_trim(number / 1_000_000_000, max(decimals, 2))} billion"
-    if _round(magnitude, _plain_decimals(magnitude, decimals)) >= 1_000_000:
+    if _round(magnitude, decimals) >= 1_000_000:
         return f"{_trim(number / 1_000_000, decimals)} million"
-    return _trim(number, _plain_decimals(number, decimals))
+    return _trim(number, decimals)
 
 
 def format_value(value, unit: str, lang: str = "zh", decimals: int | None = None) -> str:
@@ -93,12 +89,12 @@ def format_value(value, unit: str, lang: str = "zh", decimals: int | None = None
     if u.yuan_factor:
         yuan = value * u.yuan_factor
         if lang == "zh":
-            return f"{chinese_number(yuan, 2 if abs(yuan) >= 1e8 else 1)}元"
+            return f"{chinese_number(yuan)}元"  # two decimals from 1亿
         return f"{english_number(yuan, 2)} yuan"
     d = 1 if decimals is None else decimals
     if lang == "zh":
         return f"{chinese_number(value, d)}{u.zh}"
-    return f"{english_number(value, d)} {u.en}" if abs(value) >= 1e6 else f"{value:,.0f} {u.en}"
+    return f"{english_number(value, d)} {u.en}"
 
 
 def format_change(change, unit: str, lang: str = "zh") -> str:

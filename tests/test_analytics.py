@@ -669,6 +669,31 @@ def test_a_county_filter_inside_a_two_county_scope_narrows_to_that_county(small_
         scoped.value("returnees", Filter(counties=[CAO]))
 
 
+def test_the_filter_in_words_names_every_part_in_chinese(small_con, small):
+    assert small.describe(Filter()) == "全部"
+    assert small.describe(Filter(counties=[SHAN, MUDAN])) == "县区: 单县、牡丹区"
+    assert small.describe(Filter(
+        counties=[SHAN], industries=["wood", "agrifood"], levels=["city", "county"],
+        provinces=[ZHEJIANG], start=date(2018, 1, 1), end=date(2019, 12, 31))) == (
+        "县区: 单县；产业: 木制品、农副产品精深加工；服务站级别: 市级站、县级站；驻在省份: 浙江省；"
+        "时间段: 2018-01-01 – 2019-12-31")
+    assert small.describe(Filter(start=date(2018, 1, 1))) == "时间段: 2018-01-01 – …"
+    assert small.describe(Filter(end=AS_OF)) == "时间段: … – 2020-08-31"
+    # County staff see their scope named even when they filter nothing.
+    assert Analytics(small_con, county_scope=[CAO]).describe(Filter()) == "县区: 曹县"
+
+
+def test_the_filter_in_words_names_every_part_in_english(small):
+    assert small.describe(Filter(), "en") == "All"
+    text = small.describe(Filter(
+        counties=[SHAN, MUDAN], industries=["wood"], levels=["city"], provinces=[ZHEJIANG],
+        start=date(2018, 1, 1)), "en")
+    assert re.fullmatch(
+        r"County: Shan County(、|, )Mudan District(；|; )Industry: Wood products(；|; )"
+        r"Station level: City-level(；|; )Host province: Zhejiang(；|; )"
+        r"Period: 2018-01-01 – …", text), text
+
+
 def test_station_detail_masks_the_head_and_honorary_head(small):
     card = small.station_detail(1)
     assert card["head_name"] == "赵**"

@@ -61,6 +61,7 @@ CHINESE = [
     (2.5, "2.5"),               # not a whole number: one decimal
     (2.25, "2.3"),
     (9_999.96, "1万"),          # rounds to 10,000, so it is shown in 万
+    (-0.04, "0"),               # rounds to zero: no minus sign before it
 ]
 
 
@@ -105,6 +106,8 @@ ENGLISH = [
     (-1_234_567, "-1.2 million"),
     (999_999.96, "1 million"),      # rounds to 1,000,000
     (12.25, "12.3"),
+    (1_005_000_000, "1.01 billion"),  # two decimals in billions, half up
+    (-0.04, "0"),
 ]
 
 
@@ -125,6 +128,10 @@ def test_english_numbers_switch_unit_after_rounding(value, text):
     (1_234_567, "person", "en", "1.2 million people"),
     (104_000, "entity", "en", "104,000 businesses"),
     (0, "event", "en", "0 events"),
+    (999_999, "person", "en", "999,999 people"),
+    (1_000_000, "person", "en", "1 million people"),
+    (2.5, "person", "en", "2.5 people"),      # as in Chinese, not rounded to even
+    (2.5, "person", "zh", "2.5人"),
     (-1_500, "person", "en", "-1,500 people"),
     # money: investment is stored in 万元, donations in yuan
     (5_415_800, "wan_yuan", "zh", "541.58亿元"),
@@ -138,6 +145,7 @@ def test_english_numbers_switch_unit_after_rounding(value, text):
     (800, "yuan", "zh", "800元"),
     (5_415_800, "wan_yuan", "en", "54.16 billion yuan"),
     (6_300_000, "yuan", "en", "6.3 million yuan"),
+    (6_325_000, "yuan", "en", "6.33 million yuan"),   # money keeps two decimals
     (800, "yuan", "en", "800 yuan"),
     # ratios: one decimal unless told
     (0.7, "ratio", "zh", "70%"),
@@ -161,6 +169,14 @@ def test_values_carry_their_unit(value, unit, lang, text):
 ])
 def test_ratios_round_half_up_at_the_decimals_asked_for(value, decimals, text):
     assert format_value(value, "ratio", decimals=decimals) == text
+
+
+@pytest.mark.parametrize(("value", "decimals", "text"), [
+    (1_234_567, 0, "1 million people"),
+    (1_234_567, 2, "1.23 million people"),
+])
+def test_english_counts_take_the_indicators_decimals(value, decimals, text):
+    assert format_value(value, "person", "en", decimals=decimals) == text
 
 
 @pytest.mark.parametrize(("value", "decimals", "text"), [
@@ -195,6 +211,11 @@ def test_a_missing_value_is_a_dash(missing, unit):
 ])
 def test_a_change_has_a_sign_and_ratios_change_in_points(change, unit, lang, text):
     assert format_change(change, unit, lang) == text
+
+
+def test_a_change_is_in_chinese_unless_asked_otherwise():
+    assert format_change(1_500, "person") == "+1,500人"
+    assert format_change(0.1, "ratio") == "+10个百分点"
 
 
 def test_no_change_known_is_no_text():
@@ -237,6 +258,12 @@ def test_periods_are_labelled_by_year_quarter_and_month(day, grain, zh, en):
     assert period_label(day.isoformat() + "T00:00:00", grain, "en") == en
 
 
+def test_a_pandas_period_is_labelled_by_its_own_year_and_month():
+    month = pd.Period("2020-08", freq="M")
+    assert period_label(month, "month") == "2020年8月"
+    assert period_label(month, "quarter", "en") == "2020 Q3"
+
+
 @pytest.mark.parametrize(("unit", "zh", "en"), [
     ("person", "人", "people"), ("entity", "家", "businesses"), ("wan_yuan", "元", "yuan"),
     ("ratio", "%", "%"), ("event", "场", "events"),
@@ -263,3 +290,11 @@ def test_colours_run_from_low_to_high_by_share_of_the_largest():
         [10, 10, 10, 235], [10, 10, 10, 235], [20, 30, 40, 235]]
     assert colour_ramp([0, 0], (1, 2, 3), (9, 9, 9)) == [[1, 2, 3, 235], [1, 2, 3, 235]]
     assert colour_ramp([], low, high) == []
+    # values below one are shares of the largest too
+    assert colour_ramp([0.5, 0.25], (0, 0, 0), (100, 100, 100)) == [[100, 100, 100, 235],
+                                                                    [50, 50, 50, 235]]
+
+
+def test_colours_of_different_channel_counts_are_refused():
+    with pytest.raises(ValueError):
+        colour_ramp([1], (0, 0, 0), (255, 255))

@@ -93,26 +93,27 @@ BIRTHS = [date(1950, 1, 1), date(1969, 12, 31), date(1970, 1, 1), date(1984, 2, 
 REGIONS = [371702, 371721, 371722, 371771]
 
 
-@pytest.fixture(scope="module")
 def people():
+    """Generated numbers for known people. Called by each test, not cached in a fixture, so
+    that every test exercises the generator itself (mutation testing maps tests to the code
+    they call)."""
     rng = np.random.default_rng(20200831)
     n = 6_000
     region = np.array(REGIONS)[np.arange(n) % len(REGIONS)]
     birth = np.array(BIRTHS, dtype="datetime64[D]")[np.arange(n) % len(BIRTHS)]
     male = np.arange(n) % 3 == 0
-    numbers = identity.id_numbers(rng, region, birth, male)
-    return region, birth, male, numbers
+    return region, birth, male, identity.id_numbers(rng, region, birth, male)
 
 
-def test_every_generated_id_number_is_valid_by_the_standard(people):
-    *_, numbers = people
+def test_every_generated_id_number_is_valid_by_the_standard():
+    *_, numbers = people()
     invalid = [n for n in numbers if not gb11643.is_valid(n)]
     assert invalid[:5] == []
     assert {n[17] for n in numbers} == set("0123456789X")
 
 
-def test_a_generated_number_is_region_then_birth_date_then_sequence(people):
-    region, birth, male, numbers = people
+def test_a_generated_number_is_region_then_birth_date_then_sequence():
+    region, birth, male, numbers = people()
     for r, b, m, n in zip(region, birth, male, numbers, strict=True):
         day = b.astype(object)
         assert len(n) == 18 and n[:17].isdigit(), n
@@ -121,17 +122,23 @@ def test_a_generated_number_is_region_then_birth_date_then_sequence(people):
         assert int(n[16]) % 2 == (1 if m else 0), (n, m)  # odd for men, even for women
 
 
-def test_the_sequence_numbers_vary_and_stay_three_digits(people):
-    *_, numbers = people
+def test_the_sequence_numbers_run_from_000_to_499_with_every_last_digit():
+    *_, numbers = people()
     sequences = {n[14:17] for n in numbers}
-    assert len(sequences) > 400  # 000-499 are drawn
-    assert min(sequences) < "050" and max(sequences) > "450"
+    assert len(sequences) > 400
+    assert min(sequences) < "010" and "450" < max(sequences) < "500"
+    assert {s[2] for s in sequences} == set("0123456789")
 
 
-def test_the_same_seed_gives_the_same_numbers(people):
-    region, birth, male, numbers = people
+def test_the_same_seed_gives_the_same_numbers():
+    region, birth, male, numbers = people()
     again = identity.id_numbers(np.random.default_rng(20200831), region, birth, male)
     assert list(again) == list(numbers)
+
+
+def test_a_check_character_needs_all_17_digits():
+    with pytest.raises(ValueError):
+        identity.id_check_char("1101051949")
 
 
 def test_names_are_a_known_surname_and_one_or_two_given_characters():
@@ -140,6 +147,7 @@ def test_names_are_a_known_surname_and_one_or_two_given_characters():
     surnames, given = set(identity.SURNAMES), set(identity.GIVEN_CHARS)
     assert all(isinstance(n, str) and n[0] in surnames for n in names)
     assert all(set(n[1:]) <= given for n in names)
+    assert len({n[1] for n in names}) > 20 and len({n[2] for n in names if len(n) == 3}) > 20
     lengths = [len(n) for n in names]
     assert set(lengths) == {2, 3}
     assert 0.65 < lengths.count(3) / len(lengths) < 0.75  # 70% have two given characters
