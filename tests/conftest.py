@@ -86,3 +86,15 @@ def signed_in(app_data_dir, snapshot_file, monkeypatch):
         return sign_in(at, acc, acc.get_user(role))
 
     return sign
+
+
+# Under mutation testing (mutmut sets MUTANT_UNDER_TEST) each mutant stops at its first failing
+# test, so the quick tests go first: those on hand-built data, then those that read the
+# scale-1 snapshot, and the tests that load its whole tables last.
+_SLOW_MODULES = ("test_independent.py",)
+
+
+def pytest_collection_modifyitems(items):
+    if "MUTANT_UNDER_TEST" not in os.environ:
+        return
+    items.sort(key=lambda item: (item.path.name in _SLOW_MODULES, "db" in item.fixturenames))
