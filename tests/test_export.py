@@ -88,30 +88,46 @@ def test_an_empty_table_still_says_what_it_is(table):
 
 
 def open_xlsx(data: bytes):
-    return openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    return openpyxl.load_workbook(io.BytesIO(data))
 
 
 def sheet_rows(book, name) -> list[tuple]:
     return [tuple(row) for row in book[name].iter_rows(values_only=True)]
 
 
+HEADER_ROW = 4  # title, the filter and date, a blank row, then the header
+
+
 def test_the_xlsx_holds_the_table_with_people_masked_and_numbers_as_numbers(table):
     book = open_xlsx(xlsx_bytes(table, META, sheet="服务站"))
     assert book.sheetnames == ["服务站", "说明"]
     rows = sheet_rows(book, "服务站")
-    assert rows[0] == tuple(table.columns)
-    assert rows[1] == ("单县返乡创业(杭州)服务站", "单县", "孙*", "139****1111",
-                       "371722********123X", 45, '含逗号, 和"引号"')
-    assert rows[2][:6] == ("菏泽市返乡创业(北京)服务站", None, "赵**", "138****1234",
-                           "371722********0017", 120)
-    assert len(rows) == 3
+    assert rows[HEADER_ROW - 1] == tuple(table.columns)
+    assert rows[HEADER_ROW] == ("单县返乡创业(杭州)服务站", "单县", "孙*", "139****1111",
+                                "371722********123X", 45, '含逗号, 和"引号"')
+    assert rows[HEADER_ROW + 1][:6] == ("菏泽市返乡创业(北京)服务站", None, "赵**", "138****1234",
+                                        "371722********0017", 120)
+    assert len(rows) == HEADER_ROW + 2
+    assert book["服务站"].freeze_panes == f"A{HEADER_ROW + 1}"  # the header stays in view
 
 
-def test_the_xlsx_names_the_filter_and_the_as_of_date_on_its_own_sheet(table):
-    book = open_xlsx(xlsx_bytes(table, META))
+def test_the_xlsx_names_the_filter_and_the_as_of_date_above_the_table_and_on_its_own_sheet(
+        table):
+    book = open_xlsx(xlsx_bytes(table, META, title="服务站排名"))
     assert book.sheetnames == ["数据", "说明"]
+    rows = sheet_rows(book, "数据")
+    assert rows[0][0] == "服务站排名"
+    above = rows[1][0]
+    for key, value in META.items():
+        assert f"{key}：{value}" in above
     assert sheet_rows(book, "说明") == [("项目 / item", "内容 / value"),
                                       *((k, v) for k, v in META.items())]
+
+
+def test_text_that_looks_like_a_formula_stays_text(table):
+    table.loc[0, "note"] = '=HYPERLINK("http://example.invalid","点此")'
+    cell = open_xlsx(xlsx_bytes(table, META))["数据"].cell(row=HEADER_ROW + 1, column=7)
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
 
 
 def test_a_long_sheet_name_is_cut_to_excels_31_characters(table):
