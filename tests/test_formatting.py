@@ -258,12 +258,6 @@ def test_periods_are_labelled_by_year_quarter_and_month(day, grain, zh, en):
     assert period_label(day.isoformat() + "T00:00:00", grain, "en") == en
 
 
-def test_a_pandas_period_is_labelled_by_its_own_year_and_month():
-    month = pd.Period("2020-08", freq="M")
-    assert period_label(month, "month") == "2020年8月"
-    assert period_label(month, "quarter", "en") == "2020 Q3"
-
-
 @pytest.mark.parametrize(("unit", "zh", "en"), [
     ("person", "人", "people"), ("entity", "家", "businesses"), ("wan_yuan", "元", "yuan"),
     ("ratio", "%", "%"), ("event", "场", "events"),
