@@ -271,8 +271,8 @@ def settle(page: Page) -> None:
 def wait_idle(page: Page, decks: int = 0, timeout_ms: int = CHART_TIMEOUT_MS,
               quiet_ms: int = 300) -> None:
     """Streamlit finished running the script, has started no other run for `quiet_ms`
-    (a widget bound to the URL may start one right after the first), and every chart has
-    drawn something."""
+    (a widget bound to the URL may start one right after the first), exactly `decks` maps
+    (when given) and every chart have drawn something."""
     page.wait_for_function(
         """([decks, quiet]) => {
               const app = document.querySelector('[data-testid="stApp"]');
@@ -280,7 +280,8 @@ def wait_idle(page: Page, decks: int = 0, timeout_ms: int = CHART_TIMEOUT_MS,
                   return false;
               if (performance.now() - (window.__hezeStateAt || 0) < quiet) return false;
               const charts = [...document.querySelectorAll('[data-testid="stDeckGlJsonChart"]')];
-              return charts.length >= decks && charts.every(e => e.querySelector('canvas'))
+              return (decks ? charts.length === decks : true)
+                  && charts.every(e => e.querySelector('canvas'))
                   && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
                         .every(e => e.querySelector('svg.main-svg'));
           }""", arg=[decks, quiet_ms], timeout=timeout_ms, polling=100)
@@ -304,12 +305,15 @@ def charts_fit(page: Page, timeout_ms: int = CHART_TIMEOUT_MS) -> None:
 
 
 def open_page(page: Page, url: str, decks: int = 0) -> None:
+    """Load `url` and wait until the app is idle. The first run is followed by a second
+    once the browser has reported the page's width (pages/viewport.py), so on a first load
+    the app must stay idle for a whole second."""
     page.goto(url, wait_until="domcontentloaded")
     # Something of the page itself is drawn before "not running" can mean "done".
     page.wait_for_selector('[data-testid="stMainBlockContainer"] h1, '
                            '[data-testid="stMainBlockContainer"] [data-testid="stAlert"]',
                            timeout=CHART_TIMEOUT_MS)
-    wait_idle(page, decks)
+    wait_idle(page, decks, quiet_ms=1_000)
 
 
 # -- what the page shows ------------------------------------------------------------------

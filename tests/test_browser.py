@@ -102,8 +102,9 @@ def to_screen(view: dict, box: dict, lon: float, lat: float) -> tuple[float, flo
 
 def deck_box(page: Page, index: int) -> dict:
     """The canvas of the index-th map, scrolled into view and drawn there."""
-    canvas = page.locator('[data-testid="stDeckGlJsonChart"]').nth(index).locator("canvas").first
-    canvas.scroll_into_view_if_needed()
+    chart = page.locator('[data-testid="stDeckGlJsonChart"]').nth(index)
+    chart.scroll_into_view_if_needed(timeout=CHART_TIMEOUT_MS)
+    canvas = chart.locator("canvas").first
     canvas.evaluate(  # in the viewport and not moving between two frames
         """el => new Promise(done => {
               const still = () => {
