@@ -112,15 +112,17 @@ def report(elapsed: float | None) -> int:
     if elapsed is not None:
         lines.append(f"mutmut run: {elapsed / 60:.1f} min")
         lines.append("")
-    lines += ["| module | mutants | killed | equivalent | survived | no tests | kill rate | "
-              "goal |", "|---|---:|---:|---:|---:|---:|---:|:---:|"]
+    lines += ["| module | mutants | killed | equivalent | survived | no tests | not run | "
+              "kill rate | goal |", "|---|---:|---:|---:|---:|---:|---:|---:|:---:|"]
     survivors: list[tuple[str, str]] = []
     below_goal = []
     seen_equivalent = set()
     for module, codes in by_module.items():
         counts = Counter()
         for name, code in codes.items():
-            if name in EQUIVALENT and code in SURVIVED:
+            if code is None:  # an interrupted run did not get to it
+                counts["not run"] += 1
+            elif name in EQUIVALENT and code in SURVIVED:
                 counts["equivalent"] += 1
                 seen_equivalent.add(name)
             elif code in KILLED:
@@ -132,7 +134,7 @@ def report(elapsed: float | None) -> int:
                 counts["survived"] += 1
                 survivors.append((module, name))
         total = len(codes)
-        judged = total - counts["equivalent"]
+        judged = total - counts["equivalent"] - counts["not run"]
         rate = counts["killed"] / judged if judged else 1.0
         goal = ""
         if module in GOAL_MODULES:
@@ -140,8 +142,10 @@ def report(elapsed: float | None) -> int:
             if rate < GOAL:
                 below_goal.append(module)
         lines.append(f"| {module} | {total} | {counts['killed']} | {counts['equivalent']} | "
-                     f"{counts['survived']} | {counts['no tests']} | {rate:.1%} | {goal} |")
-    lines += ["", "Kill rate = killed / (mutants - equivalent); a time-out counts as killed.",
+                     f"{counts['survived']} | {counts['no tests']} | {counts['not run']} | "
+                     f"{rate:.1%} | {goal} |")
+    lines += ["", "Kill rate = killed / (mutants - equivalent - not run); a time-out counts "
+              "as killed; a mutant no selected test reaches counts as survived.",
               f"Goal: {GOAL:.0%} in " + ", ".join(GOAL_MODULES) + ".", ""]
     lines.append(f"## Surviving mutants ({len(survivors)})")
     lines.append("")

@@ -628,6 +628,17 @@ def test_a_county_scope_on_the_small_database_hides_the_city_station_and_other_c
         assert got == pytest.approx(want) if want is not None else got is None, key
 
 
+def test_the_same_snapshot_seen_through_a_scope_is_that_countys_view(small, facts):
+    shan = small.with_scope([SHAN])
+    assert shan.scope == (SHAN,) and small.scope is None  # the original keeps no scope
+    assert shan.snapshot == small.snapshot
+    for key in ORACLE:
+        want, _, _ = expected(facts, key, Filter(counties=[SHAN]))
+        got = shan.value(key).value
+        assert got == pytest.approx(want) if want is not None else got is None, key
+    assert small.with_scope(None).scope is None
+
+
 def test_a_county_scope_hides_every_row_of_a_fact_that_has_no_county(small_con):
     # No fact declares none today; one that did (a national register, say) must show county
     # staff nothing, while a county filter alone cannot narrow it.
