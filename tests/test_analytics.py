@@ -705,6 +705,90 @@ def test_the_filter_in_words_names_every_part_in_english(small):
         r"Period: 2018-01-01 – …", text), text
 
 
+def test_the_snapshot_row_and_the_reference_lists_are_read_as_stored(small):
+    snap = small.snapshot
+    assert (snap.snapshot_id, snap.as_of, snap.source, snap.seed, snap.scale) == (
+        "hand-built", AS_OF, "imported", None, 1)
+    assert pd.Timestamp(snap.built_at) == pd.Timestamp(2020, 9, 1, 8, 0)
+    assert not snap.is_synthetic
+    assert small.provinces().to_dict("list") == {
+        "province_code": [110000, ZHEJIANG], "province_zh": ["北京市", "浙江省"],
+        "province_en": ["Beijing", "Zhejiang"]}
+    assert small.counties()["county_code"].tolist() == [MUDAN, CAO, SHAN]
+    assert small.industries()["industry_code"].tolist() == ["agrifood", "wood"]
+    assert small.host_cities()["city_code"].tolist() == [110000, 330100, 330200]
+
+
+def test_the_five_databases_and_reference_tables_are_counted_row_by_row(small):
+    assert dict(small.table_sizes().itertuples(index=False)) == {
+        "stations": 3, "outside_people": 10, "returnees": 9, "entities": 6, "projects": 7,
+        "parks": 2, "activities": 7, "counties": 3, "townships": 3, "host_cities": 3,
+        "industries": 2}
+    assert list(small.table_sizes().columns) == ["table", "rows"]
+
+
+def test_the_county_by_industry_matrix_of_the_small_database(small):
+    grid = small.matrix("returnees")
+    # returnees 1, 2, 8 (牡丹区: agri-food, wood, agri-food); 3, 4 (曹县: wood, agri-food);
+    # 5, 6, 7, 9 (单县: agri-food, agri-food, wood, agri-food)
+    assert grid.to_dict("index") == {MUDAN: {"agrifood": 2, "wood": 1},
+                                     CAO: {"agrifood": 1, "wood": 1},
+                                     SHAN: {"agrifood": 3, "wood": 1}}
+    assert (grid.index.name, grid.columns.name) == ("county_code", "industry_code")
+    assert all(dtype == "int64" for dtype in grid.dtypes)
+    wood = small.matrix("jobs", Filter(industries=["wood"]))
+    assert wood.to_dict("index") == {MUDAN: {"agrifood": 0, "wood": 5 + 4}, CAO: {
+        "agrifood": 0, "wood": 20}, SHAN: {"agrifood": 0, "wood": 30}}
+    with pytest.raises(FilterError) as err:
+        small.matrix("big_station_share")
+    assert "比例" in err.value.zh and "ratio" in err.value.en
+
+
+def test_the_station_card_of_the_small_database(small):
+    card = small.station_detail(1)
+    assert {k: card[k] for k in ("people_registered", "returnees_referred",
+                                 "projects_recommended", "investment_recommended",
+                                 "big_projects_recommended", "activities", "attendees",
+                                 "donations_yuan")} == {
+        "people_registered": 3, "returnees_referred": 3, "projects_recommended": 2,
+        "investment_recommended": 110_000 + 9_999, "big_projects_recommended": 1,
+        "activities": 1, "attendees": 150, "donations_yuan": 50_000}
+    assert (card["city_zh"], card["province_zh"], card["level"]) == ("北京", "北京市", "city")
+    assert card["recent_activities"][["held_on", "kind", "attendees", "amount_yuan"]].to_dict(
+        "list") == {"held_on": [date(2020, 2, 1), date(2020, 1, 10)],
+                    "kind": ["donation", "mobilisation"], "attendees": [0, 150],
+                    "amount_yuan": [50_000, 0]}
+    assert card["projects"][["name_zh", "investment"]].to_dict("list") == {
+        "name_zh": ["测试项目1", "测试项目4"], "investment": [110_000, 9_999]}
+    assert card["counties_served"].to_dict("list") == {"code": [MUDAN, CAO],
+                                                       "returnees": [2, 1]}
+    county_station = small.station_detail(2)
+    assert (county_station["sponsor_zh"], county_station["sponsor_en"]) == ("单县",
+                                                                            "Shan County")
+    # A filter applies to the card's lists too.
+    january = small.station_detail(1, Filter(end=date(2020, 1, 31)))
+    assert january["recent_activities"]["kind"].tolist() == ["mobilisation"]
+    assert january["counties_served"].to_dict("list") == {"code": [MUDAN, CAO],
+                                                          "returnees": [1, 1]}
+    assert small.station_detail(1, Filter(start=date(2020, 2, 1))) is None  # opened before
+
+
+def test_a_breakdown_lists_every_county_with_ratios_from_their_own_parts(small):
+    got = small.breakdown(["returnees", "big_station_share"], "county")
+    assert got.to_dict("list") == {
+        "code": [MUDAN, CAO, SHAN], "returnees": [3, 2, 4],
+        "big_station_share__num": [1, 0, 2], "big_station_share__den": [1, 1, 2],
+        "big_station_share": [1.0, 0.0, 1.0], "name_zh": ["牡丹区", "曹县", "单县"],
+        "name_en": ["Mudan District", "Cao County", "Shan County"]}
+    # A county with nothing in the filter is still listed, as zero (and no ratio).
+    none = small.breakdown(["returnees", "big_station_share"], "county",
+                           Filter(start=date(2020, 8, 1)))
+    assert none["code"].tolist() == [MUDAN, CAO, SHAN]
+    assert none["returnees"].tolist() == [0, 0, 1]
+    assert none["big_station_share__den"].tolist() == [0, 0, 0]
+    assert none["big_station_share"].isna().all()
+
+
 def test_station_detail_masks_the_head_and_honorary_head(small):
     card = small.station_detail(1)
     assert card["head_name"] == "赵**"
