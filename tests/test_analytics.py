@@ -741,7 +741,7 @@ def test_the_county_by_industry_matrix_of_the_small_database(small):
         "agrifood": 0, "wood": 20}, SHAN: {"agrifood": 0, "wood": 30}}
     with pytest.raises(FilterError) as err:
         small.matrix("big_station_share")
-    assert "比例" in err.value.zh and "ratio" in err.value.en
+    assert (err.value.zh, err.value.en) == ("比例指标不能直接做矩阵", "ratio indicators have no matrix")
 
 
 def test_the_station_card_of_the_small_database(small):
