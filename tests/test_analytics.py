@@ -639,6 +639,35 @@ def test_the_same_snapshot_seen_through_a_scope_is_that_countys_view(small, fact
     assert small.with_scope(None).scope is None
 
 
+def test_an_empty_county_scope_is_refused_rather_than_shown_as_everything(small_con):
+    with pytest.raises(FilterError) as err:
+        Analytics(small_con, county_scope=[])
+    assert (err.value.zh, err.value.en) == ("县区范围为空：不能据此显示任何数据",
+                                            "an empty county scope shows nothing")
+
+
+def test_every_opened_analytics_has_a_version_of_its_own_and_views_share_its_lock(small,
+                                                                                 small_con):
+    other = Analytics(small_con)
+    assert re.fullmatch(r"hand-built#[0-9a-f]{12}", small.version)
+    assert other.version != small.version
+    assert small.with_scope([SHAN])._lock is small._lock
+
+
+def test_a_station_breakdown_names_each_station_that_referred_someone(small):
+    got = small.breakdown("returnees_referred", "station")
+    # returnees 1, 3, 8 through the Beijing station, 2 through Ningbo, 5 through Hangzhou
+    assert dict(zip(got["code"], got["returnees_referred"], strict=True)) == {1: 3, 2: 1, 3: 1}
+    assert dict(zip(got["code"], got["name_zh"], strict=True))[2] == "单县返乡创业(杭州)服务站"
+
+
+def test_an_industry_breakdown_keeps_every_industry_as_whole_numbers(small):
+    got = small.breakdown(["returnees", "jobs"], "industry", Filter(industries=["wood"]))
+    assert got["code"].tolist() == ["agrifood", "wood"]
+    assert got["returnees"].tolist() == [0, 3] and got["jobs"].tolist() == [0, 5 + 20 + 30 + 4]
+    assert str(got["returnees"].dtype) == str(got["jobs"].dtype) == "int64"
+
+
 def test_a_county_scope_hides_every_row_of_a_fact_that_has_no_county(small_con):
     # No fact declares none today; one that did (a national register, say) must show county
     # staff nothing, while a county filter alone cannot narrow it.
