@@ -654,8 +654,8 @@ def test_every_opened_analytics_has_a_version_of_its_own_and_views_share_its_loc
     assert small.with_scope([SHAN])._lock is small._lock
 
 
-def test_a_station_breakdown_names_each_station_that_referred_someone(small):
-    got = small.breakdown("returnees_referred", "station")
+def test_a_station_breakdown_names_each_station_that_referred_someone(small_con):
+    got = Analytics(small_con).breakdown("returnees_referred", "station")
     # returnees 1, 3, 8 through the Beijing station, 2 through Ningbo, 5 through Hangzhou
     assert dict(zip(got["code"], got["returnees_referred"], strict=True)) == {1: 3, 2: 1, 3: 1}
     assert dict(zip(got["code"], got["name_zh"], strict=True))[2] == "单县返乡创业(杭州)服务站"
@@ -734,7 +734,8 @@ def test_the_filter_in_words_names_every_part_in_english(small):
         r"Period: 2018-01-01 – …", text), text
 
 
-def test_the_snapshot_row_and_the_reference_lists_are_read_as_stored(small):
+def test_the_snapshot_row_and_the_reference_lists_are_read_as_stored(small_con):
+    small = Analytics(small_con)  # opened here, so this test exercises the reading itself
     snap = small.snapshot
     assert (snap.snapshot_id, snap.as_of, snap.source, snap.seed, snap.scale) == (
         "hand-built", AS_OF, "imported", None, 1)
