@@ -6,7 +6,7 @@ DEMO := build/data/snapshots/CURRENT
 GENERATOR := data/generate.py data/identity.py data/reference.py data/snapshot.py \
              data/schema.sql $(wildcard data/reference/*.csv)
 
-.PHONY: run test bench bench-import bench-100 bench-browser load serve lint snapshot clean lock bundle screenshots
+.PHONY: run test bench bench-import bench-100 bench-browser load serve lint snapshot clean lock bundle screenshots mutate
 
 WORKERS ?= 1
 
@@ -45,6 +45,12 @@ load: $(VENV)/.installed
 serve: $(DEMO)
 	$(PY) -m access bootstrap --print-url http://localhost:8501
 	$(PY) -m ops.cluster --workers $(WORKERS)
+
+# Mutation testing as a benchmark (not part of `make test` or CI): kill rate per module and
+# the surviving mutants. The tool is pinned in requirements-mutate.txt, installed only here.
+mutate: $(VENV)/.installed
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-mutate.txt
+	$(PY) -m tests.mutate
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 
 @dataclass(frozen=True)
@@ -37,30 +38,44 @@ def unit_name(unit: str, lang: str = "zh") -> str:
     return u.zh if lang == "zh" else u.en
 
 
-def _trim(number: float, decimals: int) -> str:
-    text = f"{number:,.{decimals}f}"
+def _decimal(value) -> Decimal:
+    """The number as the decimal it is written as (0.145, not 0.14499999999999999), so that
+    rounding works on the digits a reader sees."""
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def _round(number: Decimal, decimals: int) -> Decimal:
+    """四舍五入: halves away from zero, as statistical tables round (1.15万 → 1.2万)."""
+    return number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def _trim(number, decimals: int) -> str:
+    text = f"{_round(_decimal(number), decimals):,.{decimals}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
-    return text
+    return "0" if text == "-0" else text
 
 
 def chinese_number(value: float, decimals: int = 1) -> str:
-    """27.6万, 541.58亿 (money keeps 2 decimals in 亿), 8,765 below 万."""
-    magnitude = abs(value)
-    if magnitude >= 1e8:
-        return f"{_trim(value / 1e8, max(decimals, 2))}亿"
-    if magnitude >= 1e4:
-        return f"{_trim(value / 1e4, decimals)}万"
-    return _trim(value, 0 if float(value).is_integer() else decimals)
+    """27.6万, 541.58亿 (money keeps 2 decimals in 亿), 8,765 below 万. The unit is chosen
+    after rounding, so 99,999,999 reads 1亿, not 10,000万."""
+    number = _decimal(value)
+    magnitude = abs(number)
+    if _round(magnitude / 10_000, decimals) >= 10_000:
+        return f"{_trim(number / 100_000_000, max(decimals, 2))}亿"
+    if _round(magnitude, decimals) >= 10_000:
+        return f"{_trim(number / 10_000, decimals)}万"
+    return _trim(number, decimals)
 
 
 def english_number(value: float, decimals: int = 1) -> str:
-    magnitude = abs(value)
-    if magnitude >= 1e9:
-        return f"{_trim(value / 1e9, max(decimals, 2))} billion"
-    if magnitude >= 1e6:
-        return f"{_trim(value / 1e6, decimals)} million"
-    return _trim(value, 0 if float(value).is_integer() else decimals)
+    number = _decimal(value)
+    magnitude = abs(number)
+    if _round(magnitude / 1_000_000, decimals) >= 1_000:
+        return f"{_trim(number / 1_000_000_000, max(decimals, 2))} billion"
+    if _round(magnitude, decimals) >= 1_000_000:
+        return f"{_trim(number / 1_000_000, decimals)} million"
+    return _trim(number, decimals)
 
 
 def format_value(value, unit: str, lang: str = "zh", decimals: int | None = None) -> str:
@@ -70,16 +85,16 @@ def format_value(value, unit: str, lang: str = "zh", decimals: int | None = None
     u = UNITS[unit]
     if unit == "ratio":
         d = 1 if decimals is None else decimals
-        return f"{_trim(value * 100, d) if d else round(value * 100)}%"
+        return f"{_trim(_decimal(value) * 100, d)}%"
     if u.yuan_factor:
         yuan = value * u.yuan_factor
         if lang == "zh":
-            return f"{chinese_number(yuan, 2 if abs(yuan) >= 1e8 else 1)}元"
+            return f"{chinese_number(yuan)}元"  # two decimals from 1亿
         return f"{english_number(yuan, 2)} yuan"
     d = 1 if decimals is None else decimals
     if lang == "zh":
         return f"{chinese_number(value, d)}{u.zh}"
-    return f"{english_number(value, d)} {u.en}" if abs(value) >= 1e6 else f"{value:,.0f} {u.en}"
+    return f"{english_number(value, d)} {u.en}"
 
 
 def format_change(change, unit: str, lang: str = "zh") -> str:
@@ -87,7 +102,7 @@ def format_change(change, unit: str, lang: str = "zh") -> str:
         return ""
     sign = "+" if change >= 0 else "−"
     if unit == "ratio":
-        points = abs(change) * 100
+        points = abs(_decimal(change)) * 100
         return f"{sign}{_trim(points, 1)}{'个百分点' if lang == 'zh' else ' pts'}"
     return sign + format_value(abs(change), unit, lang)
 

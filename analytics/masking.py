@@ -6,7 +6,9 @@ import re
 
 import pandas as pd
 
-ID_PATTERN = re.compile(r"\b\d{17}[\dXx]\b")
+# Digits around, not word boundaries: Chinese characters are word characters, so "证号" right
+# before a number would hide it from \b.
+ID_PATTERN = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
 MOBILE_PATTERN = re.compile(r"(?<!\d)1\d{10}(?!\d)")
 PERSON_COLUMNS = {
     "name": "name", "head_name": "name", "honorary_head": "name",

@@ -183,17 +183,18 @@ class Analytics:
         """WHERE clause and parameters for `fact` under `f`; `upto` overrides the end."""
         clauses: list[str] = []
         params: list = []
-        counties = f.counties or self.scope
-        if counties:
+        # A county scope always applies, whatever the filter says: rows of other counties
+        # and rows that belong to no county (a NULL county, or a fact without one) are hidden.
+        # A county filter then narrows within it (check() refuses one outside the scope).
+        if self.scope:
             if fact.county is None:
-                if self.scope:
-                    clauses.append("FALSE")
+                clauses.append("FALSE")
             else:
                 clauses.append(f"list_contains(?::INTEGER[], {fact.county})")
-                params.append(list(counties))
-        if self.scope and fact.county is not None:  # never wider than the scope
+                params.append(list(self.scope))
+        if f.counties and fact.county is not None:
             clauses.append(f"list_contains(?::INTEGER[], {fact.county})")
-            params.append(list(self.scope))
+            params.append(list(f.counties))
         for values, expr, cast in ((f.industries, fact.industry, "VARCHAR[]"),
                                    (f.levels, fact.level, "VARCHAR[]"),
                                    (f.provinces, fact.province, "INTEGER[]")):

@@ -49,10 +49,14 @@ SERVER_START_S = 60
 
 
 def require_chromium() -> None:
-    """Skip the calling module when Debian's chromium is missing."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"Debian's chromium is not installed at {CHROMIUM}",
-                    allow_module_level=True)
+    """Skip the calling module when Debian's chromium is missing, except in CI (the `CI`
+    variable is set), where a skipped browser test would pass unseen: there it fails."""
+    if CHROMIUM.exists():
+        return
+    why = f"Debian's chromium is not installed at {CHROMIUM}"
+    if os.environ.get("CI"):
+        pytest.fail(f"{why}, and CI must run the browser tests", pytrace=False)
+    pytest.skip(why, allow_module_level=True)
 
 
 # -- the app --------------------------------------------------------------------------------
@@ -118,9 +122,10 @@ def running_app(snapshot: Path | str | None, env: Mapping[str, str | None] | Non
             full_env[key] = value
     with log.open("wb") as out:
         proc = subprocess.Popen(
+            # Only what a test server needs: usage statistics, error details, headless mode
+            # and the rest come from .streamlit/config.toml, as for anyone who runs the app.
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true",
-             "--browser.gatherUsageStats", "false", *args],
+             "--server.address", "127.0.0.1", *args],
             cwd=ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     APP_DATA[url] = data_dir
@@ -177,37 +182,80 @@ def browser():
         b.close()
 
 
-class Traffic:
-    """Every URL the page asked for: HTTP requests and websockets."""
+LOCAL_HTTP = re.compile(r"^https?://(127\.0\.0\.1|localhost)(:\d+)?(/|$)")
+LOCAL_WS = re.compile(r"^wss?://(127\.0\.0\.1|localhost)(:\d+)?(/|$)")
+# Seen by wait_idle: when the app last started or finished a script run.
+STATE_WATCH = """(() => {
+    window.__hezeStateAt = performance.now();
+    new MutationObserver(() => { window.__hezeStateAt = performance.now(); })
+        .observe(document, {subtree: true, attributes: true,
+                            attributeFilter: ["data-test-script-state"]});
+})();"""
 
-    def __init__(self, page: Page):
+
+class Traffic:
+    """Every URL any page of a browser context asked for: HTTP requests (popups and workers
+    included), navigations, and websockets, foreign ones refused before they connect."""
+
+    def __init__(self, context):
         self.urls: list[str] = []
-        page.on("request", lambda req: self.urls.append(req.url))
-        page.on("websocket", lambda ws: self.urls.append(ws.url))
+        self.refused: list[str] = []
+        context.on("request", lambda req: self.urls.append(req.url))
+        context.on("page", self._watch)
+        for pg in context.pages:
+            self._watch(pg)
+        # Block (and so record) anything that is not this machine: a leak fails the test
+        # instead of hanging it, and no byte leaves.
+        context.route(lambda url: not LOCAL_HTTP.match(url) and urlsplit(url).scheme
+                      not in LOCAL_SCHEMES, self._refuse)
+        context.route_web_socket(lambda url: not LOCAL_WS.match(url), self._refuse_socket)
+
+    def _watch(self, pg: Page) -> None:
+        pg.on("websocket", lambda ws: self.urls.append(ws.url))
+        pg.on("popup", lambda popup: self.urls.append(popup.url))
+
+    def _refuse(self, route) -> None:
+        self.refused.append(route.request.url)
+        route.abort()
+
+    def _refuse_socket(self, ws) -> None:
+        self.urls.append(ws.url)
+        self.refused.append(ws.url)
+        ws.close()
 
     def foreign(self) -> list[str]:
+        """Every URL seen that is not this machine's, once each, in the order first seen."""
         bad = []
-        for url in self.urls:
+        for url in self.urls + self.refused:
             parts = urlsplit(url)
             if parts.scheme in LOCAL_SCHEMES:
                 continue
             if parts.hostname not in LOCAL_HOSTS:
                 bad.append(url)
-        return bad
+        return list(dict.fromkeys(bad))
+
+
+def new_watched_page(browser, **options) -> Page:
+    """A page in a fresh context (zh-CN, the test viewport) whose whole context is watched
+    by a Traffic on `page.traffic`: requests of every page and popup, websockets; service
+    workers are blocked, since their requests would pass unseen. Close it with
+    ``page.context.close()``."""
+    context = browser.new_context(**{"viewport": VIEWPORT, "locale": "zh-CN",
+                                     "service_workers": "block", **options})
+    context.add_init_script(STATE_WATCH)
+    traffic = Traffic(context)
+    pg = context.new_page()
+    pg.traffic = traffic
+    return pg
 
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
-    # Block (and so record) anything that is not this machine, so a leak cannot hang a test.
-    context.route(re.compile(r"^(?!https?://(127\.0\.0\.1|localhost)[:/]).*"),
-                  lambda route: route.abort())
-    pg = context.new_page()
-    pg.traffic = Traffic(pg)
+    pg = new_watched_page(browser)
     for url in APP_DATA:  # signed in as a leader to every app running now
         sign_in(pg, url)
     yield pg
-    context.close()
+    pg.context.close()
 
 
 # -- waiting for the app ------------------------------------------------------------------
@@ -220,28 +268,52 @@ def settle(page: Page) -> None:
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
-def wait_idle(page: Page, decks: int = 0, timeout_ms: int = CHART_TIMEOUT_MS) -> None:
-    """Streamlit finished running the script and every chart has drawn something."""
-    page.wait_for_selector(IDLE, timeout=timeout_ms)
+def wait_idle(page: Page, decks: int = 0, timeout_ms: int = CHART_TIMEOUT_MS,
+              quiet_ms: int = 300) -> None:
+    """Streamlit finished running the script, has started no other run for `quiet_ms`
+    (a widget bound to the URL may start one right after the first), exactly `decks` maps
+    (when given) and every chart have drawn something."""
     page.wait_for_function(
-        """(decks) => {
+        """([decks, quiet]) => {
+              const app = document.querySelector('[data-testid="stApp"]');
+              if (!app || app.getAttribute('data-test-script-state') !== 'notRunning')
+                  return false;
+              if (performance.now() - (window.__hezeStateAt || 0) < quiet) return false;
               const charts = [...document.querySelectorAll('[data-testid="stDeckGlJsonChart"]')];
-              return charts.length >= decks && charts.every(e => e.querySelector('canvas'))
+              return (decks ? charts.length === decks : true)
+                  && charts.every(e => e.querySelector('canvas'))
                   && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
                         .every(e => e.querySelector('svg.main-svg'));
-          }""", arg=decks, timeout=timeout_ms)
-    page.wait_for_timeout(400)
-    page.wait_for_selector(IDLE, timeout=timeout_ms)  # no rerun started meanwhile
+          }""", arg=[decks, quiet_ms], timeout=timeout_ms, polling=100)
+    settle(page)
+
+
+def charts_fit(page: Page, timeout_ms: int = CHART_TIMEOUT_MS) -> None:
+    """Every plotly chart and map has been redrawn at its container's width (after a
+    resize), then two frames drawn."""
+    page.wait_for_function(
+        """() => [...document.querySelectorAll(
+                  '[data-testid="stPlotlyChart"], [data-testid="stDeckGlJsonChart"]')]
+              .every(el => {
+                  const drawn = el.querySelector('svg.main-svg, canvas');
+                  if (!drawn) return false;
+                  const w = drawn.getBoundingClientRect().width;
+                  return Math.abs(w - el.getBoundingClientRect().width) <= 2;
+              })""", timeout=timeout_ms, polling=100)
+    settle(page)
     settle(page)
 
 
 def open_page(page: Page, url: str, decks: int = 0) -> None:
+    """Load `url` and wait until the app is idle. The first run is followed by a second
+    once the browser has reported the page's width (pages/viewport.py), so on a first load
+    the app must stay idle for a whole second."""
     page.goto(url, wait_until="domcontentloaded")
     # Something of the page itself is drawn before "not running" can mean "done".
     page.wait_for_selector('[data-testid="stMainBlockContainer"] h1, '
                            '[data-testid="stMainBlockContainer"] [data-testid="stAlert"]',
                            timeout=CHART_TIMEOUT_MS)
-    wait_idle(page, decks)
+    wait_idle(page, decks, quiet_ms=1_000)
 
 
 # -- what the page shows ------------------------------------------------------------------
@@ -265,9 +337,9 @@ def full_screenshot(page: Page, slug: str) -> Path:
               '[data-testid="stMain"], [data-testid="stMainBlockContainer"]')]
               .map(e => e.scrollHeight), window.innerHeight)""")
     page.set_viewport_size({"width": VIEWPORT["width"], "height": min(int(height) + 40, 12000)})
-    page.wait_for_timeout(800)
+    charts_fit(page)
     path = SHOTS / f"{slug}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=True, timeout=CHART_TIMEOUT_MS)
     page.set_viewport_size(VIEWPORT)
     return path
 
@@ -297,3 +369,82 @@ def colour_pixels(png: bytes, rgb, tolerance: int = 12) -> int:
     pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int16)
     near = np.abs(pixels - np.array(rgb[:3], dtype=np.int16)) <= tolerance
     return int(near.all(axis=-1).sum())
+
+
+# -- Chinese text as drawn ----------------------------------------------------------------
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+TOFU = "\u0378"  # an unassigned code point: no font has it, so it is drawn as .notdef
+_GLYPHS_JS = """([selector, tofu]) => {
+    const el = document.querySelector(selector);
+    if (!el) return null;
+    el.scrollIntoView({block: 'center'});
+    const style = getComputedStyle(el);
+    const boxes = root => {
+        const out = [];
+        const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+            for (let i = 0; i < n.data.length; i++) {
+                const r = document.createRange();
+                r.setStart(n, i); r.setEnd(n, i + 1);
+                const b = r.getBoundingClientRect();
+                out.push({ch: n.data[i], x: b.x, y: b.y, w: b.width, h: b.height});
+            }
+        }
+        return out;
+    };
+    // The missing glyph in the element's own font, size and colour, beside it.
+    const probe = document.createElement('span');
+    probe.id = '__heze_tofu';
+    probe.textContent = tofu;
+    probe.style.cssText = 'position: fixed; left: 0; top: 0; z-index: 2147483647; '
+        + 'padding: 4px; background: ' + getComputedStyle(document.body).backgroundColor;
+    for (const k of ['fontFamily', 'fontSize', 'fontWeight', 'fontStyle', 'color',
+                     'lineHeight']) probe.style[k] = style[k];
+    document.body.appendChild(probe);
+    return {text: el.textContent, font: style.fontFamily, chars: boxes(el),
+            tofu: boxes(probe)[0]};
+}"""
+
+
+def _ink(img: np.ndarray, box: dict) -> np.ndarray:
+    """The dark pixels of one character cell, as a boolean mask."""
+    x0, y0 = max(int(box["x"]), 0), max(int(box["y"]), 0)
+    x1, y1 = int(round(box["x"] + box["w"])), int(round(box["y"] + box["h"]))
+    return img[y0:y1, x0:x1] < 128
+
+
+def _same_glyph(a: np.ndarray, b: np.ndarray) -> bool:
+    """Two cells show the same shape: same size (±1 px) and at most 3% of pixels differ."""
+    if abs(a.shape[0] - b.shape[0]) > 1 or abs(a.shape[1] - b.shape[1]) > 1:
+        return False
+    h, w = min(a.shape[0], b.shape[0]), min(a.shape[1], b.shape[1])
+    return (a[:h, :w] != b[:h, :w]).mean() <= 0.03
+
+
+def assert_renders_chinese(page: Page, selector: str) -> str:
+    """The app's own text in `selector` is Chinese and drawn with real glyphs, in its own
+    font: it has at least two different CJK characters, each drawn with ink, each unlike the
+    missing-glyph box (tofu) of that font, and no two different characters alike. Fails on
+    an English page, on boxes and on blank glyphs. Returns the text."""
+    info = page.evaluate(_GLYPHS_JS, [selector, TOFU])
+    try:
+        assert info is not None, f"no element {selector!r} on the page"
+        text = info["text"]
+        chars = [c for c in info["chars"] if CJK.match(c["ch"]) and c["w"] > 0]
+        assert len({c["ch"] for c in chars}) >= 2, f"{selector} is not Chinese: {text!r}"
+        shot = page.screenshot(timeout=CHART_TIMEOUT_MS)
+    finally:
+        page.evaluate("() => document.getElementById('__heze_tofu')?.remove()")
+    img = np.asarray(Image.open(io.BytesIO(shot)).convert("L"))
+    tofu = _ink(img, info["tofu"])
+    cells = {}
+    for c in chars:
+        ink = _ink(img, c)
+        assert ink.size and ink.mean() > 0.02, f"{c['ch']!r} of {text!r} is drawn blank"
+        assert not _same_glyph(ink, tofu), f"{c['ch']!r} of {text!r} is drawn as tofu"
+        cells.setdefault(c["ch"], ink)
+    shapes = list(cells.items())
+    for i, (ch_a, a) in enumerate(shapes):
+        for ch_b, b in shapes[i + 1:]:
+            assert not _same_glyph(a, b), f"{ch_a!r} and {ch_b!r} of {text!r} look the same"
+    return text

@@ -1,7 +1,9 @@
-"""Shared fixtures: one freshly built scale-1 snapshot per test session."""
+"""Shared fixtures: one freshly built scale-1 snapshot per test session ($HEZE_TEST_SNAPSHOT
+names a prebuilt one instead), and the browser kit's fixtures."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import duckdb
@@ -13,6 +15,9 @@ from tests.browser_kit import app_url, browser, page, start_app  # noqa: F401  (
 
 @pytest.fixture(scope="session")
 def snapshot_file(tmp_path_factory) -> Path:
+    prebuilt = os.environ.get("HEZE_TEST_SNAPSHOT")
+    if prebuilt:  # `make mutate` builds it once instead of once per mutant; never written to
+        return Path(prebuilt)
     path = tmp_path_factory.mktemp("snapshot") / "scale1.duckdb"
     build_snapshot(path, seed=DEFAULT_SEED, scale=1)
     return path
@@ -81,3 +86,15 @@ def signed_in(app_data_dir, snapshot_file, monkeypatch):
         return sign_in(at, acc, acc.get_user(role))
 
     return sign
+
+
+# Under mutation testing (mutmut sets MUTANT_UNDER_TEST) each mutant stops at its first failing
+# test, so the quick tests go first: those on hand-built data, then those that read the
+# scale-1 snapshot, and the tests that load its whole tables last.
+_SLOW_MODULES = ("test_independent.py",)
+
+
+def pytest_collection_modifyitems(items):
+    if "MUTANT_UNDER_TEST" not in os.environ:
+        return
+    items.sort(key=lambda item: (item.path.name in _SLOW_MODULES, "db" in item.fixturenames))

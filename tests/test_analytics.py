@@ -8,6 +8,7 @@ file, from the rows themselves; the registry's SQL is never reused to check itse
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import duckdb
@@ -17,9 +18,11 @@ import pytest
 
 from analytics import formatting, masking
 from analytics import indicators as reg
+from analytics.facts import FACTS
 from analytics.filters import Filter, FilterError
 from analytics.queries import Analytics
 from data.snapshot import create_schema
+from tests.published import PUBLISHED
 
 AS_OF = date(2020, 8, 31)
 SHAN = 371722  # 单县
@@ -116,7 +119,48 @@ ACTIVITIES = [
 ]
 
 
+# -- records on every boundary of every filter case ----------------------------------------
+# The periods the filter cases and the year-before comparison use: 2018-01-01 – 2019-12-31
+# (and its comparison end, 2019-12-31 − 365 days = 2018-12-31), the as-of date 2020-08-31
+# (whose comparison end is 2020-08-31 − 365 days = 2019-09-01), and periods that start on,
+# the day after, or after that comparison end. Each day has a record, as has the day before
+# and the day after, in every dated table; a `>=` that became `>` drops one of them.
+EDGE_DAYS = [
+    date(2017, 12, 31), date(2018, 1, 1), date(2018, 1, 2),     # a period's start
+    date(2018, 12, 30), date(2018, 12, 31), date(2019, 1, 1),   # its year-before end
+    date(2019, 8, 31), date(2019, 9, 1), date(2019, 9, 2),      # as-of date's year before
+    date(2019, 12, 30), date(2019, 12, 31), date(2020, 1, 1),   # a period's end
+    date(2020, 8, 30), date(2020, 8, 31),                       # the as-of date
+]
+# Two records a day: 牡丹区/wood through the county-level Ningbo station (Zhejiang), and
+# 单县/agri-food through the city-level Beijing station, so that every county, industry,
+# level and province case meets a record on every boundary.
+EDGE_STATIONS, EDGE_PARKS, EDGE_OUTSIDE, EDGE_RETURNEES, EDGE_ENTITIES = [], [], [], [], []
+EDGE_PROJECTS, EDGE_ACTIVITIES = [], []
+for _n, _day in enumerate(EDGE_DAYS):
+    _a, _b = 101 + 2 * _n, 102 + 2 * _n
+    EDGE_STATIONS += [
+        (_a, f"牡丹区返乡创业(宁波{_n})服务站", "county", MUDAN, 330200, _day, "周文", "13600000001",
+         None, 10),
+        (_b, f"菏泽市返乡创业(北京{_n})服务站", "city", None, 110000, _day, "吴杰", "13600000002",
+         "郑华", 20)]
+    EDGE_PARKS += [(_a, f"边界园区{_a}", MUDAN, "park", _day, "wood", "operating"),
+                   (_b, f"边界基地{_b}", SHAN, "incubator", _day, "agrifood", "operating")]
+    EDGE_OUTSIDE += [(_a, MUDAN, 330200, "wood", "yes", 3, _day),
+                     (_b, SHAN, 110000, "agrifood", "no", 1, _day)]
+    EDGE_RETURNEES += [(_a, MUDAN, 330200, "wood", "business", None, 3, _day),
+                       (_b, SHAN, 110000, "agrifood", "job", None, None, _day)]
+    EDGE_ENTITIES += [(_a, "enterprise", _a, MUDAN, "wood", 1, _day, 100, 3),
+                      (_b, "individual", _b, SHAN, "agrifood", None, _day, 10, 2)]
+    EDGE_PROJECTS += [  # landed on the day, exactly 1亿; signed on the day, not landed
+        (_a, MUDAN, None, "wood", 10_000, "operating", date(2015, 6, 1), _day, 3),
+        (_b, SHAN, None, "agrifood", 50_000, "signed", _day, None, None)]
+    EDGE_ACTIVITIES += [(_a, "mobilisation", _day, 3, None, 10, 0),
+                        (_b, "donation", _day, None, 3, 0, 1_000)]
+
+
 def _id_number(county: int, n: int) -> str:
+    n %= 100
     return f"{county}1990{n:02d}01{n:03d}{n % 10}"  # 18 digits
 
 
@@ -124,7 +168,11 @@ def _mobile(prefix: int, n: int) -> str:
     return f"1{prefix}{n:09d}"  # 11 digits
 
 
-def _frames() -> dict[str, pd.DataFrame]:
+def _frames(edges: bool = False) -> dict[str, pd.DataFrame]:
+    """The tables of the hand-built database; with `edges`, the boundary records too."""
+    def rows(base, extra):
+        return base + extra if edges else base
+
     frames = {
         "snapshot": pd.DataFrame([{
             "snapshot_id": "hand-built", "built_at": datetime(2020, 9, 1, 8, 0),
@@ -138,21 +186,21 @@ def _frames() -> dict[str, pd.DataFrame]:
         "industries": pd.DataFrame(INDUSTRIES, columns=["industry_code", "name_zh", "name_en",
                                                         "group_code", "group_zh"]),
     }
-    st = pd.DataFrame(STATIONS, columns=["station_id", "name_zh", "level", "sponsor_county",
+    st = pd.DataFrame(rows(STATIONS, EDGE_STATIONS), columns=["station_id", "name_zh", "level", "sponsor_county",
                                          "host_city", "opened_on", "head_name", "head_mobile",
                                          "honorary_head", "members"])
     st["lon"], st["lat"] = 116.0, 35.0
     st["talent_workstation"] = st["station_id"] == 1
     st["status"] = "active"
     frames["stations"] = st
-    pk = pd.DataFrame(PARKS, columns=["park_id", "name_zh", "county_code", "kind", "opened_on",
+    pk = pd.DataFrame(rows(PARKS, EDGE_PARKS), columns=["park_id", "name_zh", "county_code", "kind", "opened_on",
                                       "focus_industries", "status"])
     pk["lon"], pk["lat"], pk["free_premises"] = 115.5, 35.2, False
     frames["parks"] = pk
     town = {c: t for t, c, _ in TOWNSHIPS}
-    op = pd.DataFrame(OUTSIDE, columns=["person_id", "home_county", "host_city", "industry_code",
+    op = pd.DataFrame(rows(OUTSIDE, EDGE_OUTSIDE), columns=["person_id", "home_county", "host_city", "industry_code",
                                         "return_intention", "station_id", "registered_on"])
-    op["name"] = [f"王{'一二三四五六七八九十'[i - 1]}明" for i in op["person_id"]]
+    op["name"] = [f"王{'一二三四五六七八九十'[(i - 1) % 10]}明" for i in op["person_id"]]
     op["id_number"] = [_id_number(c, i) for c, i in zip(op["home_county"], op["person_id"],
                                                               strict=True)]
     op["mobile"] = [_mobile(35, i) for i in op["person_id"]]
@@ -161,28 +209,28 @@ def _frames() -> dict[str, pd.DataFrame]:
     op["home_township"] = op["home_county"].map(town)
     op["identity"] = "worker"
     frames["outside_people"] = op
-    rt = pd.DataFrame(RETURNEES, columns=["returnee_id", "county_code", "from_city",
+    rt = pd.DataFrame(rows(RETURNEES, EDGE_RETURNEES), columns=["returnee_id", "county_code", "from_city",
                                           "industry_code", "outcome", "outside_person_id",
                                           "station_id", "returned_on"])
-    rt["name"] = [f"刘{'一二三四五六七八九'[i - 1]}" for i in rt["returnee_id"]]
+    rt["name"] = [f"刘{'一二三四五六七八九'[(i - 1) % 9]}" for i in rt["returnee_id"]]
     rt["id_number"] = [_id_number(c, 20 + i) for c, i in zip(rt["county_code"],
                                                             rt["returnee_id"], strict=True)]
     rt["mobile"] = [_mobile(58, i) for i in rt["returnee_id"]]
     rt["gender"], rt["age"], rt["person_group"], rt["support"] = "F", 35, "worker", "none"
     rt["township_id"] = rt["county_code"].map(town)
     frames["returnees"] = rt
-    en = pd.DataFrame(ENTITIES, columns=["entity_id", "entity_type", "returnee_id",
+    en = pd.DataFrame(rows(ENTITIES, EDGE_ENTITIES), columns=["entity_id", "entity_type", "returnee_id",
                                          "county_code", "industry_code", "park_id", "founded_on",
                                          "registered_capital", "jobs"])
     en["name_zh"] = [f"菏泽测试{i}号有限公司" for i in en["entity_id"]]
     frames["entities"] = en
-    pr = pd.DataFrame(PROJECTS, columns=["project_id", "county_code", "park_id",
+    pr = pd.DataFrame(rows(PROJECTS, EDGE_PROJECTS), columns=["project_id", "county_code", "park_id",
                                          "industry_code", "investment", "stage", "signed_on",
                                          "landed_on", "station_id"])
     pr["name_zh"] = [f"测试项目{i}" for i in pr["project_id"]]
     pr["investor"] = "测试集团有限公司"
     frames["projects"] = pr
-    ac = pd.DataFrame(ACTIVITIES, columns=["activity_id", "kind", "held_on", "station_id",
+    ac = pd.DataFrame(rows(ACTIVITIES, EDGE_ACTIVITIES), columns=["activity_id", "kind", "held_on", "station_id",
                                            "entity_id", "attendees", "amount_yuan"])
     ac["title"] = ac["kind"] + " 测试"
     frames["activities"] = ac
@@ -197,20 +245,33 @@ LOAD_ORDER = ("snapshot", "counties", "townships", "host_cities", "industries", 
               "parks", "outside_people", "returnees", "entities", "projects", "activities")
 
 
-@pytest.fixture(scope="module")
-def small_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("small") / "small.duckdb"
+def _build(path, edges: bool = False):
     con = duckdb.connect(str(path))
     try:
         create_schema(con)
-        for name, frame in zip(LOAD_ORDER, (_frames()[n] for n in LOAD_ORDER), strict=True):
-            con.register("incoming", frame)
+        frames = _frames(edges)
+        for name in LOAD_ORDER:
+            con.register("incoming", frames[name])
             con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM incoming")  # noqa: S608
             con.unregister("incoming")
         con.execute("CHECKPOINT")
     finally:
         con.close()
     return path
+
+
+@pytest.fixture(scope="module")
+def small_file(tmp_path_factory):
+    return _build(tmp_path_factory.mktemp("small") / "small.duckdb")
+
+
+@pytest.fixture(scope="module")
+def edges_con(tmp_path_factory):
+    """The hand-built database with a record on every boundary (EDGE_DAYS)."""
+    path = _build(tmp_path_factory.mktemp("edges") / "edges.duckdb", edges=True)
+    con = duckdb.connect(str(path), read_only=True)
+    yield con
+    con.close()
 
 
 @pytest.fixture(scope="module")
@@ -362,6 +423,13 @@ FILTER_CASES = {
     "period end only": Filter(end=AS_OF - timedelta(days=365)),
     "county, industry and period": Filter(counties=[MUDAN], industries=["wood"],
                                           start=date(2018, 1, 1)),
+    "one day": Filter(start=date(2018, 1, 1), end=date(2018, 1, 1)),
+    "period to the as-of date": Filter(start=date(2019, 9, 1), end=AS_OF),
+    "period past the as-of date": Filter(start=date(2020, 1, 1), end=date(2020, 12, 31)),
+    "starting on the year-before date": Filter(start=date(2019, 9, 1)),
+    "starting the day after it": Filter(start=date(2019, 9, 2)),
+    "level, province and period": Filter(levels=["county"], provinces=[ZHEJIANG],
+                                         start=date(2018, 12, 31), end=date(2019, 12, 30)),
 }
 
 
@@ -374,9 +442,40 @@ def expected(facts, key: str, f: Filter):
     return int(got), None, None
 
 
+def expected_previous(facts, key: str, f: Filter):
+    """Last year's value: the filter's value up to 365 days before the period's end (the
+    as-of date, or the filter's end if earlier) — none if the period starts after that."""
+    end = min(f.end, AS_OF) if f.end else AS_OF
+    year_before = end - timedelta(days=365)
+    if f.start and year_before < f.start:
+        return None
+    value, _, _ = expected(facts, key, replace(f, end=year_before))
+    return value
+
+
 @pytest.fixture(scope="module")
 def facts(tables):
     return pandas_facts(tables)
+
+
+@pytest.fixture(scope="module")
+def edges(edges_con) -> Analytics:
+    return Analytics(edges_con)
+
+
+@pytest.fixture(scope="module")
+def edge_facts(edges_con):
+    return pandas_facts({name: edges_con.sql(f"SELECT * FROM {name}").df()  # noqa: S608
+                         for name in LOAD_ORDER})
+
+
+@pytest.fixture(scope="module", params=["hand-built", "every-boundary"])
+def model(request) -> tuple[Analytics, dict]:
+    """The analytics of a hand-built database and its pandas model: the small database as
+    worked out by hand, then the same with a record on every boundary."""
+    if request.param == "hand-built":
+        return request.getfixturevalue("small"), request.getfixturevalue("facts")
+    return request.getfixturevalue("edges"), request.getfixturevalue("edge_facts")
 
 
 # -- the small database: every indicator, unfiltered and per filter dimension ---------------
@@ -405,16 +504,30 @@ def test_the_small_database_gives_the_answers_worked_out_by_hand(small):
 
 
 @pytest.mark.parametrize("case", list(FILTER_CASES))
-@pytest.mark.parametrize("key", [i.key for i in reg.INDICATORS])
-def test_every_indicator_equals_the_pandas_computation(small, facts, key, case):
+def test_every_indicator_equals_the_pandas_computation(model, case):
+    analytics, facts = model
     f = FILTER_CASES[case]
-    value, num, den = expected(facts, key, f)
-    got = small.value(key, f)
-    if reg.get(key).is_ratio:
-        assert (got.numerator, got.denominator) == (num, den)
-        assert got.value == pytest.approx(value) if value is not None else got.value is None
-    else:
-        assert got.value == value
+    got = analytics.values(list(ORACLE), f)
+    for key in ORACLE:
+        value, num, den = expected(facts, key, f)
+        if reg.get(key).is_ratio:
+            assert (got[key].numerator, got[key].denominator) == (num, den), key
+            assert (got[key].value == pytest.approx(value) if value is not None
+                    else got[key].value is None), key
+        else:
+            assert got[key].value == value, key
+
+
+@pytest.mark.parametrize("case", list(FILTER_CASES))
+def test_the_previous_value_is_a_year_before_the_periods_end_or_none_if_it_starts_later(
+        model, case):
+    analytics, facts = model
+    f = FILTER_CASES[case]
+    got = analytics.values(list(ORACLE), f)
+    for key in ORACLE:
+        want = expected_previous(facts, key, f)
+        previous = got[key].previous
+        assert previous == pytest.approx(want) if want is not None else previous is None, key
 
 
 @pytest.mark.parametrize("key", [i.key for i in reg.INDICATORS])
@@ -425,14 +538,49 @@ def test_the_previous_value_is_the_value_a_year_before_the_as_of_date(small, fac
     assert got == pytest.approx(want) if want is not None else got is None
 
 
-def test_filtered_cases_are_not_all_empty(facts):
+def test_filtered_cases_are_not_all_empty(edge_facts):
     """Guards the per-dimension comparisons: each filter keeps some rows and drops others."""
     for case, f in FILTER_CASES.items():
         if f.is_empty:
             continue
-        kept = {k: len(pandas_filter(d, f)) for k, d in facts.items()}
+        kept = {k: len(pandas_filter(d, f)) for k, d in edge_facts.items()}
         assert any(kept.values()), case
-        assert any(kept[k] < len(facts[k]) for k in kept), case
+        assert any(kept[k] < len(edge_facts[k]) for k in kept), case
+
+
+def test_every_boundary_day_has_a_record_in_every_dated_table(edge_facts):
+    for name, df in edge_facts.items():
+        days = set(df["date"].dropna().dt.date)
+        assert set(EDGE_DAYS) <= days, name
+
+
+def test_a_period_counts_its_first_and_last_day_and_not_the_days_around(edges):
+    f = Filter(start=date(2018, 1, 1), end=date(2019, 12, 31))
+    # Hand-built returnees inside: 2 (2019-06-01), 3 (2018-02-01), 6 (2019-11-11); boundary
+    # records on 10 of the 14 days (not 2017-12-31, 2020-01-01, 2020-08-30, 2020-08-31),
+    # two a day.
+    assert edges.value("returnees", f).value == 3 + 10 * 2
+    one_day = Filter(start=date(2019, 12, 31), end=date(2019, 12, 31))
+    assert edges.value("returnees", one_day).value == 2
+    assert edges.value("big_projects", one_day).value == 1  # landed that day, exactly 1亿
+    assert edges.value("projects", one_day).value == 2      # and one signed that day
+    assert edges.value("stations", Filter(end=date(2017, 12, 31))).value == 1 + 2  # Beijing
+    assert edges.value("stations", Filter(start=AS_OF)).value == 2
+
+
+def test_last_years_value_is_dropped_when_the_period_starts_after_it(edges):
+    # The as-of date is 2020-08-31, so last year's value is taken on 2019-09-01.
+    on_the_day = edges.value("returnees", Filter(start=date(2019, 9, 1)))
+    assert on_the_day.previous == 2  # only the two records dated 2019-09-01
+    assert on_the_day.change == on_the_day.value - 2
+    day_after = edges.value("returnees", Filter(start=date(2019, 9, 2)))
+    assert day_after.previous is None and day_after.change is None
+    ratio = edges.value("big_station_share", Filter(start=date(2019, 9, 2)))
+    assert ratio.value is not None and ratio.previous is None
+    # A period that ends earlier takes last year's value a year before its own end.
+    f = Filter(start=date(2018, 12, 31), end=date(2019, 12, 31))
+    assert edges.value("returnees", f).previous == 2  # 2018-12-31 only
+    assert edges.value("returnees", replace(f, start=date(2019, 1, 1))).previous is None
 
 
 def test_the_funnel_counts_people_once_even_when_a_returnee_leads_two_businesses(small):
@@ -478,6 +626,197 @@ def test_a_county_scope_on_the_small_database_hides_the_city_station_and_other_c
         want, _, _ = expected(facts, key, Filter(counties=[SHAN]))
         got = scoped.value(key).value
         assert got == pytest.approx(want) if want is not None else got is None, key
+
+
+def test_the_same_snapshot_seen_through_a_scope_is_that_countys_view(small, facts):
+    shan = small.with_scope([SHAN])
+    assert shan.scope == (SHAN,) and small.scope is None  # the original keeps no scope
+    assert shan.snapshot == small.snapshot
+    for key in ORACLE:
+        want, _, _ = expected(facts, key, Filter(counties=[SHAN]))
+        got = shan.value(key).value
+        assert got == pytest.approx(want) if want is not None else got is None, key
+    assert small.with_scope(None).scope is None
+
+
+def test_an_empty_county_scope_is_refused_rather_than_shown_as_everything(small_con):
+    with pytest.raises(FilterError) as err:
+        Analytics(small_con, county_scope=[])
+    assert (err.value.zh, err.value.en) == ("县区范围为空：不能据此显示任何数据",
+                                            "an empty county scope shows nothing")
+
+
+def test_every_opened_analytics_has_a_version_of_its_own_and_views_share_its_lock(small,
+                                                                                 small_con):
+    other = Analytics(small_con)
+    assert re.fullmatch(r"hand-built#[0-9a-f]{12}", small.version)
+    assert other.version != small.version
+    assert small.with_scope([SHAN])._lock is small._lock
+
+
+def test_a_station_breakdown_names_each_station_that_referred_someone(small_con):
+    got = Analytics(small_con).breakdown("returnees_referred", "station")
+    # returnees 1, 3, 8 through the Beijing station, 2 through Ningbo, 5 through Hangzhou
+    assert dict(zip(got["code"], got["returnees_referred"], strict=True)) == {1: 3, 2: 1, 3: 1}
+    assert dict(zip(got["code"], got["name_zh"], strict=True))[2] == "单县返乡创业(杭州)服务站"
+
+
+def test_an_industry_breakdown_keeps_every_industry_as_whole_numbers(small):
+    got = small.breakdown(["returnees", "jobs"], "industry", Filter(industries=["wood"]))
+    assert got["code"].tolist() == ["agrifood", "wood"]
+    assert got["returnees"].tolist() == [0, 3] and got["jobs"].tolist() == [0, 5 + 20 + 30 + 4]
+    assert str(got["returnees"].dtype) == str(got["jobs"].dtype) == "int64"
+
+
+def test_a_county_scope_hides_every_row_of_a_fact_that_has_no_county(small_con):
+    # No fact declares none today; one that did (a national register, say) must show county
+    # staff nothing, while a county filter alone cannot narrow it.
+    countless = replace(FACTS["stations"], county=None)
+    everyone, shan = Analytics(small_con), Analytics(small_con, county_scope=[SHAN])
+
+    def rows(an, f):
+        return int(an._scan(countless, f, "count(*) AS n")["n"].iloc[0])
+
+    assert rows(everyone, Filter()) == rows(everyone, Filter(counties=[SHAN])) == 3
+    assert rows(shan, Filter()) == rows(shan, Filter(counties=[SHAN])) == 0
+
+
+def test_a_county_scope_holds_even_for_a_filter_that_was_never_checked(small_con):
+    # check() refuses a county outside the scope; should a query ever skip it, the WHERE
+    # builder still shows nothing outside the scope.
+    shan = Analytics(small_con, county_scope=[SHAN])
+    shan.check = lambda f: f
+    other = Filter(counties=[MUDAN])
+    assert shan.value("returnees", other).value == 0
+    assert shan.value("stations", other).value == 0
+    assert shan.station_ranking(other).empty
+    assert shan.big_projects(other).empty
+    assert shan.return_funnel(other).iloc[0].to_dict() == dict.fromkeys(
+        Analytics.FUNNEL_STAGES, 0)
+
+
+def test_a_county_filter_inside_a_two_county_scope_narrows_to_that_county(small_con, facts):
+    scoped = Analytics(small_con, county_scope=[SHAN, MUDAN])
+    for key in ORACLE:
+        for f, like in ((Filter(), Filter(counties=[SHAN, MUDAN])),
+                        (Filter(counties=[SHAN]), Filter(counties=[SHAN])),
+                        (Filter(counties=[MUDAN], industries=["wood"]),
+                         Filter(counties=[MUDAN], industries=["wood"]))):
+            want, _, _ = expected(facts, key, like)
+            got = scoped.value(key, f).value
+            assert got == pytest.approx(want) if want is not None else got is None, (key, f)
+    with pytest.raises(FilterError):
+        scoped.value("returnees", Filter(counties=[CAO]))
+
+
+def test_the_filter_in_words_names_every_part_in_chinese(small_con, small):
+    assert small.describe(Filter()) == "全部"
+    assert small.describe(Filter(counties=[SHAN, MUDAN])) == "县区: 单县、牡丹区"
+    assert small.describe(Filter(
+        counties=[SHAN], industries=["wood", "agrifood"], levels=["city", "county"],
+        provinces=[ZHEJIANG], start=date(2018, 1, 1), end=date(2019, 12, 31))) == (
+        "县区: 单县；产业: 木制品、农副产品精深加工；服务站级别: 市级站、县级站；驻在省份: 浙江省；"
+        "时间段: 2018-01-01 – 2019-12-31")
+    assert small.describe(Filter(start=date(2018, 1, 1))) == "时间段: 2018-01-01 – …"
+    assert small.describe(Filter(end=AS_OF)) == "时间段: … – 2020-08-31"
+    # County staff see their scope named even when they filter nothing.
+    assert Analytics(small_con, county_scope=[CAO]).describe(Filter()) == "县区: 曹县"
+
+
+def test_the_filter_in_words_names_every_part_in_english(small):
+    assert small.describe(Filter(), "en") == "All"
+    text = small.describe(Filter(
+        counties=[SHAN, MUDAN], industries=["wood"], levels=["city"], provinces=[ZHEJIANG],
+        start=date(2018, 1, 1)), "en")
+    assert re.fullmatch(
+        r"County: Shan County(、|, )Mudan District(；|; )Industry: Wood products(；|; )"
+        r"Station level: City-level(；|; )Host province: Zhejiang(；|; )"
+        r"Period: 2018-01-01 – …", text), text
+
+
+def test_the_snapshot_row_and_the_reference_lists_are_read_as_stored(small_con):
+    small = Analytics(small_con)  # opened here, so this test exercises the reading itself
+    snap = small.snapshot
+    assert (snap.snapshot_id, snap.as_of, snap.source, snap.seed, snap.scale) == (
+        "hand-built", AS_OF, "imported", None, 1)
+    assert pd.Timestamp(snap.built_at) == pd.Timestamp(2020, 9, 1, 8, 0)
+    assert not snap.is_synthetic
+    assert small.provinces().to_dict("list") == {
+        "province_code": [110000, ZHEJIANG], "province_zh": ["北京市", "浙江省"],
+        "province_en": ["Beijing", "Zhejiang"]}
+    assert small.counties()["county_code"].tolist() == [MUDAN, CAO, SHAN]
+    assert small.industries()["industry_code"].tolist() == ["agrifood", "wood"]
+    assert small.host_cities()["city_code"].tolist() == [110000, 330100, 330200]
+
+
+def test_the_five_databases_and_reference_tables_are_counted_row_by_row(small):
+    assert dict(small.table_sizes().itertuples(index=False)) == {
+        "stations": 3, "outside_people": 10, "returnees": 9, "entities": 6, "projects": 7,
+        "parks": 2, "activities": 7, "counties": 3, "townships": 3, "host_cities": 3,
+        "industries": 2}
+    assert list(small.table_sizes().columns) == ["table", "rows"]
+
+
+def test_the_county_by_industry_matrix_of_the_small_database(small):
+    grid = small.matrix("returnees")
+    # returnees 1, 2, 8 (牡丹区: agri-food, wood, agri-food); 3, 4 (曹县: wood, agri-food);
+    # 5, 6, 7, 9 (单县: agri-food, agri-food, wood, agri-food)
+    assert grid.to_dict("index") == {MUDAN: {"agrifood": 2, "wood": 1},
+                                     CAO: {"agrifood": 1, "wood": 1},
+                                     SHAN: {"agrifood": 3, "wood": 1}}
+    assert (grid.index.name, grid.columns.name) == ("county_code", "industry_code")
+    assert all(dtype == "int64" for dtype in grid.dtypes)
+    wood = small.matrix("jobs", Filter(industries=["wood"]))
+    assert wood.to_dict("index") == {MUDAN: {"agrifood": 0, "wood": 5 + 4}, CAO: {
+        "agrifood": 0, "wood": 20}, SHAN: {"agrifood": 0, "wood": 30}}
+    with pytest.raises(FilterError) as err:
+        small.matrix("big_station_share")
+    assert (err.value.zh, err.value.en) == ("比例指标不能直接做矩阵", "ratio indicators have no matrix")
+
+
+def test_the_station_card_of_the_small_database(small):
+    card = small.station_detail(1)
+    assert {k: card[k] for k in ("people_registered", "returnees_referred",
+                                 "projects_recommended", "investment_recommended",
+                                 "big_projects_recommended", "activities", "attendees",
+                                 "donations_yuan")} == {
+        "people_registered": 3, "returnees_referred": 3, "projects_recommended": 2,
+        "investment_recommended": 110_000 + 9_999, "big_projects_recommended": 1,
+        "activities": 1, "attendees": 150, "donations_yuan": 50_000}
+    assert (card["city_zh"], card["province_zh"], card["level"]) == ("北京", "北京市", "city")
+    assert card["recent_activities"][["held_on", "kind", "attendees", "amount_yuan"]].to_dict(
+        "list") == {"held_on": [date(2020, 2, 1), date(2020, 1, 10)],
+                    "kind": ["donation", "mobilisation"], "attendees": [0, 150],
+                    "amount_yuan": [50_000, 0]}
+    assert card["projects"][["name_zh", "investment"]].to_dict("list") == {
+        "name_zh": ["测试项目1", "测试项目4"], "investment": [110_000, 9_999]}
+    assert card["counties_served"].to_dict("list") == {"code": [MUDAN, CAO],
+                                                       "returnees": [2, 1]}
+    county_station = small.station_detail(2)
+    assert (county_station["sponsor_zh"], county_station["sponsor_en"]) == ("单县",
+                                                                            "Shan County")
+    # A filter applies to the card's lists too.
+    january = small.station_detail(1, Filter(end=date(2020, 1, 31)))
+    assert january["recent_activities"]["kind"].tolist() == ["mobilisation"]
+    assert january["counties_served"].to_dict("list") == {"code": [MUDAN, CAO],
+                                                          "returnees": [1, 1]}
+    assert small.station_detail(1, Filter(start=date(2020, 2, 1))) is None  # opened before
+
+
+def test_a_breakdown_lists_every_county_with_ratios_from_their_own_parts(small):
+    got = small.breakdown(["returnees", "big_station_share"], "county")
+    assert got.to_dict("list") == {
+        "code": [MUDAN, CAO, SHAN], "returnees": [3, 2, 4],
+        "big_station_share__num": [1, 0, 2], "big_station_share__den": [1, 1, 2],
+        "big_station_share": [1.0, 0.0, 1.0], "name_zh": ["牡丹区", "曹县", "单县"],
+        "name_en": ["Mudan District", "Cao County", "Shan County"]}
+    # A county with nothing in the filter is still listed, as zero (and no ratio).
+    none = small.breakdown(["returnees", "big_station_share"], "county",
+                           Filter(start=date(2020, 8, 1)))
+    assert none["code"].tolist() == [MUDAN, CAO, SHAN]
+    assert none["returnees"].tolist() == [0, 0, 1]
+    assert none["big_station_share__den"].tolist() == [0, 0, 0]
+    assert none["big_station_share"].isna().all()
 
 
 def test_station_detail_masks_the_head_and_honorary_head(small):
@@ -569,8 +908,22 @@ def test_the_scale_1_snapshot_matches_every_published_figure(analytics, key):
     assert ind.published.matches(analytics.value(key).value)
 
 
+@pytest.mark.parametrize("key", sorted(PUBLISHED), ids=str)
+def test_the_scale_1_snapshot_meets_the_report_as_the_report_words_it(analytics, key):
+    # The rule comes from the report's wording (tests/published.py), not from the registry.
+    assert PUBLISHED[key].met_by(analytics.value(key).value)
+
+
+def test_the_registry_carries_the_reports_figures():
+    for key, figure in PUBLISHED.items():
+        published = reg.get(key).published
+        assert published is not None, key
+        assert published.value == figure.value, key
+        assert published.rule == figure.rule or figure.rule == "rounded", key
+
+
 @pytest.mark.parametrize(("key", "text"), [
-    ("returnees", "27.6万人"), ("entities", "10.4万家"), ("jobs", "50.3万人"),
+    ("returnees", "27.6万人"), ("entities", "10.4万家"),
     ("big_projects", "201个"), ("big_investment", "541.58亿元"),
     ("big_station_share", "70%"), ("stations", "246个"),
 ])
@@ -578,6 +931,15 @@ def test_the_headline_figures_format_as_the_report_gives_them(analytics, key, te
     ind = reg.get(key)
     value = analytics.value(key).value
     assert formatting.format_value(value, ind.unit, decimals=ind.decimals) == text
+
+
+def test_the_jobs_card_reads_as_at_least_the_reports_50_wan(analytics):
+    # "50万+": the card shows the figure itself, which must read 50万 or more.
+    ind = reg.get("jobs")
+    shown = formatting.format_value(analytics.value("jobs").value, ind.unit,
+                                    decimals=ind.decimals)
+    number = re.fullmatch(r"(\d+(?:\.\d)?)万人", shown)
+    assert number and float(number.group(1)) >= 50, shown
 
 
 @pytest.mark.parametrize(("key", "text"), [

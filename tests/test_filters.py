@@ -59,7 +59,7 @@ def test_every_query_refuses_an_unknown_value_and_names_it(analytics, bad, query
         QUERIES[query](analytics, f)
     assert value in err.value.zh and zh_word in err.value.zh
     assert value in err.value.en and en_word in err.value.en
-    assert err.value.message("zh") == err.value.zh
+    assert err.value.message() == err.value.message("zh") == err.value.zh
     assert err.value.message("en") == err.value.en
     assert str(err.value) == f"{err.value.zh} / {err.value.en}"
 
