@@ -41,6 +41,7 @@ class Published:
     text_en: str
     rule: str = "exact"  # exact | at_least | rounded (to the shown precision)
     as_of: date = REPORT_DATE
+    step: float = 0.0  # "rounded": the unit of the last digit shown (27.6万 → 1,000)
 
     def matches(self, value: float) -> bool:
         if self.rule == "exact":
@@ -48,7 +49,7 @@ class Published:
         if self.rule == "at_least":
             return value >= self.value
         # "rounded": the value rounds to the published figure at its stated precision
-        return abs(value - self.value) <= abs(self.value) * 0.005
+        return abs(value - self.value) <= self.step / 2 + 1e-9
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "2015年以来返乡创业或就业的人数（返乡创业人员信息库）。",
         "People who came home since 2015 to start a business or take a job.",
         measure=Measure("count"),
-        published=Published(276_000, "27.6万人", "276,000", rule="exact"), headline=True,
+        published=Published(276_000, "27.6万人", "276,000", rule="rounded", step=1_000), headline=True,
     ),
     Indicator(
         "returnees_referred", "服务站推荐返乡", "Returnees referred by stations", "person",
@@ -163,7 +164,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "返乡人员领办创办的经济实体数：企业、个体工商户、农民专业合作社、家庭农场。",
         "Businesses returnees founded or lead: firms, sole traders, co-operatives, family farms.",
         measure=Measure("count"),
-        published=Published(104_000, "10.4万家", "104,000"), headline=True,
+        published=Published(104_000, "10.4万家", "104,000", rule="rounded", step=1_000), headline=True,
     ),
     Indicator(
         "jobs", "带动就业", "Jobs driven", "person", "entities",
@@ -186,7 +187,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "已落地过亿元返乡创业项目的总投资之和。",
         "Total investment of the landed projects of 100 million yuan or more.",
         measure=Measure("sum", "pr.investment", where=BIG),
-        published=Published(5_415_800, "541.58亿元", "54.158 billion yuan"), headline=True,
+        published=Published(5_415_800, "541.58亿元", "54.158 billion yuan", rule="rounded",
+                            step=100), headline=True,
     ),
     Indicator(
         "big_station_share", "服务站推荐引进占比", "Share recommended by stations", "ratio",
@@ -195,7 +197,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "Share of the landed projects over 100 million yuan that a station recommended.",
         numerator=Measure("count", where=f"{BIG} AND pr.station_id IS NOT NULL"),
         denominator=Measure("count", where=BIG),
-        published=Published(0.70, "70%", "70%", rule="rounded"), decimals=0, headline=True,
+        published=Published(0.70, "70%", "70%", rule="rounded", step=0.01), decimals=0, headline=True,
         cumulative=False,
     ),
     Indicator(
@@ -247,7 +249,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "Money and goods donated by stations and returnee businesses (about 6.3 million yuan "
         "during COVID-19).",
         measure=Measure("sum", "a.amount_yuan", where="a.kind = 'donation'"),
-        published=Published(6_300_000, "约630万元", "about 6.3 million yuan", rule="rounded"),
+        published=Published(6_300_000, "约630万元", "about 6.3 million yuan", rule="rounded",
+                            step=100_000),
     ),
 )
 

@@ -782,20 +782,21 @@ class Analytics:
         ref = self._reference
         name = "name_zh" if lang == "zh" else "name_en"
         parts = []
+        sep = "、" if lang == "zh" else ", "
         counties = f.counties or self.scope or ()
         if counties:
             names = ref["counties"].set_index("county_code")[name]
-            parts.append(f"{t('county', lang)}: " + "、".join(names[c] for c in counties))
+            parts.append(f"{t('county', lang)}: " + sep.join(names[c] for c in counties))
         if f.industries:
             names = ref["industries"].set_index("industry_code")[name]
-            parts.append(f"{t('industry', lang)}: " + "、".join(names[i] for i in f.industries))
+            parts.append(f"{t('industry', lang)}: " + sep.join(names[i] for i in f.industries))
         if f.levels:
             parts.append(f"{t('level', lang)}: "
-                         + "、".join(code_label("level", v, lang) for v in f.levels))
+                         + sep.join(code_label("level", v, lang) for v in f.levels))
         if f.provinces:
             col = "province_zh" if lang == "zh" else "province_en"
             names = ref["provinces"].set_index("province_code")[col]
-            parts.append(f"{t('province', lang)}: " + "、".join(names[p] for p in f.provinces))
+            parts.append(f"{t('province', lang)}: " + sep.join(names[p] for p in f.provinces))
         if f.start or f.end:
             parts.append(f"{t('period', lang)}: {f.start or '…'} – {f.end or '…'}")
-        return "；".join(parts) if parts else t("all", lang)
+        return ("；" if lang == "zh" else "; ").join(parts) if parts else t("all", lang)

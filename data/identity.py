@@ -38,7 +38,7 @@ def id_check_char(first17: str) -> str:
 def is_valid_id_number(number: str) -> bool:
     return (
         len(number) == 18
-        and number[:17].isdigit()
+        and number[:17].isascii() and number[:17].isdigit()  # not full-width digits
         and id_check_char(number[:17]) == number[17]
     )
 

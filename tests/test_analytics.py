@@ -885,8 +885,8 @@ def test_the_published_rules_accept_and_reject_as_they_say():
     assert not reg.Published(246, "", "").matches(247)
     assert reg.Published(500_000, "", "", rule="at_least").matches(503_000)
     assert not reg.Published(500_000, "", "", rule="at_least").matches(499_999)
-    assert reg.Published(0.70, "", "", rule="rounded").matches(0.7015)
-    assert not reg.Published(0.70, "", "", rule="rounded").matches(0.71)
+    assert reg.Published(0.70, "", "", rule="rounded", step=0.01).matches(0.7015)
+    assert not reg.Published(0.70, "", "", rule="rounded", step=0.01).matches(0.71)
 
 
 # -- the scale-1 snapshot: the published figures --------------------------------------------

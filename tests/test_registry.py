@@ -47,8 +47,11 @@ def test_indicators_are_grouped_by_their_fact_in_the_order_asked():
 
 def test_published_rules_at_their_edges():
     assert reg.Published(500_000, "", "", rule="at_least").matches(500_000)
-    # "rounded": within half a percent of the published figure, both ends included
-    assert reg.Published(200, "", "", rule="rounded").matches(201)
-    assert reg.Published(200, "", "", rule="rounded").matches(199)
-    assert not reg.Published(200, "", "", rule="rounded").matches(201.01)
+    # "rounded": within half the last shown digit, both ends included (27.6万 ± 500)
+    assert reg.Published(276_000, "", "", rule="rounded", step=1_000).matches(276_500)
+    assert reg.Published(276_000, "", "", rule="rounded", step=1_000).matches(275_500)
+    assert not reg.Published(276_000, "", "", rule="rounded", step=1_000).matches(276_501)
+    assert not reg.Published(276_000, "", "", rule="rounded", step=1_000).matches(275_499)
+    assert reg.Published(0.70, "", "", rule="rounded", step=0.01).matches(140 / 201)
+    assert not reg.Published(0.70, "", "", rule="rounded", step=0.01).matches(0.7051)
     assert reg.Published(246, "", "").matches(246.0)
