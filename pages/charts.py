@@ -3,14 +3,16 @@ like the cards, count axes from zero in whole numbers, hover text in the user's 
 with units, one colour per category (analytics.palette), the current partial year marked,
 legends below the plot so a phone keeps the plot's width.
 
-Values arrive computed (analytics); this module only lays them out.
+Figures are plain plotly dictionaries, built in one go: plotly's figure objects validate
+every update, which cost several times more than the chart itself (Streamlit validates the
+finished dictionary once). Values arrive computed (analytics); this module lays them out.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-import plotly.graph_objects as go
+import streamlit as st
 
 from analytics import palette
 from analytics.formatting import format_value, scale_for
@@ -19,161 +21,171 @@ from pages import shared
 FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", sans-serif'
 
 
-def _layout(fig: go.Figure, title: str, height: int | None = None) -> go.Figure:
-    fig.update_layout(
-        title={"text": title, "font": {"size": 16}}, font_family=FONT, separators=".,",
-        margin={"l": 10, "r": 10, "t": 48, "b": 10}, height=height,
-        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0,
-                "title": {"text": ""}},
-        hoverlabel={"font_family": FONT}, plot_bgcolor="white", bargap=0.25,
-        uniformtext={"minsize": 9, "mode": "hide"})
-    fig.update_xaxes(tickangle=0, automargin=True, showgrid=False)
-    fig.update_yaxes(automargin=True, gridcolor="#eceff3")
-    return fig
+def _figure(traces: list[dict], title: str, height: int | None = None, **layout) -> dict:
+    base = {
+        # No plotly template: Streamlit's own chart theme styles the figure in the browser.
+        "template": "none",
+        "title": {"text": title, "font": {"size": 16}}, "font": {"family": FONT},
+        "separators": ".,", "margin": {"l": 10, "r": 10, "t": 48, "b": 10},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left",
+                   "x": 0, "title": {"text": ""}},
+        "hoverlabel": {"font": {"family": FONT}}, "plot_bgcolor": "white", "bargap": 0.25,
+        "uniformtext": {"minsize": 9, "mode": "hide"},
+        "xaxis": {"tickangle": 0, "automargin": True, "showgrid": False},
+        "yaxis": {"automargin": True, "gridcolor": "#eceff3"},
+    }
+    if height:
+        base["height"] = height
+    for key, value in layout.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            base[key] = {**base[key], **value}
+        else:
+            base[key] = value
+    return {"data": traces, "layout": base}
+
+
+def title_of(fig: dict) -> str:
+    return fig["layout"].get("title", {}).get("text", "")
 
 
 def _hover(name: str, unit: str, values) -> list[str]:
-    return [f"{name}：{format_value(v, unit, shared.lang())}" if shared.lang() == "zh"
-            else f"{name}: {format_value(v, unit, shared.lang())}" for v in values]
+    colon = "：" if shared.lang() == "zh" else ": "
+    return [f"{name}{colon}{format_value(v, unit, shared.lang())}" for v in values]
+
+
+def _value_axis(fig: dict, scale, shown, horizontal: bool) -> dict:
+    # A vertical axis title would stand rotated ("个" turned on its side): the bars carry
+    # their unit in their labels; a horizontal axis names its unit below.
+    axis = fig["layout"]["xaxis" if horizontal else "yaxis"]
+    numbers = [v for v in shown if v == v]
+    axis.update(tickformat=scale.tickformat, rangemode="tozero")
+    if horizontal:
+        axis["title"] = {"text": scale.unit(shared.lang())}
+    if numbers and scale.tickformat == ",d" and max(numbers) <= 6:
+        axis["dtick"] = 1  # small counts: 0 1 2 3, not 0 0.5 1 1.5 shown as "0 1 1 2"
+    if numbers and max(numbers) > 0:
+        axis["range"] = [0, max(numbers) * 1.18]  # room for the labels beside the bars
+    return fig
 
 
 def bars(categories: Sequence[str], values: Sequence[float], *, unit: str, name: str,
          title: str, colours: Sequence[str] | str | None = None, horizontal: bool = False,
-         partial: Sequence[bool] | None = None, height: int | None = None) -> go.Figure:
+         partial: Sequence[bool] | None = None, height: int | None = None) -> dict:
     """One series of bars, each labelled (27.6万 / 12.35亿) and hovered with its unit."""
     scale = scale_for(unit, shared.lang())
     shown = scale.apply(values)
-    text = [format_value(v, unit, shared.lang()) for v in values]
+    categories = list(categories)
     opacity = [palette.PARTIAL_OPACITY if p else 1.0 for p in (partial or [False] * len(shown))]
-    bar = go.Bar(
-        x=shown if horizontal else list(categories), y=list(categories) if horizontal else shown,
-        orientation="h" if horizontal else "v", name=name, text=text,
-        textposition="outside", cliponaxis=False,
-        marker={"color": colours or palette.PRIMARY, "opacity": opacity},
-        customdata=_hover(name, unit, values),
-        hovertemplate="%{" + ("y" if horizontal else "x") + "}<br>%{customdata}<extra></extra>")
-    fig = _layout(go.Figure(bar), title, height)
+    trace = {
+        "type": "bar", "orientation": "h" if horizontal else "v", "name": name,
+        "x": shown if horizontal else categories, "y": categories if horizontal else shown,
+        "text": [format_value(v, unit, shared.lang()) for v in values],
+        "textposition": "outside", "cliponaxis": False,
+        "marker": {"color": colours or palette.PRIMARY, "opacity": opacity},
+        "customdata": _hover(name, unit, values),
+        "hovertemplate": "%{" + ("y" if horizontal else "x") + "}<br>%{customdata}<extra></extra>",
+    }
+    fig = _figure([trace], title, height)
     _value_axis(fig, scale, shown, horizontal)
     if horizontal:
-        fig.update_yaxes(autorange="reversed")  # the first category on top
+        fig["layout"]["yaxis"]["autorange"] = "reversed"  # the first category on top
     return fig
 
 
-def grouped_bars(categories: Sequence[str], series: Sequence[tuple[str, str, Sequence[float],
-                                                                   str]],
-                 *, unit: str, title: str, partial: Sequence[bool] | None = None,
-                 height: int | None = None) -> go.Figure:
+def grouped_bars(categories: Sequence[str], series, *, unit: str, title: str,
+                 partial: Sequence[bool] | None = None, height: int | None = None) -> dict:
     """Several series side by side: (name, colour, values, unit) each."""
     scale = scale_for(unit, shared.lang())
-    fig = go.Figure()
-    every = []
+    traces, every = [], []
     for name, colour, values, value_unit in series:
         shown = scale.apply(values)
         every += shown
         opacity = [palette.PARTIAL_OPACITY if p else 1.0
                    for p in (partial or [False] * len(shown))]
-        fig.add_bar(x=list(categories), y=shown, name=name,
-                    text=[format_value(v, value_unit, shared.lang()) for v in values],
-                    textposition="outside", cliponaxis=False,
-                    marker={"color": colour, "opacity": opacity},
-                    customdata=_hover(name, value_unit, values),
-                    hovertemplate="%{x}<br>%{customdata}<extra></extra>")
-    _layout(fig, title, height).update_layout(barmode="group")
-    _value_axis(fig, scale, every, False)
-    return fig
+        traces.append({
+            "type": "bar", "x": list(categories), "y": shown, "name": name,
+            "text": [format_value(v, value_unit, shared.lang()) for v in values],
+            "textposition": "outside", "cliponaxis": False,
+            "marker": {"color": colour, "opacity": opacity},
+            "customdata": _hover(name, value_unit, values),
+            "hovertemplate": "%{x}<br>%{customdata}<extra></extra>"})
+    return _value_axis(_figure(traces, title, height, barmode="group"), scale, every, False)
 
 
 def stacked_bars(categories: Sequence[str], series, *, unit: str, title: str,
-                 horizontal: bool = False, height: int | None = None) -> go.Figure:
+                 horizontal: bool = False, height: int | None = None) -> dict:
     """Series stacked: (name, colour, values) each, all in `unit`."""
     scale = scale_for(unit, shared.lang())
-    fig = go.Figure()
+    traces = []
     totals = [0.0] * len(categories)
     for name, colour, values in series:
         shown = scale.apply(values)
         totals = [a + b for a, b in zip(totals, shown, strict=True)]
-        axis = {"x": shown, "y": list(categories)} if horizontal else {
-            "x": list(categories), "y": shown}
-        fig.add_bar(**axis, orientation="h" if horizontal else "v", name=name,
-                    marker={"color": colour}, customdata=_hover(name, unit, values),
-                    hovertemplate="%{" + ("y" if horizontal else "x")
-                    + "}<br>%{customdata}<extra></extra>")
-    _layout(fig, title, height).update_layout(barmode="stack")
-    _value_axis(fig, scale, totals, horizontal)
+        axis = ({"x": shown, "y": list(categories)} if horizontal
+                else {"x": list(categories), "y": shown})
+        traces.append({
+            "type": "bar", **axis, "orientation": "h" if horizontal else "v", "name": name,
+            "marker": {"color": colour}, "customdata": _hover(name, unit, values),
+            "hovertemplate": "%{" + ("y" if horizontal else "x")
+            + "}<br>%{customdata}<extra></extra>"})
+    fig = _value_axis(_figure(traces, title, height, barmode="stack"), scale, totals,
+                      horizontal)
     if horizontal:
-        fig.update_yaxes(autorange="reversed")
+        fig["layout"]["yaxis"]["autorange"] = "reversed"
     return fig
 
 
 def lines(categories: Sequence[str], series, *, unit: str, title: str,
-          height: int | None = None) -> go.Figure:
+          height: int | None = None) -> dict:
     """Lines with markers: (name, colour, values) each."""
     scale = scale_for(unit, shared.lang())
-    fig = go.Figure()
-    every = []
+    traces, every = [], []
     for name, colour, values in series:
         shown = scale.apply(values)
         every += shown
-        fig.add_scatter(x=list(categories), y=shown, name=name, mode="lines+markers",
-                        line={"color": colour}, customdata=_hover(name, unit, values),
-                        hovertemplate="%{x}<br>%{customdata}<extra></extra>")
-    _layout(fig, title, height)
-    _value_axis(fig, scale, every, False)
-    return fig
+        traces.append({
+            "type": "scatter", "mode": "lines+markers", "x": list(categories), "y": shown,
+            "name": name, "line": {"color": colour}, "marker": {"color": colour},
+            "customdata": _hover(name, unit, values),
+            "hovertemplate": "%{x}<br>%{customdata}<extra></extra>"})
+    return _value_axis(_figure(traces, title, height), scale, every, False)
 
 
 def donut(labels: Sequence[str], values: Sequence[float], colours: Sequence[str], *,
           unit: str, title: str, centre: str, centre_note: str = "",
-          height: int | None = 360) -> go.Figure:
+          height: int | None = 360) -> dict:
     """A donut with its key figure in the centre."""
-    fig = go.Figure(go.Pie(
-        labels=list(labels), values=list(values), hole=0.6, sort=False, direction="clockwise",
-        marker={"colors": list(colours)}, textinfo="percent",
-        customdata=_hover("", unit, values),
-        hovertemplate="%{label}%{customdata}<extra></extra>"))
-    _layout(fig, title, height)
-    fig.add_annotation(text=f"<b>{centre}</b>" + (f"<br>{centre_note}" if centre_note else ""),
-                       showarrow=False, font={"size": 20, "family": FONT}, x=0.5, y=0.5,
-                       xref="paper", yref="paper")
-    return fig
-
-
-def _value_axis(fig: go.Figure, scale, shown, horizontal: bool) -> None:
-    axis = fig.update_xaxes if horizontal else fig.update_yaxes
-    numbers = [v for v in shown if v == v]
-    # A vertical axis title would stand rotated ("个" turned on its side): the bars carry
-    # their unit in their labels; a horizontal axis names its unit below.
-    axis(tickformat=scale.tickformat, rangemode="tozero",
-         title_text=scale.unit(shared.lang()) if horizontal else None)
-    if numbers and scale.tickformat == ",d" and max(numbers) <= 6:
-        axis(dtick=1)
-    if numbers and max(numbers) > 0:
-        axis(range=[0, max(numbers) * 1.18])  # room for the labels above the bars
-
-
-def draw(fig: go.Figure, empty: bool = False) -> None:
-    """Show a figure, or its title and the empty state when it has nothing to plot."""
-    if empty:
-        title = fig.layout.title.text
-        if title:
-            shared.st.markdown(f"**{title}**")
-        shared.empty_state()
-        return
-    shared.st.plotly_chart(fig, width="stretch", config={"displaylogo": False,
-                                                         "responsive": True})
+    trace = {"type": "pie", "labels": list(labels), "values": list(values), "hole": 0.6,
+             "sort": False, "direction": "clockwise", "marker": {"colors": list(colours)},
+             "textinfo": "percent", "customdata": _hover("", unit, values),
+             "hovertemplate": "%{label}%{customdata}<extra></extra>"}
+    note = f"<b>{centre}</b>" + (f"<br>{centre_note}" if centre_note else "")
+    return _figure([trace], title, height, annotations=[
+        {"text": note, "showarrow": False, "font": {"size": 20, "family": FONT},
+         "x": 0.5, "y": 0.5, "xref": "paper", "yref": "paper"}])
 
 
 def heatmap(grid, *, title: str, value_name: str, unit: str, colours,
-            height: int = 520) -> go.Figure:
+            height: int = 520) -> dict:
     """A grid (rows × columns, already labelled) of counts, hovered with its unit."""
-    values = grid.to_numpy()
-    text = [[format_value(v, unit, shared.lang()) for v in row] for row in values]
-    fig = go.Figure(go.Heatmap(
-        z=values, x=list(grid.columns), y=list(grid.index), colorscale=colours,
-        customdata=text, colorbar={"title": {"text": value_name}},
-        hovertemplate="%{y} · %{x}<br>" + value_name
-        + ("：" if shared.lang() == "zh" else ": ") + "%{customdata}<extra></extra>"))
-    _layout(fig, title, height)
-    fig.update_xaxes(tickangle=-45)
-    fig.update_yaxes(autorange="reversed")
-    return fig
+    values = grid.to_numpy().tolist()
+    colon = "：" if shared.lang() == "zh" else ": "
+    trace = {"type": "heatmap", "z": values, "x": list(grid.columns), "y": list(grid.index),
+             "colorscale": colours, "colorbar": {"title": {"text": value_name}},
+             "customdata": [[format_value(v, unit, shared.lang()) for v in row]
+                            for row in values],
+             "hovertemplate": "%{y} · %{x}<br>" + value_name + colon
+             + "%{customdata}<extra></extra>"}
+    return _figure([trace], title, height, xaxis={"tickangle": -45},
+                   yaxis={"autorange": "reversed"})
+
+
+def draw(fig: dict, empty: bool = False) -> None:
+    """Show a figure, or its title and the empty state when it has nothing to plot."""
+    if empty:
+        title = title_of(fig)
+        if title:
+            st.markdown(f"**{title}**")
+        shared.empty_state()
+        return
+    st.plotly_chart(fig, width="stretch", config={"displaylogo": False, "responsive": True})

@@ -11,7 +11,6 @@ import logging
 import threading
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
@@ -438,37 +437,6 @@ def indicator_card(key: str, comp, spark: list | None = None, border: bool = Tru
               delta_arrow="off" if colour == "off" else "auto",
               help="\n\n".join(help_lines), chart_data=spark or None, chart_type="area",
               border=border)
-
-
-def _plotted(fig, value_axis: str | None) -> np.ndarray:
-    """Every number the figure plots on its value axis (a pie's values)."""
-    out = []
-    for trace in fig.data:
-        data = trace.values if trace.type == "pie" else getattr(trace, value_axis or "y", None)
-        if data is not None:
-            out.append(pd.to_numeric(pd.Series(list(data)), errors="coerce").to_numpy(float))
-    return np.concatenate(out) if out else np.array([])
-
-
-def chart(fig, value_axis: str | None = "y", percent: bool = False) -> None:
-    """Draw a plotly figure with the app's conventions: whole numbers with separators on a
-    count axis that starts at zero and never shows fractions, percentages as %, the local
-    CJK font first; a figure with nothing to plot shows its title and the empty state."""
-    values = _plotted(fig, value_axis)
-    if not np.nansum(np.abs(values)):
-        title = fig.layout.title.text
-        if title:
-            st.markdown(f"**{title}**")
-        empty_state()
-        return
-    if value_axis is not None:
-        axis = fig.update_yaxes if value_axis == "y" else fig.update_xaxes
-        axis(tickformat=".0%" if percent else ",d", rangemode="tozero")
-        if not percent and np.nanmax(values) <= 6:
-            axis(dtick=1)  # small counts: 0 1 2 3, not 0 0.5 1 1.5 shown as "0 1 1 2"
-    fig.update_layout(font_family='"Noto Sans CJK SC", "Noto Sans SC", sans-serif',
-                      separators=".,")
-    st.plotly_chart(fig, width="stretch")
 
 
 def cards(keys, values, per_row: int = 4, sparks: dict | None = None) -> None:
