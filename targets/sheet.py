@@ -226,6 +226,16 @@ def _text(value) -> str:
     return _norm(value)
 
 
+class FormulaText(str):
+    """A formula as written, where Excel left no computed value."""
+
+
+def _formula_text(value, as_written):
+    if value is None and isinstance(as_written, str) and as_written.startswith("="):
+        return FormulaText(as_written)
+    return value
+
+
 def _number(value) -> float | None:
     """A number from a cell: numbers as they are, text with separators or full-width digits
     read as a number; None if it is not one."""
@@ -270,19 +280,23 @@ def read(data: bytes) -> ReadResult:
         result.errors.append(RowError(None, None, "", "文件为空", "the file is empty"))
         return result
     try:
+        # Values as Excel last computed them, and the formulas themselves: a formula with
+        # no computed value (a file not saved by Excel or WPS) is reported, not read as blank.
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
         result.errors.append(RowError(
             None, None, "", "无法读取：文件不是 Excel 工作簿（.xlsx）",
             f"cannot read it: the file is not an Excel workbook (.xlsx) ({type(exc).__name__})"))
         return result
     try:
-        return _read_book(wb, result)
+        return _read_book(wb, formulas, result)
     finally:
         wb.close()
+        formulas.close()
 
 
-def _read_book(wb, result: ReadResult) -> ReadResult:
+def _read_book(wb, formulas, result: ReadResult) -> ReadResult:
     sheets = [name for name in wb.sheetnames if name not in (GUIDE, LISTS)]
     ordered = ([SHEET] if SHEET in sheets else []) + [s for s in sheets if s != SHEET]
     found = None
@@ -302,8 +316,11 @@ def _read_book(wb, result: ReadResult) -> ReadResult:
     result.header = written
     seen: dict[tuple[str, int | None, int], int] = {}
     count = 0
+    written_cells = formulas[ws.title].iter_rows(min_row=header_row + 1, values_only=True)
     for r, cells in enumerate(ws.iter_rows(min_row=header_row + 1), start=header_row + 1):
-        raw = [c.value for c in cells]
+        as_written = next(written_cells, ())
+        raw = [_formula_text(c.value, as_written[i] if i < len(as_written) else None)
+               for i, c in enumerate(cells)]
         if all(v is None or _text(v) == "" for v in raw):
             continue
         count += 1
@@ -312,7 +329,7 @@ def _read_book(wb, result: ReadResult) -> ReadResult:
                                           f"more than {MAX_ROWS} rows"))
             break
         result.rows[r] = raw
-        _Row(r, cells, columns, written, result).check(seen)
+        _Row(r, cells, raw, columns, written, result).check(seen)
     if count == 0 and not result.errors:
         result.errors.append(RowError(None, None, "", "文件中没有目标（表头下方没有数据行）",
                                       "the file holds no targets (no rows under the header)"))
@@ -324,16 +341,17 @@ def _read_book(wb, result: ReadResult) -> ReadResult:
 class _Row:
     """One data row: its cells by column, and its failures recorded in the result."""
 
-    def __init__(self, number: int, cells, columns: dict[str, int], written: list[str],
-                 result: ReadResult):
-        self.number, self.cells, self.columns = number, cells, columns
+    def __init__(self, number: int, cells, raw: list, columns: dict[str, int],
+                 written: list[str], result: ReadResult):
+        self.number, self.cells, self.raw, self.columns = number, cells, raw, columns
         self.written, self.result = written, result
 
     def cell(self, column: str):
+        """(value, cell) of a column; a formula Excel never computed comes as its text."""
         idx = self.columns.get(column)
         if idx is None or idx >= len(self.cells):
             return None, None
-        return self.cells[idx].value, self.cells[idx]
+        return self.raw[idx], self.cells[idx]
 
     def fail(self, column: str, value, zh: str, en: str) -> None:
         idx = self.columns.get(column)
@@ -404,6 +422,10 @@ class _Row:
             self.fail("目标值", raw, "目标值不能为空", "the target is missing")
             return None
         number = _number(raw)
+        if isinstance(raw, FormulaText):
+            self.fail("目标值", raw, "目标值是没有计算结果的公式，请改为数值",
+                      "the target is a formula with no computed value; enter the number")
+            return None
         if number is None:
             self.fail("目标值", raw, "目标值须为数字", "the target must be a number")
             return None
