@@ -80,7 +80,7 @@ with progress_tab:
                                       lookup=lookup) for key in county_keys}
         for key in county_keys:
             for r in ranked[key].itertuples():
-                if r.status is not None:
+                if isinstance(r.status, str):  # a county with a target
                     rows.append((key, r.code, r.target, r.value, r.rate,
                                  status_text(key, r.status, lang)))
         table = pd.DataFrame([{

@@ -119,7 +119,8 @@ def rank_counties(a, key: str, year: int | None = None, f: Filter = Filter(), *,
     `chosen` but ranks all of them; industry, level and province filters leave no target
     to measure (every row has none).
 
-    Columns: code, name_zh, name_en, chosen, target, value, rate, elapsed, status, rank."""
+    Columns: code, name_zh, name_en, chosen, target, value, rate, elapsed, status, rank
+    (target, rate, status and rank missing — NaN/NA — for a county with no target)."""
     year = default_year(a) if year is None else int(year)
     lookup = _lookup(store, year, lookup)
     as_of = a.snapshot.as_of

@@ -108,10 +108,10 @@ def t(key: str, lang: str = "zh", **values) -> str:
     return text.format(**values) if values else text
 
 
-def status_text(key: str, status: str | None, lang: str = "zh") -> str:
+def status_text(key: str, status, lang: str = "zh") -> str:
     """The pace in words (已完成, 超进度 …; a share that reached its target 已达标); "—"
     when there is no target."""
-    if not status:
+    if not isinstance(status, str) or not status:  # None, or NaN from a table
         return "—"
     pair = LEVEL_MET if key in LEVEL_KEYS and status == "met" else STATUS[status]
     return pair[0] if lang == "zh" else pair[1]
