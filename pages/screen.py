@@ -71,8 +71,8 @@ CLOCK_PX = 34
 CHART_PX = 20        # chart ticks and bar labels
 CHART_MIN_PX = 18    # plotly hides a bar label that would be smaller
 MAP_LABEL_PX = 18
-PANEL_HEIGHT = 660   # a side panel's chart
-MAP_HEIGHT = 612     # the map itself
+PANEL_HEIGHT = 640   # a side panel's chart
+MAP_HEIGHT = 594     # the map itself
 MAP_WIDTH = 800      # the centre column at 1920 wide, for fitting China into view
 INSET_WIDTH, INSET_HEIGHT = 150, 210  # the South China Sea islands (南海诸岛), lower right
 MAINLAND = (73.4, 17.6, 135.2, 53.6)  # west, south, east, north of the main view
@@ -370,7 +370,8 @@ def dark(fig: go.Figure, height: int = PANEL_HEIGHT, horizontal: bool = False) -
             "title": {"font": {"size": CHART_PX, "color": MUTED}}, "gridcolor": GRID,
             "zerolinecolor": GRID, "linecolor": GRID}
     fig.update_layout(
-        title=None, height=height, paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
+        title={"text": "", "font": {"size": CHART_PX}}, height=height,
+        paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
         font={"family": FONT, "size": CHART_PX, "color": TEXT},
         margin={"l": 10, "r": 24, "t": 16, "b": 10}, showlegend=False,
         uniformtext={"minsize": CHART_MIN_PX, "mode": "hide"})
