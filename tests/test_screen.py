@@ -247,3 +247,16 @@ def test_an_ended_session_ends_the_display_at_the_next_refresh(signed_screen):
     assert not at.get("deck_gl_json_chart")
     assert "scr-num" not in shown_html(at)
     assert any("请登录" in str(e.value) for e in at.get("subheader") + at.get("title"))
+
+
+def test_the_screen_speaks_english_when_the_session_does(screen):
+    def english(at):
+        at.session_state["lang"] = "en"
+
+    at = screen(before=english, rotate="abc")
+    html = shown_html(at)
+    assert "Heze Return-Home Entrepreneurship Dashboard" in html and "Demo data" in html
+    assert 'class="scr-num">276,000<' in html and 'class="scr-unit">people<' in html
+    assert "rotate=abc is not a whole number of seconds; using the default 30 s" in html
+    assert not re.search(r"[\u4e00-\u9fff]", re.sub(r"<style>.*?</style>|<script>.*?</script>",
+                                                    "", html, flags=re.S))

@@ -167,3 +167,30 @@ def test_the_history_lists_every_change_with_the_value_it_replaced(page, store):
     history = at.dataframe[-1].value
     assert history[["原目标", "新目标", "设定人", "备注"]].values.tolist()[:2] == [
         ["5万人", "5.5万人", "wang", "年中调整"], ["—", "5万人", "admin", "—"]]
+
+
+def test_the_bar_under_a_card_shows_completion_and_pace_and_nothing_without_a_target():
+    def card():
+        from datetime import date
+
+        import streamlit as st
+
+        from pages.targets_ui import draw_completion
+        from targets import completion
+
+        draw_completion(None)
+        st.divider()
+        draw_completion(completion("returnees", 22_000, 35_000, 2020, date(2020, 8, 31)))
+        draw_completion(completion("big_station_share", 0.72, 0.70, 2020,
+                                   date(2020, 8, 31)))
+
+    at = AppTest.from_function(card).run()
+    ok(at)
+    bars = at.get("progress")
+    assert len(bars) == 2  # none for the card without a target
+    assert bars[0].proto.value == 62 and "完成率 62.9%" in bars[0].proto.text
+    assert bars[1].proto.value == 100  # 102.9% fills the bar
+    captions = [c.value for c in at.caption]
+    assert captions[0] == ("2020年目标 3.5万人 · 完成率 62.9% · 时间进度 66.7% · "
+                           ":blue[进度正常]")
+    assert captions[1].endswith(":green[已达标]") and "完成率 102.9%" in captions[1]
