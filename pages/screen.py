@@ -130,6 +130,7 @@ TEXT_ZH_EN: dict[str, tuple[str, str]] = {
 }
 WEEKDAYS_ZH = "一二三四五六日"
 VERSION = "_screen_version"
+PARAMS = "_screen_params"
 USER_ID = "_screen_user"
 TURNS = "_screen_view_{side}"
 STYLE_KEY = "heze_screen"
@@ -177,8 +178,14 @@ def idle_limit_seconds() -> int | None:
 
 
 def intervals(params) -> tuple[Seconds, Seconds]:
-    rotate = parse_seconds(params.get("rotate"), "rotate", ROTATE_DEFAULT)
-    refresh = parse_seconds(params.get("refresh"), "refresh", REFRESH_DEFAULT)
+    """rotate and refresh from the URL. What the URL said is kept for the session, so a
+    later full rerun (a new snapshot) keeps the intervals even if the link was rewritten."""
+    kept = st.session_state.setdefault(PARAMS, {})
+    for name in ("rotate", "refresh"):
+        if params.get(name) is not None:
+            kept[name] = params.get(name)
+    rotate = parse_seconds(kept.get("rotate"), "rotate", ROTATE_DEFAULT)
+    refresh = parse_seconds(kept.get("refresh"), "refresh", REFRESH_DEFAULT)
     cap = idle_limit_seconds()
     if cap and refresh.value > cap >= SECONDS_MIN:
         refresh = Seconds(cap, ("refresh_capped", {"raw": refresh.value, "value": cap}))

@@ -133,9 +133,10 @@ def fragment_runs(snapshot: Path, data_dir: Path, runs: int = 15) -> dict[str, t
 
     import streamlit as st
     import streamlit.testing.v1.local_script_runner as lsr
+    from streamlit.logger import set_log_level
     from streamlit.testing.v1 import AppTest
 
-    logging.getLogger("streamlit").setLevel(logging.ERROR)  # "no runtime" notes in AppTest
+    set_log_level(logging.ERROR)  # AppTest's "no runtime found" notes
 
     os.environ["HEZE_SNAPSHOT"] = str(snapshot)
     os.environ["HEZE_DATA_DIR"] = str(data_dir)

@@ -260,3 +260,11 @@ def test_the_screen_speaks_english_when_the_session_does(screen):
     assert "rotate=abc is not a whole number of seconds; using the default 30 s" in html
     assert not re.search(r"[\u4e00-\u9fff]", re.sub(r"<style>.*?</style>|<script>.*?</script>",
                                                     "", html, flags=re.S))
+
+
+def test_the_intervals_hold_for_the_session_when_the_link_is_rewritten(screen):
+    at = screen(rotate="7", refresh="11")
+    at.query_params.clear()  # as the app does when it writes the filter into the URL
+    runs = auto_reruns(at)
+    ids = fragment_names(at)
+    assert runs[ids["left panel"]] == 7 and runs[ids["headline"]] == 11
