@@ -86,6 +86,7 @@ TEXT = "#e8eef7"
 MUTED = "#9fb3cf"
 ACCENT = "#ffd166"
 GRID = "#1f3557"
+CHOSEN_NOT = "#4a5d7a"  # a county not chosen, beside the chosen ones
 UP, DOWN = "#ff6b6b", "#4cc9f0"  # a rise in red, a fall in cyan (Chinese convention)
 FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", sans-serif'
 PROVINCE_FILL = [20, 38, 66, 255]
@@ -131,7 +132,6 @@ TEXT_ZH_EN: dict[str, tuple[str, str]] = {
 WEEKDAYS_ZH = "一二三四五六日"
 VERSION = "_screen_version"
 PARAMS = "_screen_params"
-USER_ID = "_screen_user"
 TURNS = "_screen_view_{side}"
 STYLE_KEY = "heze_screen"
 
@@ -428,9 +428,9 @@ def _county_view(key: str, title: str):
     df = shared.compute(compare.ranked_counties, (key,), key)
     if df.empty or not df[key].any():
         return None
-    colours = [_bright(palette.HIGHLIGHT, 0.35) if c else _bright(palette.PRIMARY, 0.35)
-               for c in df["chosen"]] if df["chosen"].any() else _bright(
-        palette.colour("indicator", key), 0.35)
+    # The chosen counties stand out; with none chosen every bar has the indicator's colour.
+    colours = ([_bright(palette.HIGHLIGHT, 0.35) if c else CHOSEN_NOT for c in df["chosen"]]
+               if df["chosen"].any() else _bright(palette.colour("indicator", key), 0.35))
     return title, hbars(county_names(df["code"]), df[key], reg.get(key).unit, colours,
                         reg.get(key).name(shared.lang()))
 
@@ -701,8 +701,6 @@ def main() -> None:
     st.html(clock_script(), unsafe_allow_javascript=True)
     a = shared.analytics()
     st.session_state[VERSION] = a.version
-    user = st.session_state.get("user")
-    st.session_state[USER_ID] = getattr(user, "id", None)
     with st.container(key=STYLE_KEY):
         st.fragment(headline, run_every=refresh.value, key="screen_headline")(tuple(notices))
         left, centre, right = st.columns(COLUMNS)

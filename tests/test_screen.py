@@ -268,3 +268,25 @@ def test_the_intervals_hold_for_the_session_when_the_link_is_rewritten(screen):
     runs = auto_reruns(at)
     ids = fragment_names(at)
     assert runs[ids["left panel"]] == 7 and runs[ids["headline"]] == 11
+
+
+def test_a_county_link_narrows_the_figures_and_marks_the_county_in_the_ranking(screen, db):
+    import json
+
+    from analytics import Filter
+    from pages.shared import FILTER_KEY
+
+    def cao_xian(at):
+        at.session_state[FILTER_KEY] = Filter(counties=[371721])
+
+    at = screen(before=cao_xian)
+    returnees = db.execute("SELECT count(*) FROM returnees WHERE county_code = 371721"
+                           ).fetchone()[0]
+    number = re.search(r'data-key="returnees".*?class="scr-num">([^<]+)<', shown_html(at))
+    assert number.group(1) == f"{returnees / 10_000:.1f}".rstrip("0").rstrip(".")
+    tick(at, "left panel")  # the counties by returnees
+    assert panel_views(at) == ["left-1"]
+    bar = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
+    colours = dict(zip(bar["y"], bar["marker"]["color"], strict=True))
+    assert len(colours) == 11 and colours["曹县"] != colours["单县"]
+    assert len(set(colours.values())) == 2  # 曹县 marked, the other ten alike
