@@ -116,7 +116,7 @@ def resolve_indicator(text: str) -> str | None:
 
 def county_label(code: int | None, lang: str = "zh") -> str:
     if code is None:
-        return CITY if lang == "zh" else "whole city"
+        return CITY if lang == "zh" else "Whole city"
     return county_ref.name(code, lang)
 
 
@@ -407,7 +407,7 @@ class _Row:
     def _county(self) -> int | None:
         raw, _ = self.cell("县区")
         text = _text(raw)
-        if not text or text in (CITY, "whole city", "city"):
+        if not text or text == CITY or text.casefold() in ("whole city", "city"):
             return None
         county = county_ref.resolve(text)
         if county is None:

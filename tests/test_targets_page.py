@@ -194,3 +194,21 @@ def test_the_bar_under_a_card_shows_completion_and_pace_and_nothing_without_a_ta
     assert captions[0] == ("2020年目标 3.5万人 · 完成率 62.9% · 时间进度 66.7% · "
                            ":blue[进度正常]")
     assert captions[1].endswith(":green[已达标]") and "完成率 102.9%" in captions[1]
+
+
+def test_the_page_speaks_english_when_the_session_does(snapshot_file, data_dir, tmp_path,
+                                                        monkeypatch, store):
+    monkeypatch.setenv("HEZE_SNAPSHOT", str(snapshot_file))
+    monkeypatch.setenv("HEZE_DATA_DIR", str(data_dir))
+    store.set("returnees", 2020, 35_000, by="admin")
+    store.set("returnees", 2020, 6_000, county=CAO, by="admin")
+    at = AppTest.from_file(str(write_harness(tmp_path)), default_timeout=120)
+    at.session_state["lang"] = "en"
+    at.run()
+    at.switch_page(PAGE).run()
+    ok(at)
+    assert at.title[0].value == "Annual targets"
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["Indicator", "County", "Annual target", "Done this year",
+                                   "Completion", "Pace"]
+    assert table["County"].tolist() == ["Whole city", "Cao County"]
