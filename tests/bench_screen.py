@@ -188,11 +188,15 @@ def long_run(url: str, proc: subprocess.Popen, minutes: float, rotate: int,
         cdp.send("Performance.enable")
         page.goto(f"{url}/screen?rotate={rotate}&refresh={refresh}")
         page.wait_for_selector(".scr-panel-title", timeout=120_000)
-        # Count the panel turns the browser shows: each turn draws a new panel title.
-        page.evaluate("""() => { window.__views = 0; const seen = new WeakSet();
+        # Count what the browser is sent: each panel turn draws a new panel title, each
+        # headline refresh a new strip of figures.
+        page.evaluate("""() => { window.__views = 0; window.__strips = 0;
+            const seen = new WeakSet();
             new MutationObserver(() => {
               for (const el of document.querySelectorAll('.scr-panel-title[data-view]')) {
-                if (!seen.has(el)) { seen.add(el); window.__views++; } } })
+                if (!seen.has(el)) { seen.add(el); window.__views++; } }
+              for (const el of document.querySelectorAll('.scr-cards')) {
+                if (!seen.has(el)) { seen.add(el); window.__strips++; } } })
             .observe(document.body, {subtree: true, childList: true}); }""")
         start = time.monotonic()
         end = start + minutes * 60
@@ -208,6 +212,7 @@ def long_run(url: str, proc: subprocess.Popen, minutes: float, rotate: int,
                 "nodes": int(metrics.get("Nodes", 0)),
                 "canvases": page.evaluate("() => document.querySelectorAll('canvas').length"),
                 "views": page.evaluate("() => window.__views"),
+                "strips": page.evaluate("() => window.__strips"),
             })
             if now >= end:
                 break
@@ -245,20 +250,20 @@ def main(argv: list[str] | None = None) -> int:
         samples = long_run(url, proc, args.minutes, args.rotate, args.refresh)
     print(f"\nlong run: {args.minutes:g} min, rotate={args.rotate}s, refresh={args.refresh}s")
     print("| minute | server RSS (MiB) | server CPU (s) | JS heap (MiB) | DOM nodes | canvases "
-          "| panel turns seen |")
-    print("|---:|---:|---:|---:|---:|---:|---:|")
+          "| panel turns | headline refreshes |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     for s in samples:
         print(f"| {s['minute']:.1f} | {s['rss']:.1f} | {s['cpu']:.1f} | {s['heap']:.1f} | "
-              f"{s['nodes']} | {s['canvases']} | {s['views']} |")
+              f"{s['nodes']} | {s['canvases']} | {s['views']} | {s['strips']} |")
     warm = [s for s in samples if s["minute"] >= 2] or samples
     first, last = warm[0], samples[-1]
-    runs = (last["minute"] - samples[0]["minute"]) * 60 * (2 / args.rotate + 1 / args.refresh)
+    runs = last["views"] + last["strips"]  # the fragment runs the browser received
     print(f"\ngrowth after warm-up ({first['minute']:.1f} → {last['minute']:.1f} min): "
           f"server RSS {last['rss'] - first['rss']:+.1f} MiB, JS heap "
           f"{last['heap'] - first['heap']:+.1f} MiB, DOM nodes {last['nodes'] - first['nodes']:+d}")
     if runs:
         print(f"server CPU per timed refresh: {last['cpu'] / runs * 1000:.0f} ms "
-              f"({runs:.0f} fragment runs)")
+              f"({runs} fragment runs, {last['cpu']:.0f} s CPU)")
     return 0
 
 
