@@ -257,12 +257,14 @@ def style() -> str:
 
 def clock_script() -> str:
     """Ticks the clock in the browser every second (Beijing time), so the server is not
-    asked for it; the interval is started once per page, however often this is drawn."""
+    asked for it; the interval is started once per page, however often this is drawn.
+    No "<" followed by a letter or digit may appear in it: the HTML sanitizer drops such a
+    script as possible markup (so "n>9", not "n<10")."""
     weekdays = json.dumps(list(WEEKDAYS_ZH), ensure_ascii=False)
     zh = "true" if shared.lang() == "zh" else "false"
     return ("<script>(function(){if(window.__hezeScreenClock){return;}"
             "var zh=" + zh + ",wd=" + weekdays + ";"
-            "function pad(n){return (n<10?'0':'')+n;}"
+            "function pad(n){return (n>9?'':'0')+n;}"
             "function tick(){var el=document.getElementById('heze-screen-clock');"
             "if(!el){return;}var d=new Date(Date.now()+8*3600*1000);"
             "var y=d.getUTCFullYear(),m=d.getUTCMonth()+1,day=d.getUTCDate(),"
