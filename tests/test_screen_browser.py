@@ -6,8 +6,6 @@ redrawn. Nothing is fetched from outside the machine."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from pages.screen import (
@@ -23,10 +21,10 @@ from tests.browser_kit import (
     CHART_TIMEOUT_MS,
     CHROMIUM,
     SHOTS,
-    Traffic,
     assert_offline,
     colour_pixels,
     deck_specs,
+    new_watched_page,
     require_chromium,
     settle,
 )
@@ -50,13 +48,10 @@ def screen_url(snapshot_file, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def wall(browser, screen_url):
-    """One wall display, opened once for the module: /screen?rotate=6&refresh=8."""
+    """One wall display, opened once for the module: /screen?rotate=6&refresh=8, in a
+    watched context (every request seen; anything not this machine's refused)."""
     assert CHROMIUM.exists()
-    context = browser.new_context(viewport=WALL, locale="zh-CN")
-    context.route(re.compile(r"^(?!https?://(127\.0\.0\.1|localhost)[:/]).*"),
-                  lambda route: route.abort())
-    page = context.new_page()
-    page.traffic = Traffic(page)
+    page = new_watched_page(browser, viewport=WALL)
     page.goto(f"{screen_url}/screen?rotate={ROTATE}&refresh=8", wait_until="domcontentloaded")
     page.wait_for_function(
         """() => {
@@ -69,7 +64,7 @@ def wall(browser, screen_url):
     page.wait_for_timeout(3000)  # deck.gl draws its layers after the canvas appears
     settle(page)
     yield page
-    context.close()
+    page.context.close()
 
 
 def test_the_screen_fills_the_wall_without_sidebar_chrome_or_banner(wall):
