@@ -40,11 +40,11 @@ def versions(path: Path) -> list[int]:
 
 
 def migrations_dir(tmp_path: Path, *extra: tuple[str, str]) -> Path:
-    """A migrations folder with the released migrations plus `extra` (name, sql)."""
+    """A migrations folder with the first release (0001) plus `extra` (name, sql): the
+    story of an upgrade, told with migrations of the test's own."""
     folder = tmp_path / "migrations"
     folder.mkdir(exist_ok=True)
-    for path in appdb.MIGRATIONS_DIR.glob("*.sql"):
-        shutil.copy(path, folder / path.name)
+    shutil.copy(RELEASED, folder / RELEASED.name)
     for name, sql in extra:
         (folder / name).write_text(sql, encoding="utf-8")
     return folder
@@ -96,8 +96,8 @@ def test_migrating_from_no_file_and_from_an_empty_file_reaches_the_latest_versio
 def test_upgrading_the_previous_release_applies_only_the_new_migration_and_keeps_the_data(
         tmp_path):
     path = tmp_path / "app.db"
-    appdb.migrate(path)  # the released layout, with a user and an audit entry in it
-    con = appdb.connect(path)
+    appdb.migrate(path, migrations_dir(tmp_path))  # the released layout, with a user and an audit entry in it
+    con = appdb.connect(path, migrate_now=False)
     con.execute("INSERT INTO users (name, role, created_at, updated_at) "
                 "VALUES ('zhang', 'leader', 't', 't')")
     con.execute("INSERT INTO audit_log (at, user_name, action) VALUES ('t', 'zhang', 'login')")
@@ -118,8 +118,8 @@ def test_upgrading_the_previous_release_applies_only_the_new_migration_and_keeps
 
 def test_a_failed_migration_leaves_the_database_exactly_as_it_was(tmp_path):
     path = tmp_path / "app.db"
-    appdb.migrate(path)
-    con = appdb.connect(path)
+    appdb.migrate(path, migrations_dir(tmp_path))
+    con = appdb.connect(path, migrate_now=False)
     con.execute("INSERT INTO users (name, role, created_at, updated_at) "
                 "VALUES ('zhang', 'leader', 't', 't')")
     con.close()
@@ -138,7 +138,7 @@ def test_a_failed_migration_leaves_the_database_exactly_as_it_was(tmp_path):
 
 def test_a_migration_that_breaks_a_foreign_key_is_rolled_back(tmp_path):
     path = tmp_path / "app.db"
-    appdb.migrate(path)
+    appdb.migrate(path, migrations_dir(tmp_path))
     before = dump(path)
     broken = migrations_dir(tmp_path, ("0002_orphans.sql", """
         PRAGMA defer_foreign_keys = ON;
