@@ -36,10 +36,14 @@ PAGES = [
     ("pages/counties.py", "page_counties", "counties"),
     ("pages/people.py", "page_people", "people"),
     ("pages/definitions.py", "page_definitions", "definitions"),
+    ("pages/screen.py", "page_screen", "screen"),
     ("pages/data_import.py", "page_import", "import"),
+    ("pages/targets.py", "page_targets", "targets"),
     ("pages/users.py", "page_users", "users"),
     ("pages/audit.py", "page_audit", "audit"),
 ]
+# Parameters a page reads for itself (the wall display's intervals): kept in the link.
+PAGE_PARAMS = ("rotate", "refresh")
 FILTER_STATE = {"county": [], "industry": [], "level": [], "province": [], "period": "all",
                 "from": None, "to": None}
 
@@ -110,7 +114,9 @@ def sidebar(a) -> Filter:
     side.caption(t("filter_scope_note") + " " + t("level_note"))
 
     wanted = linkmod.to_params(shared.link_state(), shared.lang())
-    if wanted != _link_params():
+    current = _link_params()
+    wanted.update({key: current[key] for key in PAGE_PARAMS if key in current})
+    if wanted != current:
         st.query_params.from_dict(wanted)
     return a.check(Filter(counties=county, industries=industry, levels=level,
                           provinces=province, start=start, end=end))

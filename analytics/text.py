@@ -80,6 +80,9 @@ UI: dict[str, tuple[str, str]] = {
     "page_people": ("人员名单", "People"),
     "page_users": ("用户管理", "Users"),
     "page_import": ("数据导入", "Data import"),
+    "page_screen": ("大屏", "Wall display"),
+    "page_targets": ("年度目标", "Annual targets"),
+    "targets_rank": ("各县区年度目标完成率", "Counties by completion of this year's target"),
     "page_audit": ("审计日志", "Audit log"),
     "people_note": ("按返乡日期从新到旧显示{shown}（共{total}）；姓名、身份证号、手机号已脱敏。",
                     "The {shown} most recent returnees of {total}; names, ID numbers and "

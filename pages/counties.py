@@ -7,8 +7,9 @@ import streamlit as st
 from analytics import compare, palette
 from analytics import indicators as reg
 from analytics.formatting import scale_for
-from pages import charts, shared
+from pages import charts, shared, targets_ui
 from pages.shared import compute, name_col, t
+from targets import model, progress
 
 shared.header("page_counties", "note_counties_compare")
 lang = shared.lang()
@@ -41,6 +42,13 @@ for k in keys:
     shown[f"{k}__shown"] = scale.apply(shown[k])
     columns[f"{k}__shown"] = scale.header(i.name(lang), lang)
 shared.table(shown, columns, "counties", key=f"counties_table_{key}")
+
+year = shared.analytics().snapshot.as_of.year
+in_force = targets_ui.lookup(year)
+if model.is_targetable(key) and any(k == key for k, _ in in_force):
+    st.subheader(t("targets_rank"))
+    progress_table = compute(progress.rank_counties, key, year, lookup=in_force)
+    targets_ui.draw_county_ranking(progress_table, key)
 
 st.subheader(t("county_industry_matrix"))
 grid = compute(compare.county_matrix, "entities")

@@ -447,12 +447,16 @@ def cards(keys, values, per_row: int = 4, sparks: dict | None = None) -> None:
     if bases:
         st.caption(f"{t('yoy')}：{'；'.join(sorted(bases))}" if lang() == "zh"
                    else f"{t('yoy')}: {'; '.join(sorted(bases))}")
+    from pages import targets_ui
+
+    done = targets_ui.card_completions(keys)  # 完成率 where a target applies, else None
     with st.container(key=f"cards_{_token(tuple(keys))}"):
         for start in range(0, len(keys), per_row):
             cols = st.columns(per_row)
             for col, key in zip(cols, keys[start:start + per_row], strict=False):
                 with col:
                     indicator_card(key, values[key], (sparks or {}).get(key))
+                    targets_ui.draw_completion(done.get(key))
 
 
 def _header(name: str) -> str:
@@ -547,12 +551,15 @@ def _briefing(a: Analytics, flt: Filter, language: str):
     """The briefing of a filter, built once per snapshot version, filter and language
     (the Word and the PDF button share it); at most a few are kept."""
     from briefing import build
+    from pages import targets_ui
+    from targets import progress
 
-    key = (a.version, flt, language)
+    targets = progress.targets_for(a, reg.HEADLINE, flt, store=targets_ui.store())
+    key = (a.version, flt, language, tuple(sorted(targets.items())))
     with _BRIEFINGS_LOCK:
         if key in _BRIEFINGS:
             return _BRIEFINGS[key]
-    made = build(a, flt, language)
+    made = build(a, flt, language, targets=targets or None)
     with _BRIEFINGS_LOCK:
         _BRIEFINGS[key] = made
         while len(_BRIEFINGS) > 8:

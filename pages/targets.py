@@ -13,7 +13,6 @@ import streamlit as st
 from access.service import PermissionDenied
 from analytics import Filter
 from analytics import indicators as reg
-from analytics.formatting import format_value
 from pages import shared, targets_ui
 from targets import TargetError, model, progress
 from targets import sheet as xl
@@ -41,10 +40,7 @@ def county_name(code) -> str:
 
 
 def shown_value(key: str, value) -> str:
-    if value is None or value != value:
-        return "—"
-    ind = reg.get(key)
-    return format_value(value, ind.unit, lang, ind.decimals)
+    return targets_ui.shown_value(key, value, lang)
 
 
 st.markdown(f'<div class="heze-app-name">{shared.t("app_title")}</div>', unsafe_allow_html=True)
@@ -100,16 +96,7 @@ with progress_tab:
         if county_keys:
             key = shared.choose(st.selectbox, T("ranking_indicator"), county_keys,
                                 "targets_rank_key", format_func=ind_name)
-            df = ranked[key]
-            shown = pd.DataFrame({
-                T("rank"): df["rank"], T("county"): df[shared.name_col()],
-                T("target"): [shown_value(key, v) for v in df["target"]],
-                T("done"): [shown_value(key, v) for v in df["value"]],
-                T("rate"): df["rate"],
-                T("status"): [status_text(key, s, lang) for s in df["status"]]})
-            st.dataframe(shown, hide_index=True, width="stretch", column_config={
-                T("rate"): st.column_config.ProgressColumn(T("rate"), format="percent",
-                                                           min_value=0.0, max_value=1.0)})
+            targets_ui.draw_county_ranking(ranked[key], key, lang)
         else:
             st.info(T("no_county_targets", year=year))
 

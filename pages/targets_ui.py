@@ -18,12 +18,14 @@ import threading
 import streamlit as st
 
 from analytics import Filter
+from analytics import indicators as reg
+from analytics.formatting import format_value
 from ops.settings import current as current_settings
 from pages import shared
 from targets import progress
 from targets.model import Completion
 from targets.store import TargetStore
-from targets.text import STATUS_COLOUR, card_text, percent, status_label
+from targets.text import STATUS_COLOUR, card_text, percent, status_label, status_text
 from targets.text import t as tt
 
 _STORES: dict[str, TargetStore] = {}
@@ -89,3 +91,39 @@ def draw_completion(comp: Completion | None, where=None, lang: str | None = None
     label = status_label(comp, lang)
     # The pace in colour; the rest plain. Every part is our own text, never user input.
     box.caption(line.replace(label, f":{colour}[{label}]"))
+
+
+def shown_value(key: str, value, lang: str | None = None) -> str:
+    """A target or the year so far in the indicator's own unit; — when missing."""
+    if value is None or value != value:
+        return "—"
+    ind = reg.get(key)
+    return format_value(value, ind.unit, lang or shared.lang(), ind.decimals)
+
+
+def draw_county_ranking(df, key: str, lang: str | None = None) -> None:
+    """Counties ranked by 完成率 of one indicator (progress.rank_counties): rank, county,
+    target, the year so far, 完成率 as a bar and the pace in words. Chosen counties are
+    marked ▶; counties without a target are not ranked but named under the table."""
+    import pandas as pd
+
+    lang = lang or shared.lang()
+    names = df["name_zh"] if lang == "zh" else df["name_en"]
+    marked = pd.Series([f"▶ {n}" if chosen else n
+                        for n, chosen in zip(names, df["chosen"], strict=True)], index=df.index)
+    has = df["rank"].notna()
+    if has.any():
+        ranked = df[has]
+        shown = pd.DataFrame({
+            tt("rank", lang): ranked["rank"].astype(int).to_numpy(),
+            tt("county", lang): marked[has].to_numpy(),
+            tt("target", lang): [shown_value(key, v, lang) for v in ranked["target"]],
+            tt("done", lang): [shown_value(key, v, lang) for v in ranked["value"]],
+            tt("rate", lang): ranked["rate"].to_numpy(),
+            tt("status", lang): [status_text(key, s, lang) for s in ranked["status"]]})
+        st.dataframe(shown, hide_index=True, width="stretch", column_config={
+            tt("rate", lang): st.column_config.ProgressColumn(
+                tt("rate", lang), format="percent", min_value=0.0, max_value=1.0)})
+    if not has.all():
+        sep = "、" if lang == "zh" else ", "
+        st.caption(tt("without_target", lang, names=sep.join(marked[~has])))

@@ -45,6 +45,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                           "indicator."),
     "current": ("现行目标", "Target in force"),
     "none_set": ("未设定", "none"),
+    "without_target": ("未设目标：{names}", "No target set: {names}"),
     "value": ("目标值", "Target"),
     "unit": ("单位", "Unit"),
     "save": ("保存目标", "Save target"),

@@ -119,3 +119,30 @@ def test_an_administrator_adds_a_county_user_from_the_users_page(app, app_data_d
     user = acc.get_user("caoxian_staff")
     assert user.role == "county" and user.counties == (371721,)
     assert entries(app_data_dir, "user_change")[0].details["user"] == "caoxian_staff"
+
+
+def menu_of(at) -> set:
+    return {link.proto.label for link in at.get("page_link")}
+
+
+@pytest.mark.parametrize("role, targets", [("admin", True), ("leader", False),
+                                           ("county", False), ("data_admin", False)])
+def test_the_menu_offers_the_wall_display_to_all_and_targets_to_the_administrator(
+        app, role, targets):
+    labels = menu_of(app("overview", role))
+    assert "大屏" in labels
+    assert ("年度目标" in labels) is targets
+
+
+@pytest.mark.parametrize("role", ["leader", "county", "data_admin"])
+def test_the_targets_page_answers_no_permission_to_other_roles(app, role):
+    at = app("targets", role)
+    assert at.title[0].value.startswith("无权访问")
+    assert not at.get("number_input")
+
+
+def test_the_wall_display_keeps_its_intervals_from_the_link_through_the_app(app):
+    at = app("screen", "leader", params={"rotate": "3", "refresh": "60"})
+    assert at.query_params["rotate"] == "3" and at.query_params["refresh"] == "60"
+    shown = "\n".join(str(e.value) for e in at.get("html"))
+    assert "rotate=3 小于 5 秒" in shown

@@ -259,3 +259,33 @@ def test_an_xlsx_export_has_a_title_the_filter_a_frozen_header_and_number_format
     assert sheet["B5"].value == 44015 and sheet["B5"].number_format == "#,##0"
     assert sheet["C5"].number_format == "#,##0.00"
     assert sheet.column_dimensions["C"].width >= 20
+
+
+SHAN = 371722
+
+
+def done_this_year(db, county: int) -> int:
+    return db.execute("SELECT count(*) FROM returnees WHERE county_code = ? AND returned_on "
+                      "BETWEEN '2020-01-01' AND '2020-08-31'", [county]).fetchone()[0]
+
+
+def test_the_counties_page_ranks_counties_by_completion_only_where_a_target_is_set(
+        app, app_data_dir, db):
+    from targets import TargetStore
+
+    store = TargetStore(app_data_dir / "app.db")
+    at = app("counties")
+    assert not any(s.value == "各县区年度目标完成率" for s in at.subheader)  # nothing invented
+
+    cao, shan = done_this_year(db, CAO), done_this_year(db, SHAN)
+    store.set("returnees", 2020, cao, county=CAO, by="admin")         # exactly 100%
+    store.set("returnees", 2020, shan * 10, county=SHAN, by="admin")  # 10%
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(s.value == "各县区年度目标完成率" for s in at.subheader)
+    ranking = next(d.value for d in at.dataframe if "完成率" in d.value.columns)
+    assert list(ranking["县区"]) == ["曹县", "单县"]
+    assert list(ranking["排名"]) == [1, 2]
+    assert list(ranking["完成率"]) == [1.0, pytest.approx(0.1)]
+    unset = next(c.value for c in at.caption if c.value.startswith("未设目标："))
+    assert "郓城县" in unset and "曹县" not in unset

@@ -212,3 +212,4 @@ def test_the_page_speaks_english_when_the_session_does(snapshot_file, data_dir, 
     assert list(table.columns) == ["Indicator", "County", "Annual target", "Done this year",
                                    "Completion", "Pace"]
     assert table["County"].tolist() == ["Whole city", "Cao County"]
+
