@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import duckdb
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from analytics import Analytics, Filter
 from tests.browser_kit import (
@@ -25,8 +25,10 @@ from tests.browser_kit import (
     assert_no_errors,
     assert_offline,
     full_screenshot,
+    new_watched_page,
     open_page,
     require_chromium,
+    sign_in,
     wait_idle,
 )
 
@@ -58,10 +60,11 @@ def multiselect(page: Page, label: str):
     return sidebar(page).locator('[data-testid="stMultiSelect"]').filter(has=exact)
 
 
-def chosen(page: Page, label: str) -> list[str]:
-    """The values shown as chosen in the sidebar multiselect labelled `label`."""
+def expect_chosen(page: Page, label: str, values: list[str]) -> None:
+    """The sidebar multiselect labelled `label` shows exactly `values` as chosen (waiting
+    for the sidebar to be drawn, not for a fixed time)."""
     tags = multiselect(page, label).locator(".react-aria-ComboBox [data-tag] span[title]")
-    return [t.strip() for t in tags.all_inner_texts()]
+    expect(tags).to_have_text(values, timeout=CHART_TIMEOUT_MS)
 
 
 def choose_in_multiselect(page: Page, label: str, option: str) -> None:
@@ -107,16 +110,16 @@ def test_a_link_copied_from_an_english_session_opens_the_same_view(page, app_url
     open_page(page, f"{app_url}/overview?county=曹县&industry=发制品&level=县级站"
                     "&from=2019-01-01&lang=English")
     assert_no_traceback(page, "old English link")
-    assert chosen(page, "County") == ["Cao County"]
-    assert chosen(page, "Industry") == ["Hair products"]
-    assert chosen(page, "Station level") == ["County-level"]
+    expect_chosen(page, "County", ["Cao County"])
+    expect_chosen(page, "Industry", ["Hair products"])
+    expect_chosen(page, "Station level", ["County-level"])
     assert link(page) == {"county": ["371721"], "industry": ["hair"], "level": ["county"],
                           "from": ["2019-01-01"], "lang": ["en"]}
 
 
 def test_codes_and_lang_en_in_a_link_are_understood(page, app_url):
     open_page(page, f"{app_url}/counties?county=371721&lang=en")
-    assert chosen(page, "County") == ["Cao County"]
+    expect_chosen(page, "County", ["Cao County"])
     assert page.locator("h1").first.inner_text() == "Counties"
 
 
@@ -128,7 +131,7 @@ def test_bad_values_in_a_link_are_named_and_the_rest_still_applies(page, app_url
     text = warning.inner_text()
     for value in ("999999", "abc", "2030-13-45"):
         assert value in text, text
-    assert chosen(page, "县区") == ["单县"]
+    expect_chosen(page, "县区", ["单县"])
     assert link(page) == {"county": ["371722"]}
     switch_language(page, "English")
     warning = page.locator('[data-testid="stAlertContentWarning"]').filter(has_text="999999")
@@ -138,14 +141,14 @@ def test_bad_values_in_a_link_are_named_and_the_rest_still_applies(page, app_url
 def test_every_page_opens_at_its_own_url_with_its_query_string(page, app_url):
     open_page(page, f"{app_url}/overview?county=371721")
     assert page.locator("h1").first.inner_text() == "总览"
-    assert chosen(page, "县区") == ["曹县"]
+    expect_chosen(page, "县区", ["曹县"])
     assert page.get_by_text("Page not found").count() == 0
     open_page(page, f"{app_url}/?county=371721")
     assert page.locator("h1").first.inner_text() == "总览"
     for slug, title in (("trends", "趋势"), ("stations", "服务站"), ("parks", "园区")):
         open_page(page, f"{app_url}/{slug}?county=371721")
         assert page.locator("h1").first.inner_text() == title
-        assert chosen(page, "县区") == ["曹县"]
+        expect_chosen(page, "县区", ["曹县"])
     assert_offline(page, "deep links")
 
 
@@ -240,6 +243,7 @@ def test_a_rebuilt_snapshot_is_served_to_open_and_new_sessions(page, browser, st
     served = tmp_path / "snapshot.duckdb"
     shutil.copyfile(snapshot_file, served)
     url = start_app(served)
+    sign_in(page, url)
     open_page(page, f"{url}/definitions")
     first = snapshot_id_shown(page)
     assert first.startswith("synthetic-20200831-")
@@ -247,10 +251,11 @@ def test_a_rebuilt_snapshot_is_served_to_open_and_new_sessions(page, browser, st
     rebuild(served, seed=7)
     switch_language(page, "English")  # a rerun of the open session
     assert snapshot_id_shown(page).startswith("synthetic-7-")
-    fresh = browser.new_page()
+    fresh = new_watched_page(browser)
+    sign_in(fresh, url)
     open_page(fresh, f"{url}/definitions")
     assert snapshot_id_shown(fresh).startswith("synthetic-7-")
-    fresh.close()
+    fresh.context.close()
 
     # A corrupt file replaces it: the last good snapshot keeps serving, the user is told.
     corrupt(served)
@@ -268,6 +273,7 @@ def test_a_corrupt_snapshot_at_start_gives_a_clear_message_not_a_traceback(page,
     served = tmp_path / "snapshot.duckdb"
     served.write_bytes(os.urandom(1 << 20))
     url = start_app(served)
+    sign_in(page, url)
     page.goto(f"{url}/overview", wait_until="domcontentloaded")
     page.locator('[data-testid="stAlertContentError"]').wait_for(timeout=CHART_TIMEOUT_MS)
     text = page.locator('[data-testid="stAlertContentError"]').inner_text()
@@ -298,6 +304,7 @@ def test_a_promoted_snapshot_in_the_store_is_served_without_a_restart(page, star
     add("synthetic-first")
     store.promote("synthetic-first")
     url = start_app(None, env={"HEZE_SNAPSHOT": None, "HEZE_DATA_DIR": str(tmp_path)})
+    sign_in(page, url)
     open_page(page, f"{url}/definitions")
     assert snapshot_id_shown(page) == "synthetic-first"
     add("synthetic-second")

@@ -316,15 +316,18 @@ def browse(url: str, user: str, password: str, shot: str) -> dict:
     """Open the dashboard in Chromium, sign in if asked, and report what the overview shows."""
     from playwright.sync_api import sync_playwright
 
-    from tests.browser_kit import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, Traffic, open_page, wait_idle
+    from tests.browser_kit import (
+        CHROMIUM,
+        CHROMIUM_ARGS,
+        new_watched_page,
+        open_page,
+        wait_idle,
+    )
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
-        context.route(re.compile(r"^(?!https?://(127\.0\.0\.1|localhost)[:/]).*"),
-                      lambda route: route.abort())
-        page = context.new_page()
-        traffic = Traffic(page)
+        page = new_watched_page(browser)  # anything not of this machine is refused and noted
+        traffic = page.traffic
         open_page(page, url)
         login = page.get_by_label("用户名")
         before = page.inner_text("body")
