@@ -41,6 +41,7 @@ from tests.browser_kit import (  # noqa: E402
 )
 
 VIEWPORT = {"width": 1440, "height": 900}
+WALL = {"width": 1920, "height": 1080}
 TIMEOUT_MS = 120_000
 DRAWN = ('[data-testid="stMainBlockContainer"] h1, '
          '[data-testid="stMainBlockContainer"] [data-testid="stAlert"]')
@@ -96,6 +97,25 @@ def open_page(page, url: str, decks: int = 0) -> None:
     wait_drawn(page, decks)
 
 
+def open_wall(page, url: str) -> None:
+    """The 大屏 has no page heading: wait for its headline figures and both maps."""
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_selector(".scr-panel-title", timeout=TIMEOUT_MS)
+    wait_idle(page, 2, timeout_ms=TIMEOUT_MS)
+
+
+def example_targets(app_db: Path) -> None:
+    """A few 2020 targets (the figures of the issue's example), so the pictures show 完成率
+    under the cards, on the targets page and in the counties' ranking."""
+    from targets import TargetStore
+
+    store = TargetStore(app_db)
+    for county, value in ((None, 35_000), (371721, 6_000), (371722, 5_000),
+                          (371723, 3_000), (371725, 4_000)):
+        store.set("returnees", 2020, value, county=county, by="cli:screenshots",
+                  note="示例目标")
+
+
 def wait_drawn(page, decks: int = 0) -> None:
     """The page's own heading (or a message) is drawn and the script has finished."""
     page.wait_for_selector(DRAWN, timeout=TIMEOUT_MS)
@@ -146,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         for role, (name, display) in USERS.items():
             acc.add_user(name, role, by=Actor("cli:screenshots"), password=password,
                          display_name=display)
+        example_targets(settings.app_db)
         env = {"HEZE_CONFIG": str(settings.source), "HEZE_DATA_DIR": None,
                "HEZE_SNAPSHOT": None}
         with contextlib.ExitStack() as stack:
@@ -174,6 +195,12 @@ def main(argv: list[str] | None = None) -> int:
 
             for slug, _title in pages():
                 page = tab(role_for(slug))
+                if slug == "screen":  # the wall display is shown at its own size
+                    page.set_viewport_size(WALL)
+                    open_wall(page, f"{url}/screen?rotate=30")
+                    shoot(page, out, slug)
+                    page.set_viewport_size(VIEWPORT)
+                    continue
                 decks = 2 if slug == "map" else 0
                 open_page(page, f"{url}/{slug}", decks)
                 shoot(page, out, slug)
