@@ -105,13 +105,13 @@ def open_wall(page, url: str) -> None:
 
 
 def example_targets(app_db: Path) -> None:
-    """A few 2020 targets (the figures of the issue's example), so the pictures show 完成率
+    """A few 2020 targets (on pace, ahead and behind), so the pictures show 完成率
     under the cards, on the targets page and in the counties' ranking."""
     from targets import TargetStore
 
     store = TargetStore(app_db)
-    for county, value in ((None, 35_000), (371721, 6_000), (371722, 5_000),
-                          (371723, 3_000), (371725, 4_000)):
+    for county, value in ((None, 80_000), (371721, 12_000), (371722, 10_000),
+                          (371723, 4_000), (371725, 12_000)):
         store.set("returnees", 2020, value, county=county, by="cli:screenshots",
                   note="示例目标")
 
@@ -185,8 +185,10 @@ def main(argv: list[str] | None = None) -> int:
                                   lambda route: route.abort())
                     page = context.new_page()
                     open_page(page, url + "/")
-                    if not page.get_by_label("用户名").count():
-                        raise SystemExit("the app shows no login form")
+                    try:
+                        page.get_by_label("用户名").wait_for(timeout=TIMEOUT_MS)
+                    except Exception:  # noqa: BLE001 - said plainly below
+                        raise SystemExit("the app shows no login form") from None
                     if not tabs:
                         shoot(page, out, "login")
                     sign_in(page, USERS[role][0], password)
@@ -200,6 +202,7 @@ def main(argv: list[str] | None = None) -> int:
                     open_wall(page, f"{url}/screen?rotate=30")
                     shoot(page, out, slug)
                     page.set_viewport_size(VIEWPORT)
+                    open_page(page, f"{url}/overview")  # the wall's timers stop here
                     continue
                 decks = 2 if slug == "map" else 0
                 open_page(page, f"{url}/{slug}", decks)

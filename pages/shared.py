@@ -455,8 +455,13 @@ def cards(keys, values, per_row: int = 4, sparks: dict | None = None) -> None:
             cols = st.columns(per_row)
             for col, key in zip(cols, keys[start:start + per_row], strict=False):
                 with col:
-                    indicator_card(key, values[key], (sparks or {}).get(key))
-                    targets_ui.draw_completion(done.get(key))
+                    comp = done.get(key)
+                    if comp is None:
+                        indicator_card(key, values[key], (sparks or {}).get(key))
+                        continue
+                    with st.container(border=True):  # the card and its 完成率 in one box
+                        indicator_card(key, values[key], (sparks or {}).get(key), border=False)
+                        targets_ui.draw_completion(comp)
 
 
 def _header(name: str) -> str:
