@@ -132,11 +132,14 @@ class SnapshotStore:
         for snap_id in self.ids():
             try:
                 m = self.manifest(snap_id)
-            except (StoreError, ValueError):
+                written = (self.root / f"{snap_id}.json").stat().st_mtime_ns
+            except (StoreError, ValueError, OSError):
                 continue
             m.current = snap_id == current
-            out.append(m)
-        return sorted(out, key=lambda m: (m.built_at, m.snapshot_id), reverse=True)
+            out.append((m.built_at, written, m))
+        # built_at is to the second: two imports in one second are told apart by when their
+        # manifests were written (the random tail of the id would order them by chance).
+        return [m for *_, m in sorted(out, key=lambda x: x[:2], reverse=True)]
 
     def history(self) -> list[dict]:
         try:

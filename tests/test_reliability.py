@@ -275,6 +275,16 @@ def test_a_promote_serves_the_new_snapshot_and_history_says_who_and_what_before(
     assert listed[0].rows["snapshot"] == 1
 
 
+def test_two_snapshots_built_in_the_same_second_are_listed_newest_first(tmp_path):
+    store = SnapshotStore(tmp_path / "snapshots")
+    _add(store, "imported-z-first", "2026-01-01T00:00:00")
+    _add(store, "imported-a-second", "2026-01-01T00:00:00")  # its id sorts before the first's
+    assert [m.snapshot_id for m in store.list()] == ["imported-a-second", "imported-z-first"]
+    store.promote("imported-a-second")
+    _add(store, "imported-m-third", "2026-01-01T00:00:00")
+    assert store.prune(keep=1) == ["imported-z-first"]  # the older of the two others goes
+
+
 def test_the_store_files_are_readable_by_their_owner_only(tmp_path):
     store = SnapshotStore(tmp_path / "snapshots")
     _add(store, "imported-a", "2026-01-01T00:00:00")
