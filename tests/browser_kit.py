@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import pytest
 from PIL import Image  # streamlit depends on pillow
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -302,6 +303,31 @@ def charts_fit(page: Page, timeout_ms: int = CHART_TIMEOUT_MS) -> None:
               })""", timeout=timeout_ms, polling=100)
     settle(page)
     settle(page)
+
+
+def resize_and_settle(page: Page, width: int, height: int, decks: int = 0) -> None:
+    """Set the viewport, then wait for the rerun the new width starts (pages/viewport.py
+    reports it after a 250 ms pause) to finish. A width that rounds to the one reported
+    before starts no rerun: then only the pause itself is waited for."""
+    before = page.evaluate("() => performance.now()")
+    page.set_viewport_size({"width": width, "height": height})
+    with contextlib.suppress(PlaywrightError):
+        page.wait_for_function("(t) => (window.__hezeStateAt || 0) > t", arg=before,
+                               timeout=5_000, polling=50)
+    wait_idle(page, decks)
+
+
+def attached(action, page: Page, attempts: int = 3):
+    """action() again after the app finished a rerun, when the element it acted on was
+    replaced under it (a rerun remounts a chart whose width changed)."""
+    for attempt in range(attempts):
+        try:
+            return action()
+        except PlaywrightError as err:
+            if "not attached" not in str(err) or attempt == attempts - 1:
+                raise
+            wait_idle(page)
+    return None
 
 
 def open_page(page: Page, url: str, decks: int = 0) -> None:

@@ -26,6 +26,7 @@ from tests.browser_kit import (
     assert_no_errors,
     assert_offline,
     assert_renders_chinese,
+    attached,
     colour_pixels,
     deck_specs,
     full_screenshot,
@@ -115,9 +116,9 @@ def to_screen(view: dict, box: dict, lon: float, lat: float) -> tuple[float, flo
 def deck_box(page: Page, index: int) -> dict:
     """The canvas of the index-th map, scrolled into view and drawn there."""
     chart = page.locator('[data-testid="stDeckGlJsonChart"]').nth(index)
-    chart.scroll_into_view_if_needed(timeout=CHART_TIMEOUT_MS)
+    attached(lambda: chart.scroll_into_view_if_needed(timeout=CHART_TIMEOUT_MS), page)
     canvas = chart.locator("canvas").first
-    canvas.evaluate(  # in the viewport and not moving between two frames
+    attached(lambda: canvas.evaluate(  # in the viewport and not moving between two frames
         """el => new Promise(done => {
               const still = () => {
                   const a = el.getBoundingClientRect();
@@ -128,7 +129,7 @@ def deck_box(page: Page, index: int) -> dict:
                   });
               };
               still();
-          })""")
+          })"""), page)
     settle(page)
     box = canvas.bounding_box()
     assert box and box["width"] > 100 and box["height"] > 100, box

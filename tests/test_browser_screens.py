@@ -21,6 +21,7 @@ from tests.browser_kit import (
     layer,
     open_page,
     require_chromium,
+    resize_and_settle,
     wait_idle,
 )
 
@@ -140,8 +141,7 @@ def test_a_printed_page_has_the_content_without_the_sidebar(page, app_url):
     resize(page, "wall")
     open_page(page, f"{app_url}/projects?county=371721")
     page.emulate_media(media="print")
-    page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
-    wait_idle(page)
+    resize_and_settle(page, 794, 1123)  # A4 at 96 dpi
     assert not page.locator('[data-testid="stSidebar"]').is_visible()
     assert page.locator("h1").first.is_visible()
     charts = page.locator('[data-testid="stPlotlyChart"]')
