@@ -30,6 +30,10 @@ def streamlit_args(settings) -> list[str]:
         "--server.maxUploadSize", str(settings["data.max_upload_mb"]),
         "--browser.gatherUsageStats", "false",
         "--client.showErrorDetails", "full" if settings["server.development"] else "none",
+        # Streamlit's welcome lines would ask checkip.amazonaws.com for this machine's public
+        # address when it listens on every interface: no request may leave an intranet
+        # server, so the address is printed here instead (main).
+        "--logger.hideWelcomeMessage", "true",
     ]
     if settings.base_path:
         args += ["--server.baseUrlPath", settings.base_path]
@@ -56,7 +60,19 @@ def main(argv: list[str] | None = None) -> int:
     from streamlit.web import cli
 
     sys.argv = ["streamlit", *streamlit_args(settings), *argv]
+    print(f"看板地址 / dashboard URL: {local_url(settings, argv)}", flush=True)
     return cli.main()
+
+
+def local_url(settings, argv: list[str] = ()) -> str:
+    """Where the dashboard answers on this machine (behind a proxy, the proxy's own URL is
+    the users'); a port or address given on the command line wins over the settings."""
+    given = dict(zip(argv[::2], argv[1::2], strict=False))
+    host = given.get("--server.address", settings["server.address"])
+    host = "localhost" if host in ("0.0.0.0", "::", "") else host  # noqa: S104
+    port = given.get("--server.port", settings["server.port"])
+    path = f"/{settings.base_path}/" if settings.base_path else "/"
+    return f"http://{host}:{port}{path}"
 
 
 if __name__ == "__main__":

@@ -588,3 +588,72 @@ def test_the_installer_refuses_to_run_outside_an_unpacked_bundle(tmp_path):
                              "--prefix", str(tmp_path / "opt")],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 1 and "unpacked bundle" in result.stderr
+
+
+# -- nothing leaves the server ---------------------------------------------------------------
+class ConnectionTrap:
+    """A local listener standing in for every proxy: each connection made to it is a request
+    that would have left the machine."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen()
+        self.sock.settimeout(0.2)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.seen: list[bytes] = []
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            with conn:
+                conn.settimeout(1)
+                try:
+                    self.seen.append(conn.recv(200))
+                except OSError:
+                    self.seen.append(b"")
+
+    def close(self):
+        self.stop.set()
+        self.thread.join(timeout=2)
+        self.sock.close()
+
+
+def test_the_started_server_sends_no_request_off_the_machine_and_prints_its_own_url(site):
+    import urllib.request
+
+    settings, _store, _acc = site
+    trap = ConnectionTrap()
+    env = {**os.environ, "HTTP_PROXY": trap.url, "HTTPS_PROXY": trap.url,
+           "http_proxy": trap.url, "https_proxy": trap.url, "NO_PROXY": "", "no_proxy": ""}
+    log = settings.data_dir.parent / "serve.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "ops.serve"], cwd=PROJECT_DIR, env=env,
+                                stdout=out, stderr=subprocess.STDOUT)
+    port = settings["server.port"]
+    try:
+        deadline = datetime.now() + timedelta(seconds=90)
+        while True:
+            try:
+                with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(
+                        f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
+                    break
+            except OSError:
+                assert proc.poll() is None and datetime.now() < deadline, log.read_text()
+                threading.Event().wait(0.3)
+        # Streamlit asks for the public address just after it starts listening: give the
+        # request it would make (1 s time-out, then the https one) time to happen.
+        threading.Event().wait(3)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+        trap.close()
+    said = log.read_text(encoding="utf-8", errors="replace")
+    assert trap.seen == [], f"requests that would leave the machine: {trap.seen}\n{said}"
+    assert f"看板地址 / dashboard URL: http://localhost:{port}/" in said
