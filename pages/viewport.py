@@ -4,6 +4,10 @@ they are given, so all of China (南海诸岛 included) is in view on a phone an
 A tiny component (st.components.v2, inline script, nothing fetched) reports the width of the
 main content area, rounded down to 10 px, once mounted and after each resize (debounced);
 the value lives in session state, so every page knows it after the first run.
+
+The page also says, on ``<html>``, which width the server last drew for
+(``data-heze-width-known``) beside the one measured (``data-heze-width-measured``): when the
+two agree, no rerun for the width is still to come (the browser tests wait for that).
 """
 
 from __future__ import annotations
@@ -13,7 +17,9 @@ import streamlit as st
 KEY = "heze_viewport"
 _JS = """
 export default function(component) {
-    const { setStateValue } = component;
+    const { setStateValue, data } = component;
+    const root = document.documentElement;
+    root.dataset.hezeWidthKnown = String((data && data.known) || 0);
     const measure = () => {
         const main = document.querySelector('[data-testid="stMainBlockContainer"]');
         let width = window.innerWidth;
@@ -22,7 +28,9 @@ export default function(component) {
             width = main.clientWidth - parseFloat(style.paddingLeft)
                     - parseFloat(style.paddingRight);
         }
-        setStateValue('width', Math.max(0, Math.floor(width / 10) * 10));
+        const rounded = Math.max(0, Math.floor(width / 10) * 10);
+        root.dataset.hezeWidthMeasured = String(rounded);
+        setStateValue('width', rounded);
     };
     measure();
     let timer = null;
@@ -36,7 +44,8 @@ _component = st.components.v2.component(KEY, js=_JS)
 
 def mount() -> None:
     """Call once per run (app.py): keeps the measured width up to date."""
-    _component(key=KEY, on_width_change=lambda: None, height=0)
+    _component(key=KEY, data={"known": content_width(0)}, on_width_change=lambda: None,
+               height=0)
 
 
 def content_width(default: int = 900) -> int:

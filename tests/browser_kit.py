@@ -315,6 +315,7 @@ def resize_and_settle(page: Page, width: int, height: int, decks: int = 0) -> No
         page.wait_for_function("(t) => (window.__hezeStateAt || 0) > t", arg=before,
                                timeout=5_000, polling=50)
     wait_idle(page, decks)
+    width_known(page, decks)
 
 
 def attached(action, page: Page, attempts: int = 3):
@@ -330,16 +331,35 @@ def attached(action, page: Page, attempts: int = 3):
     return None
 
 
-def open_page(page: Page, url: str, decks: int = 0) -> None:
+PAGE_DRAWN = ('[data-testid="stMainBlockContainer"] h1, '
+              '[data-testid="stMainBlockContainer"] [data-testid="stAlert"]:visible, '
+              '.scr-panel-title')
+
+
+def open_page(page: Page, url: str, decks: int = 0, ready: str = PAGE_DRAWN) -> None:
     """Load `url` and wait until the app is idle. The first run is followed by a second
     once the browser has reported the page's width (pages/viewport.py), so on a first load
     the app must stay idle for a whole second."""
     page.goto(url, wait_until="domcontentloaded")
     # Something of the page itself is drawn before "not running" can mean "done".
-    page.wait_for_selector('[data-testid="stMainBlockContainer"] h1, '
-                           '[data-testid="stMainBlockContainer"] [data-testid="stAlert"]',
-                           timeout=CHART_TIMEOUT_MS)
+    page.wait_for_selector(ready, timeout=CHART_TIMEOUT_MS)
     wait_idle(page, decks, quiet_ms=1_000)
+    width_known(page, decks)
+
+
+WIDTH_AGREED = """() => {
+    const probe = document.querySelector('.st-key-heze_viewport');
+    if (!probe) return true;  // no width probe on this page (the login screen)
+    const d = document.documentElement.dataset;
+    return d.hezeWidthMeasured !== undefined && d.hezeWidthKnown === d.hezeWidthMeasured;
+}"""
+
+
+def width_known(page: Page, decks: int = 0) -> None:
+    """The server has drawn the page for the width the browser measured (pages/viewport.py):
+    no rerun for the width is still to come. Then idle again."""
+    page.wait_for_function(WIDTH_AGREED, timeout=CHART_TIMEOUT_MS, polling=100)
+    wait_idle(page, decks)
 
 
 # -- what the page shows ------------------------------------------------------------------
@@ -400,7 +420,8 @@ def colour_pixels(png: bytes, rgb, tolerance: int = 12) -> int:
 # -- Chinese text as drawn ----------------------------------------------------------------
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 TOFU = "\u0378"  # an unassigned code point: no font has it, so it is drawn as .notdef
-_GLYPHS_JS = """([selector, tofu]) => {
+_GLYPHS_JS = """async ([selector, tofu]) => {
+    await document.fonts.ready;  // text is not drawn blank while its font still loads
     const el = document.querySelector(selector);
     if (!el) return null;
     el.scrollIntoView({block: 'center'});

@@ -188,8 +188,8 @@ def test_ticking_a_station_row_opens_its_card_and_a_new_filter_forgets_the_tick(
     assert_no_traceback(page, "filter changed after a tick")
     zone = analytics.station_ranking(Filter(counties=[ZONE]))
     assert len(zone) < 8
-    headings = page.locator('[data-testid="stHeading"]').all_inner_texts()
-    assert any(zone.iloc[0]["name_zh"] in h for h in headings), headings
+    page.locator('[data-testid="stHeading"]').filter(
+        has_text=zone.iloc[0]["name_zh"]).first.wait_for(timeout=CHART_TIMEOUT_MS)
     full_screenshot(page, "stations-after-filter")
 
 
