@@ -21,11 +21,8 @@ import os
 import re
 import secrets
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +34,7 @@ from tests.browser_kit import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
     _free_port,
+    streamlit_process,
     wait_idle,
 )
 
@@ -76,7 +74,8 @@ def save(png: bytes, path: Path) -> None:
     image = Image.open(io.BytesIO(png)).convert("RGB")
     image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE) \
         .save(path, optimize=True)
-    print(f"{path.relative_to(ROOT)}  {image.width}×{image.height}  "
+    shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    print(f"{shown}  {image.width}×{image.height}  "
           f"{path.stat().st_size // 1024} KiB", flush=True)
 
 
@@ -248,27 +247,17 @@ def serve(script: str, env: dict, work: Path):
             full_env.pop(key, None)
         else:
             full_env[key] = value
-    with (work / f"{Path(script).stem}.log").open("wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true",
-             "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(f"{script} did not start; see {work}") from None
-                time.sleep(0.3)
+
+    def stop(message: str) -> None:
+        raise SystemExit(f"{script} did not start; see {work}\n{message}")
+
+    with streamlit_process(
+            [script, "--server.port", str(port), "--server.address", "127.0.0.1",
+             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            full_env, work / f"{Path(script).stem}.log", f"{url}/_stcore/health",
+            start_s=60, fail=stop):
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -81,36 +80,15 @@ def serve(snapshot: Path, data_dir: Path, *, env: dict | None = None,
     port = free_port()
     full_env = {**os.environ, "HEZE_SNAPSHOT": str(snapshot), "HEZE_DATA_DIR": str(data_dir),
                 "PYTHONPATH": str(ROOT), **(env or {})}
-    log = (log_dir / f"server-{port}.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(entry), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited: {(log_dir / log.name).read_text()}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("streamlit did not start")
-            time.sleep(0.3)
+    from tests.browser_kit import streamlit_process
+
+    with streamlit_process(
+            [str(entry), "--server.port", str(port), "--server.address", "127.0.0.1",
+             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            full_env, log_dir / f"server-{port}.log", f"{url}/_stcore/health",
+            start_s=60) as proc:
         yield url, proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        log.close()
 
 
 # -- what a process uses ------------------------------------------------------------------------

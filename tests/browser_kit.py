@@ -121,32 +121,48 @@ def running_app(snapshot: Path | str | None, env: Mapping[str, str | None] | Non
             full_env.pop(key, None)
         else:
             full_env[key] = value
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            # Only what a test server needs: usage statistics, error details, headless mode
-            # and the rest come from .streamlit/config.toml, as for anyone who runs the app.
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", *args],
-            cwd=ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     APP_DATA[url] = data_dir
     try:
-        deadline = time.monotonic() + SERVER_START_S
+        # Only what a test server needs: usage statistics, error details, headless mode and
+        # the rest come from .streamlit/config.toml, as for anyone who runs the app.
+        with streamlit_process(["app.py", "--server.port", str(port),
+                                "--server.address", "127.0.0.1", *args],
+                               full_env, log, f"{url}/_stcore/health", fail=pytest.fail):
+            yield url
+    finally:
+        APP_DATA.pop(url, None)
+
+
+def _raise(message: str) -> None:
+    raise RuntimeError(message)
+
+
+@contextlib.contextmanager
+def streamlit_process(args: list[str], env: Mapping[str, str], log: Path, health_url: str,
+                      *, start_s: float = SERVER_START_S, fail=_raise) -> Iterator:
+    """`streamlit run *args` from the project directory with `env`, its output in `log`.
+    Yields the process once `health_url` answers 200; `fail(message)` (which raises) if it
+    exits or does not answer within `start_s`. Stops it on exit."""
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", *args], cwd=ROOT,
+                                env=dict(env), stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + start_s
         while True:
             if proc.poll() is not None:
-                pytest.fail(f"streamlit exited ({proc.returncode}):\n{log.read_text()}")
+                fail(f"streamlit exited ({proc.returncode}):\n{log.read_text()}")
             try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                with urllib.request.urlopen(health_url, timeout=2) as r:
                     if r.status == 200:
                         break
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not answer on {url}:\n{log.read_text()}")
+                fail(f"streamlit did not answer on {health_url}:\n{log.read_text()}")
             time.sleep(0.3)
-        yield url
+        yield proc
     finally:
-        APP_DATA.pop(url, None)
         proc.terminate()
         try:
             proc.wait(timeout=10)

@@ -9,10 +9,7 @@ from __future__ import annotations
 import os
 import socket
 import sqlite3
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -26,7 +23,7 @@ from playwright.sync_api import expect  # noqa: E402
 from access import Access, Actor  # noqa: E402
 from access.service import token_hash  # noqa: E402
 from tests.access_support import settings_for  # noqa: E402
-from tests.browser_kit import assert_offline  # noqa: E402
+from tests.browser_kit import assert_offline, streamlit_process  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -54,37 +51,13 @@ def server(tmp_path_factory):
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "HEZE_DATA_DIR"}
     env.update(HEZE_CONFIG=str(settings.source), PYTHONPATH=str(ROOT))
-    log = root / "server.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "tests/access_app.py",
-             "--server.port", str(port), "--server.address", "127.0.0.1",
+    url = f"http://127.0.0.1:{port}/{BASE}/"
+    with streamlit_process(
+            ["tests/access_app.py", "--server.port", str(port), "--server.address", "127.0.0.1",
              "--server.headless", "true", "--server.baseUrlPath", BASE,
              "--server.enableXsrfProtection", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/{BASE}/"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"streamlit exited ({proc.returncode}):\n{log.read_text()}")
-            try:
-                with urllib.request.urlopen(f"{url}_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not answer on {url}:\n{log.read_text()}")
-            time.sleep(0.3)
+            env, root / "server.log", f"{url}_stcore/health", start_s=60, fail=pytest.fail):
         yield url, acc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 def session_cookie(context):
