@@ -40,6 +40,7 @@ import re
 import sqlite3
 import stat
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -60,6 +61,9 @@ class AppDbError(RuntimeError):
         super().__init__(f"{zh} / {en}")
         self.zh = zh
         self.en = en
+
+    def __reduce__(self):  # rebuilt from both messages when it crosses a process boundary
+        return type(self), (self.zh, self.en)
 
 
 @dataclass(frozen=True)
@@ -145,7 +149,7 @@ def _open(path: Path) -> sqlite3.Connection:
         con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         con.execute("PRAGMA foreign_keys = ON")
-        mode = con.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        mode = _wal(con)
     except sqlite3.DatabaseError as exc:
         raise AppDbError(f"应用数据库无法打开：{path}（{exc}）",
                          f"the application database cannot be opened: {path} ({exc})") from None
@@ -156,6 +160,19 @@ def _open(path: Path) -> sqlite3.Connection:
     con.execute("PRAGMA synchronous = FULL")
     con.row_factory = sqlite3.Row
     return con
+
+
+def _wal(con: sqlite3.Connection) -> str:
+    """Switch to WAL. Several processes opening a new file at once can find it locked while
+    another switches: SQLite then answers "locked" at once, without waiting, so wait here."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            return con.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 @contextmanager

@@ -247,3 +247,10 @@ def test_several_processes_starting_on_a_new_database_migrate_it_once(tmp_path):
     con = sqlite3.connect(path)
     assert con.execute("SELECT count(*) FROM audit_log").fetchone()[0] == workers
     con.close()
+
+
+def test_an_application_database_error_crosses_a_process_boundary_with_both_messages():
+    import pickle
+
+    err = pickle.loads(pickle.dumps(appdb.AppDbError("无法打开", "cannot open")))
+    assert (err.zh, err.en, str(err)) == ("无法打开", "cannot open", "无法打开 / cannot open")
