@@ -438,8 +438,9 @@ def navigation(user: User, pages: Sequence[tuple], *, position: str = "sidebar",
 # -- audited actions, with this browser's address -----------------------------------------
 def log_export(user: User, *, what: str, fmt: str, filter=None, rows: int | None = None) -> int:
     """Record a download; raises PermissionDenied for a role without ``export``. Call it
-    from the download button's ``on_click`` (and draw the button only if
-    ``user.can("export")``)."""
+    before handing out the file (and draw the button only if ``user.can("export")``); a
+    button's deferred data runs outside the script, so it calls the service with the
+    client address read while drawing (`pages.shared._logged_file`)."""
     return service().log_export(user, what=what, fmt=fmt, filter=filter, rows=rows,
                                 client=client())
 

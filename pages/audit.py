@@ -42,7 +42,8 @@ client = access_ui.client()
 c1, c2, _ = st.columns([1, 1, 4])
 c1.download_button(t("download_csv"), lambda: service.audit_export(
     me, fmt="csv", lang=lang, client=client, **query), file_name="audit.csv", mime="text/csv",
-    key="audit_csv")
+    key="audit_csv", on_click="ignore")
 c2.download_button(t("download_xlsx"), lambda: service.audit_export(
     me, fmt="xlsx", lang=lang, client=client, **query), file_name="audit.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="audit_xlsx")
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="audit_xlsx",
+    on_click="ignore")

@@ -516,10 +516,20 @@ def table(df: pd.DataFrame, columns: dict[str, str], name: str, *, key: str,
     return event
 
 
-def _log_download(what: str, fmt: str, describe: str, rows: int) -> None:
-    u = user()
-    if u is not None:
-        access_ui.log_export(u, what=what, fmt=fmt, filter=describe, rows=rows)
+def _logged_file(make, what: str, fmt: str, describe: str, rows: int):
+    """The data of a download button: `make` runs when the button is clicked, on a server
+    thread outside the script, and the download is written to the audit log first (a role
+    that may not export gets no file). The button is drawn with ``on_click="ignore"``: a
+    click reruns nothing, so the page cannot redraw the button while its file is on the way."""
+    u, service, client = user(), access_ui.service(), access_ui.client()
+
+    def run():
+        if u is not None:
+            service.log_export(u, what=what, fmt=fmt, filter=describe, rows=rows,
+                               client=client)
+        return make()
+
+    return run
 
 
 def download_only(shown: pd.DataFrame, name: str, *, key: str, title: str | None = None) -> None:
@@ -538,14 +548,17 @@ def download_only(shown: pd.DataFrame, name: str, *, key: str, title: str | None
     heading = f"{t('app_title')} · {title or name}"
     frame = shown.copy()
     c1, c2, _ = st.columns([1, 1, 4])
-    c1.download_button(t("download_csv"), lambda: csv_bytes(frame, meta),
+    c1.download_button(t("download_csv"),
+                       _logged_file(lambda: csv_bytes(frame, meta), name, "csv", describe,
+                                    len(frame)),
                        file_name=f"{name}.csv", mime="text/csv", key=f"{key}_csv",
-                       on_click=_log_download, args=(name, "csv", describe, len(frame)))
-    c2.download_button(t("download_xlsx"), lambda: xlsx_bytes(frame, meta, title=heading),
+                       on_click="ignore")
+    c2.download_button(t("download_xlsx"),
+                       _logged_file(lambda: xlsx_bytes(frame, meta, title=heading), name,
+                                    "xlsx", describe, len(frame)),
                        file_name=f"{name}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key=f"{key}_xlsx", on_click=_log_download,
-                       args=(name, "xlsx", describe, len(frame)))
+                       key=f"{key}_xlsx", on_click="ignore")
 
 
 _BRIEFINGS: dict[tuple, object] = {}
@@ -585,13 +598,16 @@ def briefing_buttons(where) -> None:
     where.markdown(f"**{t('briefing')}**")
     c1, c2 = where.columns(2)
     c1.download_button(
-        "Word", lambda: _briefing(a, flt, language).docx, file_name=f"{stem}.docx",
+        "Word", _logged_file(lambda: _briefing(a, flt, language).docx, "briefing", "docx",
+                             describe, 0),
+        file_name=f"{stem}.docx",
         mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        key="briefing_docx", on_click=_log_download,
-        args=("briefing", "docx", describe, 0), width="stretch")
-    c2.download_button("PDF", lambda: _briefing(a, flt, language).pdf, file_name=f"{stem}.pdf",
-                       mime="application/pdf", key="briefing_pdf", on_click=_log_download,
-                       args=("briefing", "pdf", describe, 0), width="stretch")
+        key="briefing_docx", on_click="ignore", width="stretch")
+    c2.download_button(
+        "PDF", _logged_file(lambda: _briefing(a, flt, language).pdf, "briefing", "pdf",
+                            describe, 0),
+        file_name=f"{stem}.pdf", mime="application/pdf", key="briefing_pdf",
+        on_click="ignore", width="stretch")
     where.caption(t("briefing_note"))
 
 

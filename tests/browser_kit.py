@@ -97,6 +97,13 @@ def sign_in(page: Page, url: str, role: str = "leader") -> None:
     page.context.add_cookies([{"name": COOKIE, "value": login.token, "url": url}])
 
 
+def audit_log(url: str, **query) -> list:
+    """The audit entries of the app at `url` (newest first), as an administrator sees them."""
+    from access.service import Access, Actor
+
+    return Access(APP_DATA[url] / "app.db").audit_entries(Actor("cli:test"), **query)
+
+
 @contextlib.contextmanager
 def running_app(snapshot: Path | str | None, env: Mapping[str, str | None] | None = None,
                 args: tuple[str, ...] = (), log_dir: Path | None = None) -> Iterator[str]:

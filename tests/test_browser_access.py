@@ -16,6 +16,7 @@ from playwright.sync_api import Page
 from tests.browser_kit import (
     CHART_TIMEOUT_MS,
     assert_no_errors,
+    audit_log,
     open_page,
     require_chromium,
     sign_in,
@@ -182,6 +183,8 @@ def test_a_link_cannot_widen_a_county_users_scope(county_page, app_url, other_co
 def test_a_county_users_downloads_hold_only_their_county(county_page, app_url, other_counties,
                                                         person_data, tmp_path):
     page, frames = county_page
+    downloaded = []
+    earlier = len(audit_log(app_url, action="export", user="county"))
     for slug in ("stations", "counties", "people"):
         open_page(page, f"{app_url}/{slug}")
         buttons = page.locator('[data-testid="stDownloadButton"] button')
@@ -191,6 +194,7 @@ def test_a_county_users_downloads_hold_only_their_county(county_page, app_url, o
             with page.expect_download(timeout=CHART_TIMEOUT_MS) as info:
                 buttons.nth(i).click()
             path = tmp_path / info.value.suggested_filename
+            downloaded.append(path.suffix.lstrip("."))
             info.value.save_as(path)
             data = path.read_bytes()
             if path.suffix == ".csv":
@@ -199,6 +203,11 @@ def test_a_county_users_downloads_hold_only_their_county(county_page, app_url, o
                 assert person_data.found(text) == (set(), set()), path.name
             wait_idle(page)
         frames.take()
+    # Every file handed out was written to the audit log, as the county user's.
+    assert "csv" in downloaded and "xlsx" in downloaded and "pdf" in downloaded
+    logged = audit_log(app_url, action="export", user="county")[:-earlier or None]
+    assert sorted(e.details["format"] for e in logged) == sorted(downloaded)
+    assert {(e.user_name, e.role) for e in logged} == {("county", "county")}
 
 
 @pytest.mark.parametrize("role", ["leader", "admin"])
