@@ -1,5 +1,6 @@
 """Shared fixtures: one freshly built scale-1 snapshot per test session ($HEZE_TEST_SNAPSHOT
-names a prebuilt one instead), and the browser kit's fixtures."""
+names a prebuilt one instead), a second one of another seed when a test needs it, and the
+browser kit's fixtures."""
 
 from __future__ import annotations
 
@@ -20,6 +21,17 @@ def snapshot_file(tmp_path_factory) -> Path:
         return Path(prebuilt)
     path = tmp_path_factory.mktemp("snapshot") / "scale1.duckdb"
     build_snapshot(path, seed=DEFAULT_SEED, scale=1)
+    return path
+
+
+OTHER_SEED = DEFAULT_SEED + 1
+
+
+@pytest.fixture(scope="session")
+def other_seed_file(tmp_path_factory) -> Path:
+    """A scale-1 snapshot of OTHER_SEED: the same published figures, other people."""
+    path = tmp_path_factory.mktemp("other_seed") / f"seed{OTHER_SEED}.duckdb"
+    build_snapshot(path, seed=OTHER_SEED, scale=1)
     return path
 
 
