@@ -1,0 +1,1 @@
+"""Attacks performed against a running dashboard: each test is one attack that once got through."""
