@@ -13,6 +13,7 @@ the stations, parks and the dated events the report names stay as they are.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -102,6 +103,20 @@ TYPE_SUFFIX = {"enterprise": "有限公司", "individual": "经营部", "coopera
 
 def log(step: str, started: float) -> None:
     print(f"[{time.monotonic() - started:5.1f}s] {step}", file=sys.stderr, flush=True)
+
+
+# The interruption tests stop a build at a named step and signal it there, so the signal
+# lands in that phase however busy the machine is (a delay after a progress line did not).
+PAUSE_ENV = "HEZE_BUILD_PAUSE_AT"
+PAUSED = "paused at"
+
+
+def pause_point(step: str) -> None:
+    """Wait here for a signal when $HEZE_BUILD_PAUSE_AT names this step; otherwise nothing."""
+    if os.environ.get(PAUSE_ENV) == step:
+        print(f"{PAUSED} {step}", file=sys.stderr, flush=True)
+        while True:
+            time.sleep(3600)
 
 
 def days(d: date) -> int:
@@ -364,6 +379,7 @@ class Generator:
         self.tables["stations"] = st
         self.hangzhou_station = int(st.loc[hangzhou, "station_id"].iloc[0])
         log(f"stations: {n} ({int((st['level'] == 'city').sum())} city-level)", self.started)
+        pause_point("stations")
 
     def stations_open_by(self, cities: np.ndarray, on_days: np.ndarray,
                          city_level_weight: float = 1.0) -> np.ndarray:
@@ -849,6 +865,7 @@ def write_tables(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame]
             con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM incoming")  # noqa: S608 (fixed table names)
         finally:
             con.unregister("incoming")
+        pause_point(f"written:{name}")
 
 
 def chunk_scales(scale: int) -> list[int]:
@@ -1025,8 +1042,6 @@ def main(argv: list[str] | None = None) -> int:
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         parser.error(f"无法创建输出目录 / cannot create output folder {parent}: {exc.strerror}")
-    import os
-
     if not os.access(parent, os.W_OK):
         parser.error(f"输出目录不可写 / output folder is not writable: {parent}")
     try:

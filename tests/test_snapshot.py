@@ -11,6 +11,7 @@ the generator promises the figures for any seed, not just for the default one.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import signal
 import subprocess
@@ -22,7 +23,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from data.generate import DEFAULT_SEED, build_snapshot
+from data.generate import DEFAULT_SEED, PAUSE_ENV, PAUSED, build_snapshot
 from data.identity import HEZE_REGION_CODES
 from data.snapshot import write_atomically
 from tests import gb11643
@@ -658,56 +659,36 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-BUILD_DONE = "snapshot ready"  # the generator's last progress line
+def interrupt_build(snapshot_file: Path, folder: Path, sig: signal.Signals, step: str):
+    """Start a real build over a copy of the fixture's snapshot and signal it at `step`.
 
-
-def interrupt_build(snapshot_file: Path, folder: Path, sig: signal.Signals, after_line: str,
-                    delay: float):
-    """Start a real build over a copy of the fixture's snapshot, signal it mid-way.
-
-    Waits for the progress line `after_line`, then `delay` seconds, so that the signal lands
-    in a known phase however fast the machine is. If this process was held up so long that
-    the build had already finished by then (it is only shutting down), the signal would
-    test nothing: the build is started again, up to three times. Returns (exit code, stderr,
-    out, old hash).
-    """
+    The build stops at that step ($HEZE_BUILD_PAUSE_AT) and says so; only then is the signal
+    sent, so it lands in that phase however busy the machine is. Returns (exit code,
+    stderr, out, old hash)."""
     out = folder / "snapshot.duckdb"
     log = folder / "stderr.txt"
-    for _attempt in range(3):
-        shutil.copyfile(snapshot_file, out)
-        old = sha256(out)
-        code = signal_build(out, log, sig, after_line, delay)
-        if code is not None:
-            return code, log.read_text(encoding="utf-8"), out, old
-    pytest.fail("three builds finished before the signal could be sent in their phase")
-
-
-def signal_build(out: Path, log: Path, sig: signal.Signals, after_line: str,
-                 delay: float) -> int | None:
-    """One build signalled `delay` seconds after `after_line`: its exit code, or None if it
-    had already finished its work when the signal was due."""
+    shutil.copyfile(snapshot_file, out)
+    old = sha256(out)
     with log.open("w", encoding="utf-8") as err:
         proc = subprocess.Popen(
             [sys.executable, "-m", "data.generate", "--seed", str(OTHER_SEED + 1), "--out",
              str(out)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err,
+            env={**os.environ, PAUSE_ENV: step},
             # A shell without job control starts background jobs with SIGINT ignored.
             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         try:
-            deadline = time.monotonic() + 120
-            while after_line not in log.read_text(encoding="utf-8"):
+            deadline = time.monotonic() + 300
+            while f"{PAUSED} {step}" not in log.read_text(encoding="utf-8"):
                 assert proc.poll() is None, log.read_text(encoding="utf-8")
                 assert time.monotonic() < deadline, "the build never got that far"
                 time.sleep(0.05)
-            time.sleep(delay)
-            if proc.poll() is not None or BUILD_DONE in log.read_text(encoding="utf-8"):
-                proc.wait(timeout=60)
-                return None
             proc.send_signal(sig)
-            return proc.wait(timeout=60)
+            code = proc.wait(timeout=120)
         finally:
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
+    return code, log.read_text(encoding="utf-8"), out, old
 
 
 def assert_old_snapshot_in_place(out: Path, old_hash: str, old_db):
@@ -724,7 +705,7 @@ def assert_old_snapshot_in_place(out: Path, old_hash: str, old_db):
 def test_ctrl_c_while_generating_exits_130_says_so_and_keeps_the_old_snapshot(db, snapshot_file,
                                                                               tmp_path):
     code, stderr, out, old = interrupt_build(snapshot_file, tmp_path, signal.SIGINT,
-                                             "stations:", 0.5)
+                                             "stations")
     assert code == 130, stderr
     assert "已中断" in stderr.strip().splitlines()[-1]
     assert_old_snapshot_in_place(out, old, db)
@@ -734,7 +715,7 @@ def test_ctrl_c_while_generating_exits_130_says_so_and_keeps_the_old_snapshot(db
 def test_ctrl_c_while_writing_exits_130_says_so_and_keeps_the_old_snapshot(db, snapshot_file,
                                                                            tmp_path):
     code, stderr, out, old = interrupt_build(snapshot_file, tmp_path, signal.SIGINT,
-                                             "activities:", 1.0)
+                                             "written:returnees")
     assert code == 130, stderr
     assert "已中断" in stderr.strip().splitlines()[-1]
     assert_old_snapshot_in_place(out, old, db)
@@ -744,7 +725,7 @@ def test_ctrl_c_while_writing_exits_130_says_so_and_keeps_the_old_snapshot(db, s
 def test_a_build_killed_while_writing_leaves_the_old_snapshot_readable_at_its_path(db, snapshot_file,
                                                                                     tmp_path):
     code, stderr, out, old = interrupt_build(snapshot_file, tmp_path, signal.SIGKILL,
-                                             "activities:", 1.0)
+                                             "written:returnees")
     assert code == -signal.SIGKILL, stderr
     assert_old_snapshot_in_place(out, old, db)
     # A killed process cannot tidy up its temporary file, but nothing it left may be taken
