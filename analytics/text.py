@@ -87,6 +87,31 @@ UI: dict[str, tuple[str, str]] = {
     "people_note": ("按返乡日期从新到旧显示{shown}（共{total}）；姓名、身份证号、手机号已脱敏。",
                     "The {shown} most recent returnees of {total}; names, ID numbers and "
                     "mobiles are masked."),
+    "people_matched": ("搜索“{query}”：找到{matched}（筛选范围内共{total}）。",
+                       "Search “{query}”: {matched} found (of {total} under the filter)."),
+    "people_download_all": ("下载的 CSV / Excel 含全部{total}。",
+                            "The CSV / Excel downloads hold all {total}."),
+    "people_download_capped": ("下载的 CSV / Excel 含最新的{limit}（共{total}），一个文件最多"
+                               "{limit}；如需其余记录，请按县区、行业、时间或搜索缩小范围后分别下载。",
+                               "The CSV / Excel downloads hold the newest {limit} of {total} "
+                               "(one file holds at most {limit}); narrow the filter or search to "
+                               "download the rest in parts."),
+    "people_search": ("搜索名单", "Search the list"),
+    "people_search_help": ("可按编号、姓氏（如 张 或 张*）、身份证号前6位或后4位（如 371721、"
+                           "123X 或 371721********123X）、手机号前3位或后4位、乡镇、推荐服务站搜索；"
+                           "多个词用空格分开，须同时满足。只能搜索名单中显示的部分，看不到的信息不能搜索。",
+                           "Search by record number, surname (张 or 张*), an ID's first six or "
+                           "last four digits (371721, 123X or 371721********123X), a mobile's "
+                           "first three or last four, township or station; several words must "
+                           "all match. Only what the masked list shows can be searched."),
+    "people_none_found": ("没有找到符合“{query}”的人员。", "Nobody matches “{query}”."),
+    "reveal_find": ("查找人员（姓名、身份证号或编号）", "Find a person (name, ID number or record)"),
+    "reveal_find_help": ("数据管理员可按完整姓名或完整身份证号查找；结果仍脱敏显示，选中一人并填写理由后"
+                         "才显示完整信息。不填时可从名单前列中选择。",
+                         "Data administrators may search by full name or full ID number; "
+                         "results stay masked until one person is chosen and a reason given. "
+                         "Left empty, choose from the top of the list."),
+    "reveal_candidates": ("找到{n}人（最多列出{limit}人）", "{n} found (at most {limit} listed)"),
     "record_id": ("编号", "Record"),
     "user_name": ("用户名", "User name"),
     "display_name": ("显示名称", "Display name"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -308,6 +309,15 @@ def fmt(value, unit: str, decimals: int | None = None) -> str:
     return format_value(value, unit, lang(), decimals)
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$])")
+
+
+def md_literal(text: str) -> str:
+    """`text` (typed by a user or read from data) escaped to show as itself inside Markdown
+    (captions, labels): no link, image, emphasis or colour it spells is followed."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
 def unit(unit_key: str) -> str:
     return unit_name(unit_key, lang())
 
@@ -518,11 +528,21 @@ TABLE_ROWS = 500  # as many as the people list shows
 
 
 def table(df: pd.DataFrame, columns: dict[str, str], name: str, *, key: str,
-          selectable: bool = False, height: int | None = None, title: str | None = None):
+          selectable: bool = False, height: int | None = None, title: str | None = None,
+          full: tuple[Callable[[], pd.DataFrame], int] | None = None):
     """A table with headers in the user's language and CSV/XLSX downloads; person fields
     masked. `columns` maps frame columns to UI string keys (or header text), in order.
     A selectable table (a ranking to choose from) shows every row; any other shows the
-    first TABLE_ROWS and says so, and its downloads hold them all."""
+    first TABLE_ROWS and says so, and its downloads hold them all. `full` is (a function
+    that fetches the rows the downloads hold, their count) when `df` holds only the rows
+    to draw; the page then says how many the downloads hold."""
+    if full is not None:
+        fetch, rows = full
+        st.dataframe(_styled(display_frame(df, columns)), key=key, hide_index=True,
+                     width="stretch", **({"height": height} if height else {}))
+        download_only(lambda: display_frame(fetch(), columns), name, key=key, title=title,
+                      rows=rows)
+        return None
     cut = not selectable and len(df) > TABLE_ROWS
     shown = display_frame(df.head(TABLE_ROWS) if cut else df, columns)
     kwargs = {"hide_index": True, "width": "stretch"}
