@@ -87,6 +87,24 @@ UI: dict[str, tuple[str, str]] = {
     "people_note": ("按返乡日期从新到旧显示{shown}（共{total}）；姓名、身份证号、手机号已脱敏。",
                     "The {shown} most recent returnees of {total}; names, ID numbers and "
                     "mobiles are masked."),
+    "own_county_note": ("您的数据范围是{county}：这里显示{county}自身的各项指标、逐年变化和产业分布；"
+                        "其他县区的数据不在您的权限范围内。",
+                        "Your data scope is {county}: this page shows {county} itself — every "
+                        "indicator, year by year and by industry; other counties are outside "
+                        "your scope."),
+    "own_county_values": ("{county}各项指标", "{county}: every indicator"),
+    "own_county_rank": ("在全市{n}个县区中排名", "Rank among the city's {n} counties"),
+    "own_rank_value": ("第{rank}名", "{rank}"),
+    "own_rank_closed": ("各县区排名未向县区用户开放（由市级系统管理员在设置 access.county_rank 中决定）。",
+                        "County rankings are not shown to county staff (the city's administrator "
+                        "decides, setting access.county_rank)."),
+    "own_rank_note": ("排名只显示本县区名次，按全市各县区在同一筛选条件下的数值从大到小排列，并列同名次；"
+                      "“—”表示该指标无数值。",
+                      "Only your county's rank is shown, among all counties under the same "
+                      "filter, largest first, ties sharing a rank; “—” where the indicator has "
+                      "no value."),
+    "own_by_year": ("{county}{indicator} · 逐年", "{county}: {indicator} by year"),
+    "own_by_industry": ("{county}{indicator} · 按产业", "{county}: {indicator} by industry"),
     "people_matched": ("搜索“{query}”：找到{matched}（筛选范围内共{total}）。",
                        "Search “{query}”: {matched} found (of {total} under the filter)."),
     "people_download_all": ("下载的 CSV / Excel 含全部{total}。",

@@ -125,6 +125,34 @@ def analytics() -> Analytics:
     return _for_user(good)
 
 
+def own_county() -> int | None:
+    """The one county of a user whose scope is a single county (county staff), else None:
+    such a user's pages show their county itself instead of a comparison of one."""
+    scope = analytics().scope
+    return scope[0] if scope and len(scope) == 1 else None
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _city_view(version: str, _view: Analytics) -> Analytics:
+    return _view.with_scope(None)
+
+
+def own_county_ranks(keys) -> pd.DataFrame | None:
+    """The user's county's rank among all counties on each of `keys`
+    (compare.county_standing: ranks only, no other county's figure), when the city allows
+    it (setting access.county_rank); None otherwise or for a user without one county."""
+    from analytics import compare
+    from ops.settings import current as current_settings
+
+    county = own_county()
+    if county is None or not current_settings()["access.county_rank"]:
+        return None
+    a = analytics()
+    city = _city_view(a.version, a)
+    return _computed(city, city.version, "analytics.compare.county_standing",
+                     compare.county_standing, (tuple(keys), county), (), current_filter())
+
+
 def snapshot_problem() -> bool:
     """True when the newest snapshot could not be read and an older one is shown."""
     try:
