@@ -105,6 +105,13 @@ UI: dict[str, tuple[str, str]] = {
                       "no value."),
     "own_by_year": ("{county}{indicator} · 逐年", "{county}: {indicator} by year"),
     "own_by_industry": ("{county}{indicator} · 按产业", "{county}: {indicator} by industry"),
+    "map_own_stations": ("向{county}输送返乡人员和项目的服务站", "Stations sending returnees and "
+                         "projects to {county}"),
+    "map_own_stations_note": ("市级站和县级站都计入，按向{county}输送的返乡人数排序。",
+                              "City- and county-level stations alike, by returnees sent to "
+                              "{county}."),
+    "map_own_returnees": ("输送到{county}的返乡人数", "Returnees to {county}"),
+    "map_own_projects": ("落地{county}的项目", "Projects in {county}"),
     "people_matched": ("搜索“{query}”：找到{matched}（筛选范围内共{total}）。",
                        "Search “{query}”: {matched} found (of {total} under the filter)."),
     "people_download_all": ("下载的 CSV / Excel 含全部{total}。",

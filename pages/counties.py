@@ -43,17 +43,7 @@ def own_county_view(county: int) -> None:
     key = shared.choose(st.selectbox, t("indicator"), keys, "county_indicator",
                         default="returnees", format_func=lambda k: reg.get(k).name(lang))
     ind = reg.get(key)
-    series = shared.call("series", key, grain="year")
-    if not series.empty and (ind.is_ratio or series["value"].sum()):
-        axis = shared.period_axis(series[["period"]].reset_index(drop=True), "year")
-        charts.draw(charts.bars(axis.chart_labels, series["value"], unit=ind.unit,
-                                name=ind.name(lang), partial=axis.partial,
-                                title=t("own_by_year").format(county=name,
-                                                              indicator=ind.name(lang))))
-        if any(axis.partial):
-            st.caption(t("partial_note").format(period=axis.labels[-1]))
-    else:
-        shared.empty_state()
+    charts.own_county_years(key)
     if ind.fact_def.industry is not None:
         by = compute(compare.ranked_breakdown, (key,), "industry", key)
         by = by[by[key].fillna(0) != 0]

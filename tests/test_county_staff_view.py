@@ -78,3 +78,38 @@ def test_with_the_citys_leave_county_staff_see_their_rank_and_no_other_figure(co
 def test_a_leader_still_compares_every_county(counties_page):
     text = page_text(counties_page("leader"))
     assert "合计" in text and "您的数据范围" not in text
+
+
+def test_county_staff_get_their_stations_instead_of_a_heze_map_of_one_county(signed_in, db):
+    at = signed_in(AppTest.from_file(APP, default_timeout=120), "county")
+    at.run()
+    at.switch_page("pages/map.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.get("deck_gl_json_chart")) == 1  # the national map; no Heze box of one
+    text = page_text(at)
+    assert "点击县区" not in text and "向曹县输送返乡人员和项目的服务站" in text
+    table = at.dataframe[0].value
+    expected = dict(db.execute(
+        "SELECT s.name_zh, count(*) FROM returnees r JOIN stations s USING (station_id) "
+        "WHERE r.county_code = ? GROUP BY 1", [CAOXIAN]).fetchall())
+    sent = table.set_index("服务站")["输送到曹县的返乡人数"]
+    top = max(expected, key=lambda k: (expected[k], k))
+    assert sent.iloc[0] == expected[top] and sent.sum() == sum(expected.values())
+
+
+@pytest.mark.parametrize(("page", "indicator"), [("overview", "过亿元返乡创业项目"),
+                                                 ("projects", "过亿元项目总投资")])
+def test_county_staff_see_their_county_by_year_instead_of_a_one_bar_county_chart(
+        signed_in, page, indicator):
+    import json
+
+    at = signed_in(AppTest.from_file(APP, default_timeout=120), "county")
+    at.run()
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    figures = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    for fig in figures:
+        for trace in fig["data"]:
+            assert trace.get("y") != ["曹县"] and trace.get("x") != ["曹县"], "one-bar chart"
+    titles = [fig["layout"].get("title", {}).get("text", "") for fig in figures]
+    assert f"曹县{indicator} · 逐年" in titles
