@@ -131,6 +131,21 @@ def county_comparison(a, keys, f: Filter = Filter()) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
+def county_standing(a_city, keys, county: int, f: Filter = Filter()) -> pd.DataFrame:
+    """One county's rank among all the city's counties on each indicator (1 = largest, ties
+    share a rank; None where the indicator has no value), and how many counties are ranked.
+    Only this county's ranks leave: `a_city` is the view without a county scope, and no
+    other county's figure is in the result. Columns key, rank, of."""
+    keys = list(keys)
+    df = county_comparison(a_city, keys, f.with_counties(()))
+    row = df[df["code"] == county]
+    out = []
+    for key in keys:
+        rank = row[f"{key}__rank"].iloc[0] if len(row) else pd.NA
+        out.append({"key": key, "rank": None if pd.isna(rank) else int(rank), "of": len(df)})
+    return pd.DataFrame(out, columns=["key", "rank", "of"])
+
+
 def rank_frame(df: pd.DataFrame, by: str, id_col: str = "code") -> pd.DataFrame:
     """`df` sorted by `by` (largest first, ties by `id_col`), with a 1-based `rank` (ties
     share a rank)."""

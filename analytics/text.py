@@ -87,6 +87,56 @@ UI: dict[str, tuple[str, str]] = {
     "people_note": ("按返乡日期从新到旧显示{shown}（共{total}）；姓名、身份证号、手机号已脱敏。",
                     "The {shown} most recent returnees of {total}; names, ID numbers and "
                     "mobiles are masked."),
+    "own_county_note": ("您的数据范围是{county}：这里显示{county}自身的各项指标、逐年变化和产业分布；"
+                        "其他县区的数据不在您的权限范围内。",
+                        "Your data scope is {county}: this page shows {county} itself — every "
+                        "indicator, year by year and by industry; other counties are outside "
+                        "your scope."),
+    "own_county_values": ("{county}各项指标", "{county}: every indicator"),
+    "own_county_rank": ("在全市{n}个县区中排名", "Rank among the city's {n} counties"),
+    "own_rank_value": ("第{rank}名", "{rank}"),
+    "own_rank_closed": ("各县区排名未向县区用户开放（由市级系统管理员在设置 access.county_rank 中决定）。",
+                        "County rankings are not shown to county staff (the city's administrator "
+                        "decides, setting access.county_rank)."),
+    "own_rank_note": ("排名只显示本县区名次，按全市各县区在同一筛选条件下的数值从大到小排列，并列同名次；"
+                      "“—”表示该指标无数值。",
+                      "Only your county's rank is shown, among all counties under the same "
+                      "filter, largest first, ties sharing a rank; “—” where the indicator has "
+                      "no value."),
+    "own_by_year": ("{county}{indicator} · 逐年", "{county}: {indicator} by year"),
+    "own_by_industry": ("{county}{indicator} · 按产业", "{county}: {indicator} by industry"),
+    "map_own_stations": ("向{county}输送返乡人员和项目的服务站", "Stations sending returnees and "
+                         "projects to {county}"),
+    "map_own_stations_note": ("市级站和县级站都计入，按向{county}输送的返乡人数排序。",
+                              "City- and county-level stations alike, by returnees sent to "
+                              "{county}."),
+    "map_own_returnees": ("输送到{county}的返乡人数", "Returnees to {county}"),
+    "map_own_projects": ("落地{county}的项目", "Projects in {county}"),
+    "people_matched": ("搜索“{query}”：找到{matched}（筛选范围内共{total}）。",
+                       "Search “{query}”: {matched} found (of {total} under the filter)."),
+    "people_download_all": ("下载的 CSV / Excel 含全部{total}。",
+                            "The CSV / Excel downloads hold all {total}."),
+    "people_download_capped": ("下载的 CSV / Excel 含最新的{limit}（共{total}），一个文件最多"
+                               "{limit}；如需其余记录，请按县区、行业、时间或搜索缩小范围后分别下载。",
+                               "The CSV / Excel downloads hold the newest {limit} of {total} "
+                               "(one file holds at most {limit}); narrow the filter or search to "
+                               "download the rest in parts."),
+    "people_search": ("搜索名单", "Search the list"),
+    "people_search_help": ("可按编号、姓氏（如 张 或 张*）、身份证号前6位或后4位（如 371721、"
+                           "123X 或 371721********123X）、手机号前3位或后4位、乡镇、推荐服务站搜索；"
+                           "多个词用空格分开，须同时满足。只能搜索名单中显示的部分，看不到的信息不能搜索。",
+                           "Search by record number, surname (张 or 张*), an ID's first six or "
+                           "last four digits (371721, 123X or 371721********123X), a mobile's "
+                           "first three or last four, township or station; several words must "
+                           "all match. Only what the masked list shows can be searched."),
+    "people_none_found": ("没有找到符合“{query}”的人员。", "Nobody matches “{query}”."),
+    "reveal_find": ("查找人员（姓名、身份证号或编号）", "Find a person (name, ID number or record)"),
+    "reveal_find_help": ("数据管理员可按完整姓名或完整身份证号查找；结果仍脱敏显示，选中一人并填写理由后"
+                         "才显示完整信息。不填时可从名单前列中选择。",
+                         "Data administrators may search by full name or full ID number; "
+                         "results stay masked until one person is chosen and a reason given. "
+                         "Left empty, choose from the top of the list."),
+    "reveal_candidates": ("找到{n}人（最多列出{limit}人）", "{n} found (at most {limit} listed)"),
     "record_id": ("编号", "Record"),
     "user_name": ("用户名", "User name"),
     "display_name": ("显示名称", "Display name"),

@@ -95,6 +95,10 @@ KEYS: tuple[Key, ...] = (
         "oidc 方式下 secrets.toml 中 [auth.名称] 的名称（只有一个 [auth] 时留空）",
         "oidc mode: the provider name of [auth.NAME] in secrets.toml (empty for a single "
         "[auth] section)"),
+    Key("access", "county_rank", False, bool,
+        "县区用户能否看到本县区在全市各县区中的排名（只显示名次，不显示其他县区的数值）",
+        "whether county staff see their county's rank among all counties (the rank only, "
+        "never another county's figures)"),
     Key("backup", "keep", 10, int,
         "数据目录 backups/ 中保留的备份个数（python -m ops backup 未指定 --out 时）",
         "how many backups `python -m ops backup` keeps in the data directory's backups/ "

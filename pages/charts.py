@@ -189,3 +189,23 @@ def draw(fig: dict, empty: bool = False) -> None:
         shared.empty_state()
         return
     st.plotly_chart(fig, width="stretch", config={"displaylogo": False, "responsive": True})
+
+
+def own_county_years(key: str, height: int | None = None) -> None:
+    """For county staff, in place of a comparison of their one county: `key` for their
+    county year by year, the partial current year marked and said."""
+    from analytics import indicators as reg
+
+    county = shared.own_county()
+    ind, lang = reg.get(key), shared.lang()
+    name = shared.names("county")[county]
+    series = shared.call("series", key, grain="year")
+    title = shared.t("own_by_year").format(county=name, indicator=ind.name(lang))
+    if series.empty or not (ind.is_ratio or series["value"].sum()):
+        draw({"layout": {"title": {"text": title}}}, empty=True)
+        return
+    axis = shared.period_axis(series[["period"]].reset_index(drop=True), "year")
+    draw(bars(axis.chart_labels, series["value"], unit=ind.unit, name=ind.name(lang),
+              partial=axis.partial, title=title, height=height))
+    if any(axis.partial):
+        st.caption(shared.t("partial_note").format(period=axis.labels[-1]))

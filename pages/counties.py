@@ -2,6 +2,7 @@
 county is shown under the other filters, the chosen ones highlighted with their rank and
 share of the city; the table ranks them on the chosen indicator, with the city total."""
 
+import pandas as pd
 import streamlit as st
 
 from analytics import compare, palette
@@ -11,12 +12,53 @@ from pages import charts, shared, targets_ui
 from pages.shared import compute, name_col, t
 from targets import model, progress
 
-shared.header("page_counties", "note_counties_compare")
 lang = shared.lang()
 # Indicators a county carries; county-level stations only (a city-level station belongs to
 # no county, so "stations" would repeat "stations_county" here).
 keys = tuple(i.key for i in reg.INDICATORS
              if i.fact_def.county is not None and i.key not in ("stations", "stations_city"))
+
+
+def own_county_view(county: int) -> None:
+    """County staff: a comparison of one county is an empty shell, so their county itself —
+    every indicator (with its rank among the counties when the city allows it), the chosen
+    one year by year and by industry."""
+    name = shared.names("county")[county]
+    st.caption(t("own_county_note").format(county=name))
+    values = shared.call("values", keys)
+    ranks = shared.own_county_ranks(keys)
+    rows = {"indicator": [reg.get(k).name(lang) for k in keys],
+            "value": [shared.fmt(values[k].value, reg.get(k).unit, reg.get(k).decimals)
+                      for k in keys]}
+    columns = {"indicator": "indicator", "value": "value_axis"}
+    if ranks is not None:
+        by_key = ranks.set_index("key")
+        rows["rank"] = [t("own_rank_value").format(rank=by_key.at[k, "rank"])
+                        if by_key.at[k, "rank"] is not None else "—" for k in keys]
+        columns["rank"] = t("own_county_rank").format(n=int(ranks["of"].max()))
+    st.subheader(t("own_county_values").format(county=name))
+    shared.table(pd.DataFrame(rows), columns, "county_indicators", key="own_county_table")
+    st.caption(t("own_rank_note") if ranks is not None else t("own_rank_closed"))
+
+    key = shared.choose(st.selectbox, t("indicator"), keys, "county_indicator",
+                        default="returnees", format_func=lambda k: reg.get(k).name(lang))
+    ind = reg.get(key)
+    charts.own_county_years(key)
+    if ind.fact_def.industry is not None:
+        by = compute(compare.ranked_breakdown, (key,), "industry", key)
+        by = by[by[key].fillna(0) != 0]
+        charts.draw(charts.bars(by[name_col()], by[key], unit=ind.unit, name=ind.name(lang),
+                                horizontal=True, colours=palette.PRIMARY,
+                                title=t("own_by_industry").format(county=name,
+                                                                  indicator=ind.name(lang))),
+                    empty=by.empty)
+
+
+shared.header("page_counties", "note_counties_compare" if shared.own_county() is None
+              else None)
+if (mine := shared.own_county()) is not None:
+    own_county_view(mine)
+    st.stop()
 key = shared.choose(st.selectbox, t("rank_by"), keys, "county_indicator",
                     default="returnees", format_func=lambda k: reg.get(k).name(lang))
 table = compute(compare.county_table, keys, key)

@@ -22,7 +22,7 @@ from pydeck.bindings.json_tools import default_serialize
 
 from analytics import compare
 from analytics import indicators as reg
-from analytics.formatting import colour_ramp, pixel_scale
+from analytics.formatting import colour_ramp, pixel_scale, scale_for
 from data import geography as geo
 from pages import shared, viewport
 from pages.shared import call, compute, fmt, name_col, t
@@ -253,6 +253,30 @@ else:
 
 # -- the Heze map: every county compared, the chosen ones outlined -------------------------
 st.divider()
+if (mine := shared.own_county()) is not None:
+    # County staff: a Heze map of one county is a blank box; their county's stations instead.
+    name = shared.names("county")[mine]
+    st.subheader(t("map_own_stations").format(county=name))
+    by_station = (call("station_arcs").groupby(["station_id", "station_zh", "level"],
+                                               as_index=False)
+                  [["returnees", "projects", "investment"]].sum()
+                  .sort_values(["returnees", "projects", "station_id"],
+                               ascending=[False, False, True], ignore_index=True))
+    if by_station.empty:
+        shared.empty_state()
+    else:
+        st.caption(t("map_own_stations_note").format(county=name))
+        money = scale_for("wan_yuan", lang)
+        by_station = by_station.assign(level_label=shared.labels("level", by_station["level"]),
+                                       investment_shown=money.apply(by_station["investment"]))
+        shared.table(by_station, {"station_zh": "station_name", "level_label": "level",
+                                  "returnees": t("map_own_returnees").format(county=name),
+                                  "projects": t("map_own_projects").format(county=name),
+                                  "investment_shown": money.header(t("investment"), lang)},
+                     "county_stations", key="own_county_stations", height=420,
+                     title=t("map_own_stations").format(county=name))
+    st.caption(t("map_note"))
+    st.stop()
 st.subheader(t("map_heze"))
 shade_by = shared.choose(st.radio, t("map_shade_by"), list(SHADE_KEYS), "map_shade",
                          format_func=_name, horizontal=True)

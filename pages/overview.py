@@ -47,14 +47,17 @@ with right:
 
 left, right = st.columns(2)
 with left:
-    by_county = compute(compare.ranked_counties, ("big_projects", "big_investment"),
-                        "big_projects")
-    chosen = by_county["chosen"].tolist()
-    fig = charts.bars(by_county[name_col()], by_county["big_projects"], unit="project",
-                      name=reg.get("big_projects").name(lang), title=t("projects_by_county"),
-                      horizontal=True, colours=shared.highlight(chosen), height=420)
-    charts.draw(fig, empty=not by_county["big_projects"].any())
-    shared.rank_note(by_county, "big_projects")
+    if shared.own_county() is not None:  # county staff: their county by year, not one bar
+        charts.own_county_years("big_projects", height=420)
+    else:
+        by_county = compute(compare.ranked_counties, ("big_projects", "big_investment"),
+                            "big_projects")
+        chosen = by_county["chosen"].tolist()
+        fig = charts.bars(by_county[name_col()], by_county["big_projects"], unit="project",
+                          name=reg.get("big_projects").name(lang), title=t("projects_by_county"),
+                          horizontal=True, colours=shared.highlight(chosen), height=420)
+        charts.draw(fig, empty=not by_county["big_projects"].any())
+        shared.rank_note(by_county, "big_projects")
 with right:
     mix = compute(compare.ranked_breakdown, ("entities",), "industry", "entities")
     mix = mix[mix["entities"] > 0]

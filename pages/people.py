@@ -1,5 +1,7 @@
-"""人员名单 — the returnee register under the filter and the user's county scope, masked. A
-data administrator may reveal one record at a time, after giving a reason; every reveal is
+"""人员名单 — the returnee register under the filter and the user's county scope, masked,
+with a search over what the mask shows; the downloads hold every matching row (up to
+people.EXPORT_LIMIT, said on the page). A data administrator may reveal one record at a
+time, found by name, ID number or record number, after giving a reason; every reveal is
 written to the audit log."""
 
 import streamlit as st
@@ -17,30 +19,66 @@ total = compute(people.returnee_count)
 if not total:
     shared.empty_state()
     st.stop()
-rows = compute(people.returnee_list, people.LIST_LIMIT)
-st.caption(t("people_note").format(shown=shared.fmt(len(rows), "person"),
-                                   total=shared.fmt(total, "person")))
-shown = rows.assign(group_label=shared.labels("group", rows["person_group"]),
-                    outcome_label=shared.labels("outcome", rows["outcome"]),
-                    gender_label=[t(f"gender_{g}") for g in rows["gender"]])
-shared.table(shown, {"returnee_id": "record_id", "name": "person_name",
-                     "id_number": "id_number", "mobile": "mobile_number",
-                     "gender_label": "gender", "age": "age", "group_label": "person_group",
-                     "returned_on": "returned_on", f"county_{suffix}": "county",
-                     "township_zh": "township", f"industry_{suffix}": "industry",
-                     "outcome_label": "outcome", "station_zh": "recommended_by"},
-             "returnees", key="people_table", height=480, title=t("page_people"))
+query = st.text_input(t("people_search"), key="people_search", max_chars=80,
+                      help=t("people_search_help"))
+query = " ".join(people.search_terms(query))
+matched = compute(people.returnee_count, search=query) if query else total
+rows = compute(people.returnee_list, people.LIST_LIMIT, search=query)
+if query:
+    st.caption(t("people_matched").format(query=shared.md_literal(query),
+                                          matched=shared.fmt(matched, "person"),
+                                          total=shared.fmt(total, "person")))
+if not matched:
+    st.info(t("people_none_found").format(query=shared.md_literal(query)))
+else:
+    st.caption(t("people_note").format(shown=shared.fmt(len(rows), "person"),
+                                       total=shared.fmt(matched, "person")))
+    exported = min(matched, people.EXPORT_LIMIT)
+    st.caption(t("people_download_all").format(total=shared.fmt(matched, "person"))
+               if matched <= people.EXPORT_LIMIT else
+               t("people_download_capped").format(limit=shared.fmt(exported, "person"),
+                                                  total=shared.fmt(matched, "person")))
+    shown = rows.assign(group_label=shared.labels("group", rows["person_group"]),
+                        outcome_label=shared.labels("outcome", rows["outcome"]),
+                        gender_label=[t(f"gender_{g}") for g in rows["gender"]])
+    analytics, flt = shared.analytics(), shared.current_filter()
+
+    def everyone():  # made when a download button is clicked, not on every rerun
+        frame = people.returnee_list(analytics, exported, f=flt, search=query)
+        return frame.assign(group_label=shared.labels("group", frame["person_group"]),
+                            outcome_label=shared.labels("outcome", frame["outcome"]),
+                            gender_label=[t(f"gender_{g}") for g in frame["gender"]])
+
+    shared.table(shown, {"returnee_id": "record_id", "name": "person_name",
+                         "id_number": "id_number", "mobile": "mobile_number",
+                         "gender_label": "gender", "age": "age", "group_label": "person_group",
+                         "returned_on": "returned_on", f"county_{suffix}": "county",
+                         "township_zh": "township", f"industry_{suffix}": "industry",
+                         "outcome_label": "outcome", "station_zh": "recommended_by"},
+                 "returnees", key="people_table", height=480, title=t("page_people"),
+                 full=(everyone, exported))
 
 user = shared.user()
 if user is not None and user.can("reveal"):
     st.subheader(t("reveal_title"))
     st.caption(t("reveal_note"))
+    wanted = st.text_input(t("reveal_find"), key="reveal_find", max_chars=80,
+                           help=t("reveal_find_help"))
+    found = (people.find_person(shared.analytics(), wanted) if wanted.strip()
+             else rows.head(people.FIND_LIMIT))
+    if wanted.strip():
+        st.caption(t("reveal_candidates").format(n=len(found), limit=people.FIND_LIMIT))
+    labels = {int(r["returnee_id"]): " · ".join(
+        str(v) for v in (r["returnee_id"], r["name"], r["id_number"], r[f"county_{suffix}"],
+                         shared.fmt_date(r["returned_on"])) if isinstance(v, str | int))
+        for r in found.to_dict("records")}
     with st.form("reveal", clear_on_submit=True):
-        record = st.selectbox(t("record_id"), rows["returnee_id"].tolist(),
-                              format_func=lambda i: f"{i}")
+        record = st.selectbox(t("record_id"), list(labels), format_func=labels.get)
         reason = st.text_area(t("reveal_reason"), max_chars=200)
         asked = st.form_submit_button(t("reveal_button"))
-    if asked:
+    if asked and record is None:
+        st.warning(t("people_none_found").format(query=shared.md_literal(wanted)))
+    elif asked:
         try:
             access_ui.reveal(user, table="returnees", record=int(record), reason=reason)
         except AccessError as exc:

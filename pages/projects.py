@@ -52,15 +52,18 @@ with left:
                       height=max(360, 26 * len(by_industry) + 90))
     charts.draw(fig, empty=by_industry.empty)
 with right:
-    by_county = compute(compare.ranked_counties, ("big_projects", "big_investment"),
-                        "big_investment")
-    fig = charts.bars(by_county[name_col()], by_county["big_investment"], unit="wan_yuan",
-                      name=reg.get("big_investment").name(lang),
-                      title=f"{reg.get('big_investment').name(lang)} · {t('by_county')}",
-                      horizontal=True, colours=shared.highlight(by_county["chosen"]),
-                      height=420)
-    charts.draw(fig, empty=not by_county["big_investment"].any())
-    shared.rank_note(by_county, "big_investment")
+    if shared.own_county() is not None:  # county staff: their county by year, not one bar
+        charts.own_county_years("big_investment", height=420)
+    else:
+        by_county = compute(compare.ranked_counties, ("big_projects", "big_investment"),
+                            "big_investment")
+        fig = charts.bars(by_county[name_col()], by_county["big_investment"], unit="wan_yuan",
+                          name=reg.get("big_investment").name(lang),
+                          title=f"{reg.get('big_investment').name(lang)} · {t('by_county')}",
+                          horizontal=True, colours=shared.highlight(by_county["chosen"]),
+                          height=420)
+        charts.draw(fig, empty=not by_county["big_investment"].any())
+        shared.rank_note(by_county, "big_investment")
 
 st.subheader(t("big_projects_list"))
 projects = shared.call("big_projects")

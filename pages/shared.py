@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -122,6 +123,34 @@ def analytics() -> Analytics:
                                   "The data snapshot cannot be read; please contact the data "
                                   "administrator. Details are in the server log.")
     return _for_user(good)
+
+
+def own_county() -> int | None:
+    """The one county of a user whose scope is a single county (county staff), else None:
+    such a user's pages show their county itself instead of a comparison of one."""
+    scope = analytics().scope
+    return scope[0] if scope and len(scope) == 1 else None
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _city_view(version: str, _view: Analytics) -> Analytics:
+    return _view.with_scope(None)
+
+
+def own_county_ranks(keys) -> pd.DataFrame | None:
+    """The user's county's rank among all counties on each of `keys`
+    (compare.county_standing: ranks only, no other county's figure), when the city allows
+    it (setting access.county_rank); None otherwise or for a user without one county."""
+    from analytics import compare
+    from ops.settings import current as current_settings
+
+    county = own_county()
+    if county is None or not current_settings()["access.county_rank"]:
+        return None
+    a = analytics()
+    city = _city_view(a.version, a)
+    return _computed(city, city.version, "analytics.compare.county_standing",
+                     compare.county_standing, (tuple(keys), county), (), current_filter())
 
 
 def snapshot_problem() -> bool:
@@ -306,6 +335,15 @@ def labels(dim: str, codes) -> list[str]:
 
 def fmt(value, unit: str, decimals: int | None = None) -> str:
     return format_value(value, unit, lang(), decimals)
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$])")
+
+
+def md_literal(text: str) -> str:
+    """`text` (typed by a user or read from data) escaped to show as itself inside Markdown
+    (captions, labels): no link, image, emphasis or colour it spells is followed."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
 def unit(unit_key: str) -> str:
@@ -518,11 +556,21 @@ TABLE_ROWS = 500  # as many as the people list shows
 
 
 def table(df: pd.DataFrame, columns: dict[str, str], name: str, *, key: str,
-          selectable: bool = False, height: int | None = None, title: str | None = None):
+          selectable: bool = False, height: int | None = None, title: str | None = None,
+          full: tuple[Callable[[], pd.DataFrame], int] | None = None):
     """A table with headers in the user's language and CSV/XLSX downloads; person fields
     masked. `columns` maps frame columns to UI string keys (or header text), in order.
     A selectable table (a ranking to choose from) shows every row; any other shows the
-    first TABLE_ROWS and says so, and its downloads hold them all."""
+    first TABLE_ROWS and says so, and its downloads hold them all. `full` is (a function
+    that fetches the rows the downloads hold, their count) when `df` holds only the rows
+    to draw; the page then says how many the downloads hold."""
+    if full is not None:
+        fetch, rows = full
+        st.dataframe(_styled(display_frame(df, columns)), key=key, hide_index=True,
+                     width="stretch", **({"height": height} if height else {}))
+        download_only(lambda: display_frame(fetch(), columns), name, key=key, title=title,
+                      rows=rows)
+        return None
     cut = not selectable and len(df) > TABLE_ROWS
     shown = display_frame(df.head(TABLE_ROWS) if cut else df, columns)
     kwargs = {"hide_index": True, "width": "stretch"}
