@@ -234,6 +234,54 @@ def top_arcs(a, weight: str, limit: int = 80, f: Filter = Filter()) -> tuple[pd.
     return top, total
 
 
+def city_home_counties(a, top: int = 3, f: Filter = Filter()) -> pd.DataFrame:
+    """Per host city, what its stations together did for each Heze county: the stations by
+    level, and the `top` counties their returnees went home to (largest first) with the
+    rest summed — what a map tooltip says where a city's city- and county-level stations
+    sit on one point. Columns host_city, city_stations, county_stations, returnees,
+    top (a list of (county_code, returnees)), rest."""
+    points = a.station_points(f)[["station_id", "host_city", "level"]]
+    arcs = a.station_arcs(f)[["station_id", "county_code", "returnees"]]
+    arcs = arcs[arcs["returnees"] > 0].merge(points[["station_id", "host_city"]],
+                                             on="station_id")
+    by_county = (arcs.groupby(["host_city", "county_code"], as_index=False)["returnees"].sum()
+                 .sort_values(["host_city", "returnees", "county_code"],
+                              ascending=[True, False, True], kind="stable"))
+    rows = []
+    for city, part in points.groupby("host_city", sort=True):
+        went = by_county[by_county["host_city"] == city]
+        pairs = [(int(c), int(n)) for c, n in zip(went["county_code"], went["returnees"],
+                                                  strict=True)]
+        rows.append({"host_city": city, "city_stations": int((part["level"] == "city").sum()),
+                     "county_stations": int((part["level"] == "county").sum()),
+                     "returnees": sum(n for _, n in pairs), "top": pairs[:top],
+                     "rest": sum(n for _, n in pairs[top:])})
+    return pd.DataFrame(rows, columns=["host_city", "city_stations", "county_stations",
+                                       "returnees", "top", "rest"])
+
+
+def station_counties(a, station_id: int, f: Filter = Filter()) -> pd.DataFrame:
+    """The Heze counties one station's returnees and projects went to, most returnees
+    first: county_code, county_zh, returnees, projects, investment (万元)."""
+    arcs = a.station_arcs(f)
+    arcs = arcs[arcs["station_id"] == int(station_id)]
+    return (arcs[["county_code", "county_zh", "returnees", "projects", "investment"]]
+            .sort_values(["returnees", "projects", "county_code"],
+                         ascending=[False, False, True], kind="stable")
+            .reset_index(drop=True))
+
+
+def view_bounds(points: pd.DataFrame, min_span: float = 4.0):
+    """(west, south, east, north) around stations' lon/lat, at least `min_span` degrees
+    each way (one city alone is shown with its surroundings); None without points."""
+    if points.empty:
+        return None
+    west, east = float(points["lon"].min()), float(points["lon"].max())
+    south, north = float(points["lat"].min()), float(points["lat"].max())
+    grow_x, grow_y = max(0.0, min_span - (east - west)) / 2, max(0.0, min_span - (north - south)) / 2
+    return west - grow_x, south - grow_y, east + grow_x, north + grow_y
+
+
 def city_people(a, f: Filter = Filter()) -> pd.DataFrame:
     """People registered outside per host city, with `share` of the largest city."""
     df = a.people_by_city(f)

@@ -112,6 +112,12 @@ UI: dict[str, tuple[str, str]] = {
                               "{county}."),
     "map_own_returnees": ("输送到{county}的返乡人数", "Returnees to {county}"),
     "map_own_projects": ("落地{county}的项目", "Projects in {county}"),
+    "tip_city_stations": ("{city}共有市级站{city_n}个、县级站{county_n}个", "{city}: {city_n} "
+                          "city-level and {county_n} county-level stations"),
+    "tip_home_counties": ("这些站推荐返乡：", "Their returnees went home to: "),
+    "others": ("其他", "others"),
+    "station_home_counties": ("推荐返乡人员和项目去往的县区", "Where its returnees and projects "
+                              "went in Heze"),
     "people_matched": ("搜索“{query}”：找到{matched}（筛选范围内共{total}）。",
                        "Search “{query}”: {matched} found (of {total} under the filter)."),
     "people_download_all": ("下载的 CSV / Excel 含全部{total}。",

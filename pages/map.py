@@ -20,7 +20,7 @@ import pydeck as pdk
 import streamlit as st
 from pydeck.bindings.json_tools import default_serialize
 
-from analytics import compare
+from analytics import Filter, compare
 from analytics import indicators as reg
 from analytics.formatting import colour_ramp, pixel_scale, scale_for
 from data import geography as geo
@@ -58,6 +58,8 @@ ARC_WEIGHTS = {"returnees": "returnees", "projects": "projects",
 SHADE_KEYS = ("returnees", "entities", "jobs", "big_projects", "big_investment",
               "outside_people")
 ZONES = (371771, 371772)
+HOME_COUNTIES = 4           # Heze counties named in a station's tooltip (the rest summed)
+CITY_LABELS = 15            # host cities named on the national map
 
 TOOLTIP = {
     "html": "<b>{tip_title}</b><br/>{tip_body}",
@@ -82,6 +84,42 @@ def _name(key: str) -> str:
 def _lines(*pairs: tuple[str, str]) -> str:
     return "\n".join(f"{label}：{value}" if shared.lang() == "zh" else f"{label}: {value}"
                      for label, value in pairs)
+
+
+def _city_lines(city: str, row) -> str:
+    """The tooltip's lines on the station's city: its stations by level, and the Heze
+    counties their returnees went to (the largest HOME_COUNTIES, the rest summed)."""
+    if row is None:
+        return ""
+    names = shared.names("county")
+    went = [f"{names.get(code, code)} {fmt(n, 'person')}" for code, n in row["top"]]
+    if row["rest"]:
+        went.append(f"{t('others')} {fmt(row['rest'], 'person')}")
+    sep = "、" if shared.lang() == "zh" else ", "
+    lines = [t("tip_city_stations").format(city=city, city_n=row["city_stations"],
+                                           county_n=row["county_stations"])]
+    if went:
+        lines.append(t("tip_home_counties") + sep.join(went))
+    return "\n" + "\n".join(lines)
+
+
+def _city_labels(points: pd.DataFrame) -> pdk.Layer:
+    """The names of the cities with stations, the CITY_LABELS with most returnees referred
+    (all of them say too much at the national scale), under their stations' points."""
+    cities = (points.groupby(["host_city", city_col], as_index=False)
+              .agg(lon=("lon", "mean"), lat=("lat", "mean"),
+                   returnees=("returnees_referred", "sum"))
+              .sort_values(["returnees", "host_city"], ascending=[False, True])
+              .head(CITY_LABELS))
+    data = [{"text": name, "position": [lon, lat]}
+            for name, lon, lat in zip(cities[city_col], cities["lon"], cities["lat"],
+                                      strict=True)]
+    return pdk.Layer("TextLayer", id="city_labels", data=data, get_position="position",
+                     get_text="text", get_size=12, get_color=[33, 37, 41, 255],
+                     get_pixel_offset=[0, 16], font_family=f"`{FONT}`",
+                     character_set="'auto'", background=True,
+                     get_background_color=[255, 255, 255, 200], background_padding=[3, 1],
+                     pickable=False)
 
 
 def _base_layers() -> list[pdk.Layer]:
@@ -202,6 +240,9 @@ else:
     if show_stations:
         # Big dots first, so the small ones are drawn on top and stay clickable.
         drawn = points.sort_values(radius_by, ascending=False, kind="stable")
+        # A city's city- and county-level stations sit on one point: each tooltip also
+        # says what all the city's stations did and which Heze counties their people went to.
+        cities = compute(compare.city_home_counties, HOME_COUNTIES).set_index("host_city")
         stations = drawn.assign(
             color=[list(LEVEL_RGB[lv]) + [255] for lv in drawn["level"]],
             tip_title=drawn["name_zh"],
@@ -209,11 +250,12 @@ else:
                              (t("members"), fmt(m, "person")),
                              (t("returnees_referred"), fmt(r, "person")),
                              (t("investment_recommended"), fmt(i, "wan_yuan")))
-                      for lv, city, m, r, i in zip(drawn["level"], drawn[city_col],
-                                                   drawn["members"],
-                                                   drawn["returnees_referred"],
-                                                   drawn["investment_recommended"],
-                                                   strict=True)])
+                      + _city_lines(city, cities.loc[code] if code in cities.index else None)
+                      for lv, city, code, m, r, i in zip(drawn["level"], drawn[city_col],
+                                                         drawn["host_city"], drawn["members"],
+                                                         drawn["returnees_referred"],
+                                                         drawn["investment_recommended"],
+                                                         strict=True)])
         layers.append(pdk.Layer(
             "ScatterplotLayer", id="stations",
             data=stations[["station_id", "name_zh", "level", "lon", "lat", radius_by, "color",
@@ -230,8 +272,17 @@ else:
                                           top=fmt(points[radius_by].max(),
                                                   shared.UNIT_OF[radius_by]))] + legend
 
+    if show_stations or show_arcs:
+        layers.append(_city_labels(points))
+    # A filter that narrows the stations (a province, a county's stations …) zooms to them.
+    bounds = (compare.view_bounds(points) if shared.current_filter() != Filter()
+              else None)
+    view = (geo.fit_view(bounds, width, map_height, padding=0.12) if bounds is not None
+            else geo.china_view(width, map_height))
+    if view["zoom"] < geo.china_view(width, map_height)["zoom"]:
+        view = geo.china_view(width, map_height)
     deck = CompactDeck(layers=layers, map_provider=None, tooltip=TOOLTIP,
-                       initial_view_state=pdk.ViewState(**geo.china_view(width, map_height)))
+                       initial_view_state=pdk.ViewState(**view))
     # The key stays the same when the filter changes, so the browser updates the layers of
     # the map it has instead of building a new one (slow without a GPU). A selection made
     # before the change is checked against the stations now shown (below).

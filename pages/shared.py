@@ -778,6 +778,23 @@ def station_card(station_id: int) -> None:
         table(acts, {"held": "date", "kind": "activity_kind", "title": "title",
                      "people": "attendees", "money": "donations"},
               f"station_{station_id}_events", key=f"station_events_{station_id}")
+    station_home_counties(station_id)
+
+
+def station_home_counties(station_id: int) -> None:
+    """On the station card: the Heze counties its returnees and projects went to."""
+    from analytics import compare
+    from pages import charts
+
+    went = compute(compare.station_counties, int(station_id))
+    went = went[(went["returnees"] > 0) | (went["projects"] > 0)]
+    if went.empty:
+        return
+    went = went.assign(county=[names("county").get(c, c) for c in went["county_code"]])
+    charts.draw(charts.bars(went["county"], went["returnees"], unit="person",
+                            name=t("returnees_referred"), horizontal=True,
+                            colours=palette.PRIMARY, title=t("station_home_counties"),
+                            height=max(220, 30 * len(went) + 90)))
 
 
 __all__ = ["analytics", "call", "current_filter", "lang", "t", "fmt", "mask_frame"]
