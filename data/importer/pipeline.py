@@ -206,6 +206,8 @@ def check(paths, *, as_of: date | None = None, mode: str = "replace",
     ctx, current = _context(store, as_of, mode)
     checker = Checker([s for s in sheets if len(s.frame)], ctx)
     parsed = checker.run()
+    if current is not None and mode != "replace":
+        _stored_people(current, checker)
     errors = [checker.error_frame()]
     if problems:
         errors.insert(0, pd.DataFrame([{
@@ -294,6 +296,43 @@ def _orphans(current: Path, parsed: dict[str, Parsed], sheets: list[Sheet]) -> p
     finally:
         con.close()
     return pd.DataFrame(out, columns=ERROR_COLUMNS)
+
+
+def _stored_people(current: Path, checker: Checker) -> None:
+    """Append and update keep the stored records the files do not name: an incoming ID
+    number that one of those already carries would make one person two records."""
+    specs = tables()
+    con = duckdb.connect(str(current), read_only=True)
+    try:
+        for table, p in checker.parsed.items():
+            key = key_column(table)
+            for col in specs[table].columns:
+                if col.kind != "id_number":
+                    continue
+                incoming = pd.DataFrame({"pos": np.arange(len(p.frame)), "k": p.frame[key],
+                                         "v": p.frame[col.name]})
+                con.register("incoming_people", incoming)
+                try:
+                    hits = con.execute(
+                        f"SELECT i.pos, min(c.{key}) FROM incoming_people i "  # noqa: S608
+                        f"JOIN {table} c ON c.{col.name} = i.v "
+                        f"WHERE i.v IS NOT NULL AND c.{key} NOT IN "
+                        "(SELECT k FROM incoming_people WHERE k IS NOT NULL) "
+                        "GROUP BY i.pos").fetchall()
+                finally:
+                    con.unregister("incoming_people")
+                if not hits:
+                    continue
+                mask = np.zeros(len(p.frame), dtype=bool)
+                zh = np.full(len(p.frame), None, dtype=object)
+                en = np.full(len(p.frame), None, dtype=object)
+                for pos, stored in hits:
+                    mask[pos] = True
+                    zh[pos] = msg("duplicate_id_number_stored", "zh", key=stored)
+                    en[pos] = msg("duplicate_id_number_stored", "en", key=stored)
+                checker.fail(p, mask, col.name, zh, en)
+    finally:
+        con.close()
 
 
 def _changes(current: Path, parsed: dict[str, Parsed], checker: Checker) -> pd.DataFrame:

@@ -138,6 +138,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "date from {current} on, or replace every database"),
     "build_failed": ("生成快照失败，当前数据保持不变：{detail}", "building the snapshot failed; the "
                      "served data is unchanged: {detail}"),
+    # -- what the schema can store, units, one person one record ------------------------
+    "out_of_storage": ("超出可保存的范围：应在 {lo} 到 {hi} 之间",
+                       "outside what can be stored: between {lo} and {hi}"),
+    "out_of_storage_money": ("换算为{unit}后是 {value} {unit}，超过可保存的上限 {hi} {unit}。"
+                             "请核对金额的单位：表头写的单位（元、万元 或 亿元）须与所填数字一致",
+                             "converted to {unit} this is {value} {unit}, above the largest "
+                             "value that can be stored ({hi} {unit}). Check the unit: the "
+                             "header's unit (元, 万元 or 亿元) must match the figures"),
+    "too_many_decimals": ("最多保留 {n} 位小数", "at most {n} decimals"),
+    "unit_missing": ("金额列“{header}”的表头没有写单位。请在表头中注明单位，写作“{name}（元）”、"
+                     "“{name}（万元）”或“{name}（亿元）”（模板为“{template}”），以免金额被放大或缩小一万倍",
+                     "the money column “{header}” gives no unit. Write the unit in the header: "
+                     "“{name}（元）”, “{name}（万元）” or “{name}（亿元）” (the template has "
+                     "“{template}”), so that no amount is read 10,000 times too large or small"),
+    "duplicate_id_number": ("身份证号重复：与{where}是同一人。每人只能有一条记录",
+                            "duplicate ID number: the same person as {where}. One person, one "
+                            "record"),
+    "duplicate_id_number_stored": ("身份证号重复：当前数据中编号 {key} 的记录已是此人。每人只能有一条记录；"
+                                   "要修改该记录，请用“更新”模式并填写编号 {key}",
+                                   "duplicate ID number: record {key} of the current data is "
+                                   "this person. One person, one record; to change that "
+                                   "record, use update with id {key}"),
 }
 
 UI: dict[str, tuple[str, str]] = {
