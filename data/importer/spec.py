@@ -238,6 +238,15 @@ def _bounds(expr: str, col: str) -> tuple[float | None, bool, float | None]:
     return None, True, None
 
 
+def _default_value(default: str, sql_type: str):
+    """The value a DEFAULT expression stores, as Python: 0, False …"""
+    con = duckdb.connect()
+    try:
+        return con.execute(f"SELECT CAST(({default}) AS {sql_type})").fetchone()[0]
+    finally:
+        con.close()
+
+
 @cache
 def tables() -> dict[str, Table]:
     """Every importable table, as the schema declares it."""
@@ -316,8 +325,7 @@ def tables() -> dict[str, Table]:
                     for w in words:
                         aliases.setdefault(norm(w), code)
             storage, scale = storage_range(sql_type)
-            fill = None if default is None else duckdb.sql(
-                f"SELECT CAST(({default}) AS {sql_type})").fetchone()[0]
+            fill = None if default is None else _default_value(default, sql_type)
             columns.append(Column(
                 table=table, name=name, sql_type=sql_type,
                 required=not nullable and default is None, default=default,

@@ -155,11 +155,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "duplicate_id_number": ("身份证号重复：与{where}是同一人。每人只能有一条记录",
                             "duplicate ID number: the same person as {where}. One person, one "
                             "record"),
-    "duplicate_id_number_stored": ("身份证号重复：当前数据中编号 {key} 的记录已是此人。每人只能有一条记录；"
-                                   "要修改该记录，请用“更新”模式并填写编号 {key}",
-                                   "duplicate ID number: record {key} of the current data is "
+    "duplicate_id_number_stored": ("身份证号重复：当前数据中编号 {record} 的记录已是此人。每人只能有一条记录；"
+                                   "要修改该记录，请用“更新”模式并填写编号 {record}",
+                                   "duplicate ID number: record {record} of the current data is "
                                    "this person. One person, one record; to change that "
-                                   "record, use update with id {key}"),
+                                   "record, use update with id {record}"),
 }
 
 UI: dict[str, tuple[str, str]] = {
@@ -171,8 +171,9 @@ UI: dict[str, tuple[str, str]] = {
     "templates": ("下载模板", "Templates"),
     "template_all": ("全部数据库（一个工作簿）", "All databases (one workbook)"),
     "upload": ("上传文件", "Upload files"),
-    "upload_help": ("可一次上传多个文件：.xlsx、.xls、.csv（UTF-8 或 GBK）", "Several files at once: "
-                    ".xlsx, .xls, .csv (UTF-8 or GBK)"),
+    "upload_help": ("可一次上传多个文件：Excel 或 WPS 表格（.xlsx、.xlsm、.xls、.et），文本（.csv、.txt、.tsv，"
+                    "UTF-8 或 GBK）", "Several files at once: Excel or WPS workbooks (.xlsx, "
+                    ".xlsm, .xls, .et) and text (.csv, .txt, .tsv; UTF-8 or GBK)"),
     "mode": ("导入方式", "Mode"),
     "mode_replace": ("替换：用文件中的数据库替换现有的同名数据库，其他数据库保持不变",
                      "Replace: the databases in the files replace the current ones; the "
@@ -237,6 +238,18 @@ UI: dict[str, tuple[str, str]] = {
     "error_col": ("错误说明", "Problem"),
     "existing_data": ("现有数据", "current data"),
     "row_in": ("{file}{sheet}第 {row} 行", "{file}{sheet} row {row}"),
+    # -- the outcome of a check, a failed load ------------------------------------------
+    "summary_line": ("{table}：新增 {added} 条，变更 {changed} 条，无变化 {unchanged} 条，删除 {removed} 条",
+                     "{table}: {added} added, {changed} changed, {unchanged} unchanged, "
+                     "{removed} removed"),
+    "summary": ("导入后的变化", "What the import changes"),
+    "col_added": ("新增", "Added"),
+    "col_changed_n": ("变更", "Changed"),
+    "col_unchanged": ("无变化", "Unchanged"),
+    "col_removed": ("删除", "Removed"),
+    "changed_rows": ("变更的记录（共 {n} 条）", "Records changed ({n})"),
+    "load_failed": ("导入失败，当前数据保持不变，上传的文件已删除。", "The import failed; the served "
+                    "data is unchanged and the uploaded files were deleted."),
 }
 
 

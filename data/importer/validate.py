@@ -237,7 +237,9 @@ class Checker:
             ok &= ~fraction
             exact = {i: v for i, v in exact.items() if v is not None}
             ok &= self._bounds(p, col, values, ok, exact)
-            out = pd.array(np.where(ok, np.round(np.nan_to_num(values)), 0).astype(np.int64),
+            small = ok.copy()
+            small[list(exact)] = False  # beyond a float's digits: set from `exact` below
+            out = pd.array(np.where(small, np.round(np.nan_to_num(values)), 0).astype(np.int64),
                            dtype="Int64")
             for i, v in exact.items():
                 if ok[i]:
