@@ -16,6 +16,7 @@ synthetic snapshot), so each load takes a second or two.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from datetime import date
@@ -477,3 +478,81 @@ def test_the_update_report_counts_records_and_lists_only_the_changed_ones(store,
     assert changed.summary.iloc[0][["added", "changed", "unchanged", "removed"]].tolist() == \
         [0, 1, 0, 0]
     assert any("projects 1：c.csv 第2行，变更 investor" in line for line in changed.lines())
+
+
+# == the page ===================================================================================
+
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "data_import.py")
+
+
+def page(state: dict | None = None, lang: str = "zh"):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.session_state["lang"] = lang
+    at.session_state["user_name"] = "数据管理员"
+    if state is not None:
+        at.session_state["data_import"] = state
+    return at.run()
+
+
+def shown_text(at) -> str:
+    parts = [str(e.value) for kind in ("caption", "markdown", "success", "error", "warning",
+                                        "text") for e in at.get(kind)]
+    return "\n".join(parts)
+
+
+def test_a_build_that_fails_on_confirm_says_so_and_deletes_the_upload(store, tmp_path):
+    before = store.current_id()
+    folder = tmp_path / "upload"
+    folder.mkdir()
+    p = write_csv(folder / "p.csv", PROJECT_HEADERS, [project_row(项目编号=5, 推荐引进的服务站=1)])
+    report = pipeline.check([p], as_of=AS_OF, mode="append", store=store)
+    assert report.ok
+    # what a check that missed a limit would hand over: the build refuses it
+    report.parsed["projects"].frame["investment"] = 2**40
+    at = page({"report": report, "paths": [p], "mode": "append", "folder": folder})
+    at.button(key="confirm").click().run()
+    assert not at.exception
+    text = shown_text(at)
+    assert "导入失败，当前数据保持不变，上传的文件已删除" in text
+    assert "生成快照失败" in text
+    assert not folder.exists()
+    assert store.current_id() == before
+    at.run()
+    assert not [b for b in at.button if b.key == "confirm"]  # the batch is gone
+
+
+def test_the_problem_table_shows_blank_cells_and_room_for_the_whole_message(store, tmp_path):
+    p = write_csv(tmp_path / "p.csv", PROJECT_HEADERS,
+                  [project_row(项目编号=5, 推荐引进的服务站=1, 阶段="完工")])
+    report = pipeline.check([p], as_of=AS_OF, mode="append", store=store)
+    assert not report.ok
+    at = page({"report": report, "paths": [p], "mode": "append", "folder": None})
+    table = at.dataframe[0]
+    df = table.value
+    assert df.notna().all().all()
+    assert not df.isin(["None", "nan", "<NA>"]).any().any()
+    assert df["工作表"].tolist() == [""]  # a CSV has no sheet
+    assert table.proto.row_height > 64  # taller rows: the grid wraps the text
+    assert json.loads(table.proto.columns)["错误说明"]["width"] >= 400
+
+
+def test_the_uploader_takes_every_kind_of_file_the_importer_reads(store):
+    at = page()
+    uploader = at.get("file_uploader")[0].proto
+    assert {".txt", ".tsv", ".et", ".xlsx", ".xls", ".csv"} <= set(uploader.type)
+
+
+def test_the_page_counts_an_update_and_lists_only_the_changed_records(store, tmp_path):
+    one = first_rows().rows["projects"][0]
+    p = write_csv(tmp_path / "p.csv", PROJECT_HEADERS, [
+        dict(one, 投资方="新投资方有限公司"), dict(one, 项目编号=2, 项目名称="新项目")])
+    report = pipeline.check([p], as_of=AS_OF, mode="update", store=store)
+    assert report.ok
+    at = page({"report": report, "paths": [p], "mode": "update", "folder": None})
+    summary, changes = at.dataframe[0].value, at.dataframe[1].value
+    assert summary.iloc[0].tolist() == ["项目信息库", 1, 1, 0, 0]
+    assert list(summary.columns) == ["数据库", "新增", "变更", "无变化", "删除"]
+    assert changes["编号"].tolist() == ["1"] and changes["变更的列"].tolist() == ["investor"]
+    assert "变更的记录（共 1 条）" in shown_text(at)
