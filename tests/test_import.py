@@ -672,8 +672,8 @@ def test_full_width_digits_spaces_and_brackets_are_read_as_ordinary_ones(store, 
 
 
 def test_headers_may_be_the_schema_s_column_names(store, tmp_path):
-    english = ["project_id", "name_zh", "county_code", "park_id", "industry_code", "investment",
-               "stage", "signed_on", "landed_on", "station_id", "investor"]
+    english = ["project_id", "name_zh", "county_code", "park_id", "industry_code",
+               "investment（万元）", "stage", "signed_on", "landed_on", "station_id", "investor"]
     rows = [dict(zip(english, project_row(落地县区="371721", 所属产业="wood", 阶段="building",
                                           推荐引进的服务站="5").values(), strict=True))]
     accept(store, [write_csv(tmp_path / "projects.csv", english, rows)])
