@@ -140,6 +140,17 @@ def test_the_limits_read_from_the_schema_are_the_ones_it_states():
     assert ("activities", "attendees") not in required_columns()  # NOT NULL DEFAULT 0
 
 
+@pytest.mark.parametrize(("sql_type", "expected"), [
+    ("INTEGER", ((-2**31, 2**31 - 1), 0)), ("BIGINT", ((-2**63, 2**63 - 1), 0)),
+    ("SMALLINT", ((-32768, 32767), 0)), ("UINTEGER", ((0, 4294967295), 0)),
+    ("DECIMAL(9,2)", ((-999_999_999, 999_999_999), 2)),  # ±9,999,999.99 in cents
+    ("VARCHAR", (None, 0)), ("DOUBLE", (None, 0))])
+def test_a_column_type_added_to_the_schema_brings_its_own_range(sql_type, expected):
+    from data.importer.spec import storage_range
+
+    assert storage_range(sql_type) == expected
+
+
 # -- the records ------------------------------------------------------------------------------
 
 class Rows:
