@@ -165,7 +165,7 @@ class Checker:
                     continue
                 name = strip_unit(col.header)[0]
                 vals = {"header": header, "name": name, "template": col.header}
-                rows.append({"src": i, "row": sh.header_row, "field": col.name, "value": header,
+                rows.append({"src": i, "row": sh.header_row, "field": col.name, "value": None,
                              "zh": msg("unit_missing", "zh", **vals),
                              "en": msg("unit_missing", "en", **vals), "table": sh.table})
         if rows:
