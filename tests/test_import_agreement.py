@@ -567,3 +567,18 @@ def test_the_page_counts_an_update_and_lists_only_the_changed_records(store, tmp
     assert list(summary.columns) == ["数据库", "新增", "变更", "无变化", "删除"]
     assert changes["编号"].tolist() == ["1"] and changes["变更的列"].tolist() == ["investor"]
     assert "变更的记录（共 1 条）" in shown_text(at)
+
+
+def test_the_update_counts_and_a_failed_build_read_in_english_too(store, tmp_path):
+    one = first_rows().rows["projects"][0]
+    p = write_csv(tmp_path / "p.csv", PROJECT_HEADERS, [dict(one, 投资方="新投资方有限公司")])
+    report = pipeline.check([p], as_of=AS_OF, mode="update", store=store)
+    at = page({"report": report, "paths": [p], "mode": "update", "folder": None}, lang="en")
+    assert list(at.dataframe[0].value.columns) == ["Database", "Added", "Changed", "Unchanged",
+                                                   "Removed"]
+    assert at.dataframe[0].value.iloc[0].tolist() == ["projects", 0, 1, 0, 0]
+    report.parsed["projects"].frame["investment"] = 2**40
+    at.button(key="confirm").click().run()
+    assert not at.exception
+    assert "The import failed; the served data is unchanged" in shown_text(at)
+    assert "building the snapshot failed" in shown_text(at)
