@@ -447,7 +447,8 @@ class Generator:
         df = pd.DataFrame({
             "returnee_id": np.arange(1, n + 1),
             "name": identity.names(rng, n),
-            "id_number": identity.id_numbers(rng, region, to_dates(birth), male),
+            "id_number": identity.distinct_id_numbers(
+                identity.id_numbers(rng, region, to_dates(birth), male)),
             "mobile": identity.mobiles(rng, n),
             "gender": np.where(male, "M", "F"),
             "age": age,
@@ -522,9 +523,12 @@ class Generator:
         linked_rows = ret.iloc[linked]
         people = pd.DataFrame({
             "name": np.concatenate([linked_rows["name"].to_numpy(), identity.names(rng, n_away)]),
+            # those still away are not the returnees either: one person, one number
             "id_number": np.concatenate([
                 linked_rows["id_number"].to_numpy(),
-                identity.id_numbers(rng, region_a, to_dates(birth_a), male_a)]),
+                identity.distinct_id_numbers(
+                    identity.id_numbers(rng, region_a, to_dates(birth_a), male_a),
+                    taken=ret["id_number"].to_numpy())]),
             "mobile": np.concatenate([linked_rows["mobile"].to_numpy(),
                                       identity.mobiles(rng, n_away)]),
             "gender": np.concatenate([linked_rows["gender"].to_numpy(),

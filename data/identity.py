@@ -6,6 +6,7 @@ Vectorised with numpy so that a few hundred thousand people take well under a se
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 SURNAMES = list(
     "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董程曹袁邓许傅沈曾彭吕苏卢蒋蔡"
@@ -70,6 +71,49 @@ def id_numbers(
     digits = np.frombuffer(first17.astype("S17").tobytes(), dtype=np.uint8).reshape(n, 17) - 48
     check = np.array(list(ID_CHECK_CHARS))[(digits @ ID_WEIGHTS) % 11]
     return np.char.add(first17, check).astype(object)
+
+
+def distinct_id_numbers(ids: np.ndarray, taken: np.ndarray | None = None) -> np.ndarray:
+    """`ids` with no number given twice: one person, one number. A number already given
+    (earlier in `ids`, or in `taken`) gets another sequence number of the same sex, birth
+    date and region. `id_numbers` draws sequence numbers below 500, so the ones from 500 up
+    are free for this; no random number is drawn, so nothing else a seed makes changes."""
+    ids = np.asarray(ids, dtype=object).copy()
+    ids_s = pd.Series(ids)
+    clash = ids_s.duplicated(keep="first").to_numpy().copy()
+    if taken is not None and len(taken):
+        clash |= ids_s.isin(pd.Index(taken)).to_numpy()
+    if not clash.any():
+        return ids
+    kept = [ids[~clash]] + ([np.asarray(taken, dtype=object)] if taken is not None else [])
+    fixed = pd.Index(np.concatenate(kept)).drop_duplicates()  # its hash table is built once
+    idx = np.flatnonzero(clash)
+    moved = ids_s.iloc[idx]
+    first14 = moved.str[:14].to_numpy(dtype=object)
+    seq = moved.str[14:17].astype(np.int64).to_numpy()
+    parity = seq % 2
+    # The r-th number to move in its (birth date, region, sex) takes the r-th free slot.
+    slot = 250 + pd.Series(first14 + parity.astype(str)).groupby(
+        first14 + parity.astype(str)).cumcount().to_numpy()
+    accepted: set[str] = set()
+    left = np.arange(len(idx))
+    checks = np.array(list(ID_CHECK_CHARS))
+    for _ in range(500):
+        seqs = 2 * (slot[left] % 500) + parity[left]
+        first17 = first14[left] + np.char.zfill(seqs.astype(str), 3).astype(object)
+        digits = np.frombuffer(first17.astype("S17").tobytes(), dtype=np.uint8).reshape(
+            -1, 17) - 48
+        candidate = (first17 + checks[(digits @ ID_WEIGHTS) % 11]).astype(object)
+        bad = (fixed.get_indexer(candidate) >= 0) \
+            | pd.Series(candidate).duplicated(keep="first").to_numpy() \
+            | np.array([c in accepted for c in candidate], dtype=bool)
+        ids[idx[left[~bad]]] = candidate[~bad]
+        accepted.update(candidate[~bad])
+        left = left[bad]
+        if not len(left):
+            return ids
+        slot[left] += 1
+    raise ValueError("more people than ID numbers for one birth date, region and sex")
 
 
 def mobiles(rng: np.random.Generator, n: int) -> np.ndarray:

@@ -10,6 +10,7 @@ import streamlit as st
 
 from access import ui as access_ui
 from data.importer import pipeline, service
+from data.importer.read import EXCEL_EXT, TEXT_EXT
 from data.importer.text import ui
 from data.importer.workbook import bad_rows_xlsx
 from pages import shared
@@ -54,7 +55,9 @@ with st.expander(tr("templates")):
         st.download_button(name, data, file_name=name, mime=XLSX_MIME, key=f"tpl_{name}")
 
 # -- upload and check ------------------------------------------------------------------------
-uploads = st.file_uploader(tr("upload"), type=["xlsx", "xls", "csv"],
+# Every kind of file the importer reads (the command line takes the same).
+UPLOAD_TYPES = sorted(ext.lstrip(".") for ext in EXCEL_EXT | TEXT_EXT)
+uploads = st.file_uploader(tr("upload"), type=UPLOAD_TYPES,
                            accept_multiple_files=True, help=tr("upload_help"), key="uploads")
 mode = shared.choose(st.radio, tr("mode"), list(pipeline.MODES), "import_mode",
                      format_func=lambda m: tr(f"mode_{m}"))
@@ -90,22 +93,41 @@ if report is not None:
         st.caption(line)
     if report.ok:
         st.success(tr("valid", rows=f"{sum(report.rows.values()):,}"))
+        summary = service.summary_frame(report, lang)
+        if not summary.empty:  # update: counts, then only the records that change
+            st.markdown(f"**{tr('summary')}**")
+            st.dataframe(summary, hide_index=True, width="stretch")
         changes = service.changes_frame(report, lang)
         if not changes.empty:
-            st.markdown(f"**{tr('changes')}**")
+            st.markdown(f"**{tr('changed_rows', n=f'{len(changes):,}')}**")
             st.dataframe(changes, hide_index=True, width="stretch")
         if st.button(tr("confirm"), type="primary", key="confirm"):
-            result = pipeline.load(state["paths"], mode=state["mode"], by=user, store=store,
-                                   report=report)
-            audit(step="load", snapshot=result.snapshot_id, mode=state["mode"],
-                  files=[Path(p).name for p in state["paths"]],
-                  rows=sum(report.rows.values()))
-            service.discard(state.get("folder"))
-            state.clear()
-            st.success(tr("loaded", id=result.snapshot_id))
+            chosen_mode = state["mode"]
+            try:
+                result = pipeline.load(state["paths"], mode=state["mode"], by=user,
+                                       store=store, report=report)
+            except Exception as exc:  # noqa: BLE001 - whatever it was, say so and tidy up
+                service.discard(state.get("folder"))
+                state.clear()
+                st.error(tr("load_failed"))
+                st.text(exc.message(lang) if isinstance(exc, pipeline.ImportError_)
+                        else f"{type(exc).__name__}: {exc}")
+                audit(step="load_failed", mode=chosen_mode, error=str(exc)[:300])
+            else:
+                audit(step="load", snapshot=result.snapshot_id, mode=state["mode"],
+                      files=[Path(p).name for p in state["paths"]],
+                      rows=sum(report.rows.values()))
+                service.discard(state.get("folder"))
+                state.clear()
+                st.success(tr("loaded", id=result.snapshot_id))
     else:
         st.error(tr("invalid", n=f"{report.error_count:,}"))
-        st.dataframe(report.table(lang), hide_index=True, width="stretch")
+        # Room for the whole 错误说明: a wide column whose text wraps over three lines.
+        st.dataframe(service.problems_frame(report, lang), hide_index=True, width="stretch",
+                     row_height=72, column_config={
+                         tr("col_message"): st.column_config.TextColumn(width=520),
+                         tr("col_value"): st.column_config.TextColumn(width="small"),
+                         tr("col_row"): st.column_config.TextColumn(width=60)})
         st.download_button(tr("download_bad_rows"), bad_rows_xlsx(report, lang=lang),
                            file_name="导入错误报告.xlsx", mime=XLSX_MIME, key="bad_rows")
 

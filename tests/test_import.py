@@ -509,7 +509,8 @@ def test_every_failure_of_a_file_is_reported_not_only_the_first(store, tmp_path)
     p = write_csv(tmp_path / "r.csv", RETURNEE_HEADERS, [
         returnee_row(手机号="123"),
         returnee_row(返乡人员编号=900002, 身份证号="3.71722E+17", 返乡日期="2030-01-01"),
-        returnee_row(返乡人员编号=900003, 群体="宇航员")])
+        returnee_row(返乡人员编号=900003, 群体="宇航员",
+                     身份证号=id_number("371721", "19900315", "135"))])
     report = assert_rejected(store, [p], [
         (2, "手机号", "11位"), (3, "身份证号", "设为“文本”"), (3, "返乡日期", "晚于"),
         (4, "群体", "不是允许的值")])
@@ -672,8 +673,8 @@ def test_full_width_digits_spaces_and_brackets_are_read_as_ordinary_ones(store, 
 
 
 def test_headers_may_be_the_schema_s_column_names(store, tmp_path):
-    english = ["project_id", "name_zh", "county_code", "park_id", "industry_code", "investment",
-               "stage", "signed_on", "landed_on", "station_id", "investor"]
+    english = ["project_id", "name_zh", "county_code", "park_id", "industry_code",
+               "investment（万元）", "stage", "signed_on", "landed_on", "station_id", "investor"]
     rows = [dict(zip(english, project_row(落地县区="371721", 所属产业="wood", 阶段="building",
                                           推荐引进的服务站="5").values(), strict=True))]
     accept(store, [write_csv(tmp_path / "projects.csv", english, rows)])

@@ -103,3 +103,26 @@ def test_dingtao_people_born_2000_to_2015_carry_371727_and_nobody_born_before_20
     assert scalar(db, "SELECT count(*) FROM returnees WHERE id_number LIKE '371703%'") == 0
     assert scalar(db, """SELECT count(*) FROM outside_people WHERE id_number LIKE '371727%'
                          AND birth_date BETWEEN DATE '2000-06-09' AND DATE '2015-12-31'""") > 0
+
+
+def test_no_two_people_share_an_id_number_so_an_export_imports_again(db):
+    for table in ("outside_people", "returnees"):
+        assert scalar(db, f"SELECT count(*) - count(DISTINCT id_number) FROM {table}") == 0
+    # a returnee shares a number only with the outside record linked to them
+    assert scalar(db, """SELECT count(*) FROM returnees r JOIN outside_people o
+                         ON o.id_number = r.id_number
+                         WHERE r.outside_person_id IS DISTINCT FROM o.person_id""") == 0
+
+
+def test_a_number_drawn_twice_gets_another_sequence_number_of_the_same_sex():
+    from data.identity import distinct_id_numbers, id_check_char, is_valid_id_number
+
+    def full(seq: str) -> str:
+        first17 = "37172119900315" + seq
+        return first17 + id_check_char(first17)
+
+    ids = np.array([full("123"), full("123"), full("123"), full("624")], dtype=object)
+    out = distinct_id_numbers(ids, taken=np.array([full("624")], dtype=object))
+    # the first keeps its number; the others take 500 and up, odd for men, even for women
+    assert out.tolist() == [full("123"), full("501"), full("503"), full("500")]
+    assert all(is_valid_id_number(x) for x in out)

@@ -8,7 +8,9 @@ that are not text (numbers and dates an Excel file stores as such).
 from __future__ import annotations
 
 import math
+import re
 from datetime import date, datetime, time
+from decimal import Decimal, localcontext
 
 import numpy as np
 import pandas as pd
@@ -141,6 +143,37 @@ def parse_number(arr, column_unit: str | None = None, factor=1.0):
     filled = present(arr)
     bad = filled & ~np.isfinite(values)
     return values, bad
+
+
+FLOAT_EXACT = 2**53  # beyond it a float does not carry every digit of a whole number
+
+
+def exact_integers(arr, values: np.ndarray, ok: np.ndarray, column_unit: str | None,
+                   factor=1.0) -> dict[int, int | None]:
+    """The whole numbers of the `ok` cells too large for a float to hold exactly, parsed
+    again digit for digit: {row: value}, None where the value is not whole after all.
+    Rare (only amounts of 2⁵³ and more), so a loop over those few cells."""
+    big = ok & (np.abs(np.nan_to_num(values)) >= FLOAT_EXACT)
+    if not big.any():
+        return {}
+    idx = np.flatnonzero(big)
+    texts = pc.take(arr, pa.array(idx)).to_pylist()
+    factors = np.broadcast_to(np.asarray(factor, dtype=float), values.shape)
+    out: dict[int, int | None] = {}
+    with localcontext() as ctx:
+        ctx.prec = 80
+        for i, text in zip(idx, texts, strict=True):
+            m = re.match(_NUMBER, re.sub(r"[,\s]", "", text or ""))
+            if m is None:
+                continue
+            number = Decimal(m.group("num"))
+            unit = m.group("unit")
+            if unit and column_unit in _UNIT_FACTOR:
+                number *= Decimal(_UNIT_FACTOR[unit]) / Decimal(_UNIT_FACTOR[column_unit])
+            else:
+                number *= Decimal(repr(float(factors[i])))
+            out[int(i)] = int(number) if number == number.to_integral_value() else None
+    return out
 
 
 def integral(values: np.ndarray) -> np.ndarray:

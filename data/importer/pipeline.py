@@ -36,6 +36,14 @@ PAUSE_ENV = "HEZE_IMPORT_PAUSE"  # tests: "<checkpoint>=<seconds>" to hold a loa
 class ImportError_(RuntimeError):
     """A load that could not build; the served snapshot is unchanged."""
 
+    def __init__(self, zh: str, en: str):
+        super().__init__(f"{zh} / {en}")
+        self.zh = zh
+        self.en = en
+
+    def message(self, lang: str = "zh") -> str:
+        return self.zh if lang == "zh" else self.en
+
 
 @dataclass
 class Report:
@@ -46,6 +54,8 @@ class Report:
     rows: dict[str, int]
     notes: list[tuple[str, str]] = field(default_factory=list)
     changes: pd.DataFrame | None = None  # update mode: table, key, file, sheet, row, columns
+    # update mode, per table: records added, changed, unchanged, removed
+    summary: pd.DataFrame | None = None
     parsed: dict[str, Parsed] = field(default_factory=dict)
     as_of: date | None = None
     mode: str = "replace"
@@ -90,13 +100,15 @@ class Report:
             more = len(self.errors) - limit
             out.append(f"……另有 {more:,} 处错误，完整列表见 --report 生成的 XLSX" if lang == "zh"
                        else f"… {more:,} more; write them all with --report FILE.xlsx")
-        if self.changes is not None and len(self.changes):
-            out.append(f"将更新 {len(self.changes):,} 条已有记录：" if lang == "zh"
-                       else f"{len(self.changes):,} existing records will be updated:")
-            changes = self.changes if limit is None else self.changes.head(limit)
+        out.extend(self.summary_lines(lang))
+        changed = self.changed()
+        if len(changed):
+            out.append(f"将更新 {len(changed):,} 条已有记录：" if lang == "zh"
+                       else f"{len(changed):,} existing records will be updated:")
+            changes = changed if limit is None else changed.head(limit)
             for c in changes.itertuples():
                 sheet = f" / {c.sheet}" if isinstance(c.sheet, str) else ""
-                cols = c.columns or ("（无变化）" if lang == "zh" else "(no change)")
+                cols = c.columns
                 out.append(f"  {c.table} {c.key}：{c.file}{sheet} 第{int(c.row)}行，变更 {cols}"
                            if lang == "zh" else
                            f"  {c.table} {c.key}: {c.file}{sheet} row {int(c.row)}, changes {cols}")
@@ -107,6 +119,23 @@ class Report:
             out.append(f"发现 {len(self.errors):,} 处错误，未导入任何数据" if lang == "zh"
                        else f"{len(self.errors):,} problems; nothing was imported")
         return out
+
+    def changed(self) -> pd.DataFrame:
+        """The incoming rows that change a stored record (not those identical to it)."""
+        if self.changes is None:
+            return pd.DataFrame(columns=["table", "key", "file", "sheet", "row", "columns"])
+        return self.changes[self.changes["columns"].astype(bool)]
+
+    def summary_lines(self, lang: str = "zh") -> list[str]:
+        """One line per table: how many records are added, changed, unchanged, removed."""
+        from data.importer.text import ui
+
+        if self.summary is None:
+            return []
+        return [ui("summary_line", lang, table=tables()[r.table].title if lang == "zh"
+                   else r.table, added=f"{r.added:,}", changed=f"{r.changed:,}",
+                   unchanged=f"{r.unchanged:,}", removed=f"{r.removed:,}")
+                for r in self.summary.itertuples()]
 
     def table(self, lang: str = "zh") -> pd.DataFrame:
         """The failures as a table for the page."""
@@ -206,6 +235,8 @@ def check(paths, *, as_of: date | None = None, mode: str = "replace",
     ctx, current = _context(store, as_of, mode)
     checker = Checker([s for s in sheets if len(s.frame)], ctx)
     parsed = checker.run()
+    if current is not None and mode != "replace":
+        _stored_people(current, checker)
     errors = [checker.error_frame()]
     if problems:
         errors.insert(0, pd.DataFrame([{
@@ -222,16 +253,18 @@ def check(paths, *, as_of: date | None = None, mode: str = "replace",
         errors.append(_as_of_problem(current, as_of, mode, parsed))
     if current is not None and mode == "replace":
         errors.append(_orphans(current, parsed, sheets))
-    changes = None
+    changes = summary = None
     if current is not None and mode == "update":
         changes = _changes(current, parsed, checker)
+        summary = _summary(parsed, changes)
     err = pd.concat([e for e in errors if len(e)], ignore_index=True) \
         if any(len(e) for e in errors) else pd.DataFrame(columns=ERROR_COLUMNS)
     err["row"] = err["row"].astype("Int64")
     err = _sorted(err, files)
     rows = {t: len(p.frame) for t, p in parsed.items()}
     return Report(ok=err.empty and bool(parsed), errors=err, files=files, sheets=sheets,
-                  rows=rows, notes=notes, changes=changes, parsed=parsed, as_of=as_of,
+                  rows=rows, notes=notes, changes=changes, summary=summary, parsed=parsed,
+                  as_of=as_of,
                   mode=mode, seconds=time.monotonic() - started)
 
 
@@ -296,6 +329,43 @@ def _orphans(current: Path, parsed: dict[str, Parsed], sheets: list[Sheet]) -> p
     return pd.DataFrame(out, columns=ERROR_COLUMNS)
 
 
+def _stored_people(current: Path, checker: Checker) -> None:
+    """Append and update keep the stored records the files do not name: an incoming ID
+    number that one of those already carries would make one person two records."""
+    specs = tables()
+    con = duckdb.connect(str(current), read_only=True)
+    try:
+        for table, p in checker.parsed.items():
+            key = key_column(table)
+            for col in specs[table].columns:
+                if col.kind != "id_number":
+                    continue
+                incoming = pd.DataFrame({"pos": np.arange(len(p.frame)), "k": p.frame[key],
+                                         "v": p.frame[col.name]})
+                con.register("incoming_people", incoming)
+                try:
+                    hits = con.execute(
+                        f"SELECT i.pos, min(c.{key}) FROM incoming_people i "  # noqa: S608
+                        f"JOIN {table} c ON c.{col.name} = i.v "
+                        f"WHERE i.v IS NOT NULL AND c.{key} NOT IN "
+                        "(SELECT k FROM incoming_people WHERE k IS NOT NULL) "
+                        "GROUP BY i.pos").fetchall()
+                finally:
+                    con.unregister("incoming_people")
+                if not hits:
+                    continue
+                mask = np.zeros(len(p.frame), dtype=bool)
+                zh = np.full(len(p.frame), None, dtype=object)
+                en = np.full(len(p.frame), None, dtype=object)
+                for pos, stored in hits:
+                    mask[pos] = True
+                    zh[pos] = msg("duplicate_id_number_stored", "zh", record=stored)
+                    en[pos] = msg("duplicate_id_number_stored", "en", record=stored)
+                checker.fail(p, mask, col.name, zh, en)
+    finally:
+        con.close()
+
+
 def _changes(current: Path, parsed: dict[str, Parsed], checker: Checker) -> pd.DataFrame:
     """Update mode: which incoming rows change an existing record, and which columns."""
     out = []
@@ -331,6 +401,18 @@ def _changes(current: Path, parsed: dict[str, Parsed], checker: Checker) -> pd.D
     if not out:
         return pd.DataFrame(columns=["table", "key", "file", "sheet", "row", "columns"])
     return pd.concat(out, ignore_index=True)
+
+
+def _summary(parsed: dict[str, Parsed], changes: pd.DataFrame) -> pd.DataFrame:
+    """Update mode, per imported table: records added, changed, unchanged, removed (none:
+    an update keeps every stored record)."""
+    out = []
+    for table, p in parsed.items():
+        mine = changes[changes["table"] == table]
+        changed = int(mine["columns"].astype(bool).sum())
+        out.append({"table": table, "added": len(p.frame) - len(mine), "changed": changed,
+                    "unchanged": len(mine) - changed, "removed": 0})
+    return pd.DataFrame(out, columns=["table", "added", "changed", "unchanged", "removed"])
 
 
 def _comparable(s: pd.Series) -> pd.Series:
@@ -413,8 +495,8 @@ def load(paths, *, mode: str = "replace", as_of: date | None = None, by: str | N
         store.build(snap_id, fill, manifest)
     except duckdb.Error as exc:  # a constraint the checks missed: nothing is served
         detail = str(exc).splitlines()[0][:300]
-        raise ImportError_(msg("build_failed", "zh", detail=detail) + " / "
-                           + msg("build_failed", "en", detail=detail)) from exc
+        raise ImportError_(msg("build_failed", "zh", detail=detail),
+                           msg("build_failed", "en", detail=detail)) from exc
     _pause("built")
     previous = store.promote(snap_id, by=by)
     _pause("promoted")

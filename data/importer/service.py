@@ -97,9 +97,37 @@ def compare_frame(store: SnapshotStore, first: str, second: str,
 
 
 def changes_frame(report: pipeline.Report, lang: str = "zh") -> pd.DataFrame:
-    if report.changes is None or report.changes.empty:
+    """The records an update changes, with the columns it changes (not the unchanged ones:
+    those are counted in `summary_frame`)."""
+    c = report.changed()
+    if c.empty:
         return pd.DataFrame()
-    c = report.changes
-    return pd.DataFrame({ui("col_table", lang): c["table"], ui("col_key", lang): c["key"],
-                         ui("col_file", lang): c["file"], ui("col_row", lang): c["row"],
+    return pd.DataFrame({ui("col_table", lang): c["table"].map(lambda t: table_name(t, lang)),
+                         ui("col_key", lang): c["key"].astype(str),
+                         ui("col_file", lang): c["file"],
+                         ui("col_row", lang): c["row"].astype(str),
                          ui("col_changed", lang): c["columns"]})
+
+
+def summary_frame(report: pipeline.Report, lang: str = "zh") -> pd.DataFrame:
+    """Per database: records added, changed, unchanged and removed by the import."""
+    s = report.summary
+    if s is None or s.empty:
+        return pd.DataFrame()
+    return pd.DataFrame({ui("col_table", lang): s["table"].map(lambda t: table_name(t, lang)),
+                         ui("col_added", lang): s["added"],
+                         ui("col_changed_n", lang): s["changed"],
+                         ui("col_unchanged", lang): s["unchanged"],
+                         ui("col_removed", lang): s["removed"]})
+
+
+def table_name(table: str, lang: str = "zh") -> str:
+    from data.importer.spec import tables
+
+    return tables()[table].title if lang == "zh" else table
+
+
+def problems_frame(report: pipeline.Report, lang: str = "zh") -> pd.DataFrame:
+    """The failures for the page: every cell as text, an empty cell blank (never "None")."""
+    df = report.table(lang)
+    return df.astype(object).where(df.notna(), "").astype(str)

@@ -109,6 +109,10 @@ class Column:
     ref_table: str | None = None
     ref_column: str | None = None
     unit: str | None = None  # 元 / 万元 for amounts; 平方米, 年 … shown only
+    nullable: bool = True  # the schema allows NULL (an empty cell stores the default if any)
+    fill: object = None  # what an empty cell stores: the DEFAULT's value, else None
+    storage: tuple[int, int] | None = None  # smallest and largest value the SQL type holds
+    scale: int = 0  # DECIMAL(p, s): decimals kept
 
     @property
     def is_key(self) -> bool:
@@ -143,6 +147,28 @@ class Table:
             if c.name == name:
                 return c
         raise KeyError(name)
+
+
+# What each integer type of DuckDB holds; a value beyond it fails the build, not the check.
+INTEGER_RANGES = {
+    "TINYINT": (-2**7, 2**7 - 1), "SMALLINT": (-2**15, 2**15 - 1),
+    "INTEGER": (-2**31, 2**31 - 1), "BIGINT": (-2**63, 2**63 - 1),
+    "HUGEINT": (-2**127, 2**127 - 1), "UTINYINT": (0, 2**8 - 1),
+    "USMALLINT": (0, 2**16 - 1), "UINTEGER": (0, 2**32 - 1), "UBIGINT": (0, 2**64 - 1),
+}
+_DECIMAL = re.compile(r"^DECIMAL\((\d+),\s*(\d+)\)$")
+
+
+def storage_range(sql_type: str) -> tuple[tuple[int, int] | None, int]:
+    """(smallest, largest) value a column of `sql_type` can hold, in units of its last
+    decimal, and how many decimals it keeps: INTEGER holds ±2³¹, DECIMAL(9,2) ±9999999.99."""
+    if sql_type in INTEGER_RANGES:
+        return INTEGER_RANGES[sql_type], 0
+    m = _DECIMAL.match(sql_type)
+    if m:
+        precision, scale = int(m.group(1)), int(m.group(2))
+        return (-(10**precision - 1), 10**precision - 1), scale
+    return None, 0
 
 
 def key_column(table: str) -> str:
@@ -212,6 +238,15 @@ def _bounds(expr: str, col: str) -> tuple[float | None, bool, float | None]:
     return None, True, None
 
 
+def _default_value(default: str, sql_type: str):
+    """The value a DEFAULT expression stores, as Python: 0, False …"""
+    con = duckdb.connect()
+    try:
+        return con.execute(f"SELECT CAST(({default}) AS {sql_type})").fetchone()[0]
+    finally:
+        con.close()
+
+
 @cache
 def tables() -> dict[str, Table]:
     """Every importable table, as the schema declares it."""
@@ -269,9 +304,9 @@ def tables() -> dict[str, Table]:
                 kind = "date"
             elif sql_type == "BOOLEAN":
                 kind = "bool"
-            elif sql_type in ("INTEGER", "BIGINT"):
+            elif sql_type in INTEGER_RANGES:
                 kind = "int"
-            elif sql_type == "DOUBLE":
+            elif sql_type in ("DOUBLE", "FLOAT") or _DECIMAL.match(sql_type):
                 kind = "float"
             else:
                 kind = "text"
@@ -289,12 +324,15 @@ def tables() -> dict[str, Table]:
                         or (from_text.get(code) or [code])[0]
                     for w in words:
                         aliases.setdefault(norm(w), code)
+            storage, scale = storage_range(sql_type)
+            fill = None if default is None else _default_value(default, sql_type)
             columns.append(Column(
                 table=table, name=name, sql_type=sql_type,
                 required=not nullable and default is None, default=default,
                 header=header, note=note, english=english, kind=kind, choices=choices,
                 labels=labels, aliases=aliases, minimum=lo, minimum_inclusive=lo_inc,
-                maximum=hi, ref_table=ref_table, ref_column=ref_column, unit=unit))
+                maximum=hi, ref_table=ref_table, ref_column=ref_column, unit=unit,
+                nullable=bool(nullable), fill=fill, storage=storage, scale=scale))
         title, _, english = split_comment(table_comments[table])[0:3]
         out[table] = Table(name=table, title=title, english=english, columns=tuple(columns),
                            rules=tuple(rules), unique=tuple(unique))

@@ -138,6 +138,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "date from {current} on, or replace every database"),
     "build_failed": ("生成快照失败，当前数据保持不变：{detail}", "building the snapshot failed; the "
                      "served data is unchanged: {detail}"),
+    # -- what the schema can store, units, one person one record ------------------------
+    "out_of_storage": ("超出可保存的范围：应在 {lo} 到 {hi} 之间",
+                       "outside what can be stored: between {lo} and {hi}"),
+    "out_of_storage_money": ("换算为{unit}后是 {value} {unit}，超过可保存的上限 {hi} {unit}。"
+                             "请核对金额的单位：表头写的单位（元、万元 或 亿元）须与所填数字一致",
+                             "converted to {unit} this is {value} {unit}, above the largest "
+                             "value that can be stored ({hi} {unit}). Check the unit: the "
+                             "header's unit (元, 万元 or 亿元) must match the figures"),
+    "too_many_decimals": ("最多保留 {n} 位小数", "at most {n} decimals"),
+    "unit_missing": ("金额列“{header}”的表头没有写单位。请在表头中注明单位，写作“{name}（元）”、"
+                     "“{name}（万元）”或“{name}（亿元）”（模板为“{template}”），以免金额被放大或缩小一万倍",
+                     "the money column “{header}” gives no unit. Write the unit in the header: "
+                     "“{name}（元）”, “{name}（万元）” or “{name}（亿元）” (the template has "
+                     "“{template}”), so that no amount is read 10,000 times too large or small"),
+    "duplicate_id_number": ("身份证号重复：与{where}是同一人。每人只能有一条记录",
+                            "duplicate ID number: the same person as {where}. One person, one "
+                            "record"),
+    "duplicate_id_number_stored": ("身份证号重复：当前数据中编号 {record} 的记录已是此人。每人只能有一条记录；"
+                                   "要修改该记录，请用“更新”模式并填写编号 {record}",
+                                   "duplicate ID number: record {record} of the current data is "
+                                   "this person. One person, one record; to change that "
+                                   "record, use update with id {record}"),
 }
 
 UI: dict[str, tuple[str, str]] = {
@@ -149,8 +171,9 @@ UI: dict[str, tuple[str, str]] = {
     "templates": ("下载模板", "Templates"),
     "template_all": ("全部数据库（一个工作簿）", "All databases (one workbook)"),
     "upload": ("上传文件", "Upload files"),
-    "upload_help": ("可一次上传多个文件：.xlsx、.xls、.csv（UTF-8 或 GBK）", "Several files at once: "
-                    ".xlsx, .xls, .csv (UTF-8 or GBK)"),
+    "upload_help": ("可一次上传多个文件：Excel 或 WPS 表格（.xlsx、.xlsm、.xls、.et），文本（.csv、.txt、.tsv，"
+                    "UTF-8 或 GBK）", "Several files at once: Excel or WPS workbooks (.xlsx, "
+                    ".xlsm, .xls, .et) and text (.csv, .txt, .tsv; UTF-8 or GBK)"),
     "mode": ("导入方式", "Mode"),
     "mode_replace": ("替换：用文件中的数据库替换现有的同名数据库，其他数据库保持不变",
                      "Replace: the databases in the files replace the current ones; the "
@@ -215,6 +238,18 @@ UI: dict[str, tuple[str, str]] = {
     "error_col": ("错误说明", "Problem"),
     "existing_data": ("现有数据", "current data"),
     "row_in": ("{file}{sheet}第 {row} 行", "{file}{sheet} row {row}"),
+    # -- the outcome of a check, a failed load ------------------------------------------
+    "summary_line": ("{table}：新增 {added} 条，变更 {changed} 条，无变化 {unchanged} 条，删除 {removed} 条",
+                     "{table}: {added} added, {changed} changed, {unchanged} unchanged, "
+                     "{removed} removed"),
+    "summary": ("导入后的变化", "What the import changes"),
+    "col_added": ("新增", "Added"),
+    "col_changed_n": ("变更", "Changed"),
+    "col_unchanged": ("无变化", "Unchanged"),
+    "col_removed": ("删除", "Removed"),
+    "changed_rows": ("变更的记录（共 {n} 条）", "Records changed ({n})"),
+    "load_failed": ("导入失败，当前数据保持不变，上传的文件已删除。", "The import failed; the served "
+                    "data is unchanged and the uploaded files were deleted."),
 }
 
 

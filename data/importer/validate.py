@@ -26,6 +26,7 @@ from data.importer.spec import (
     Table,
     date_floor,
     norm,
+    strip_unit,
     tables,
 )
 from data.importer.text import msg
@@ -36,6 +37,7 @@ PERSONAL = {"id_number": "id", "mobile": "mobile", "head_mobile": "mobile", "nam
 CHINA_BOX = (73.0, 3.0, 136.0, 54.0)
 HEZE_BOX = (114.8, 34.3, 116.6, 36.0)
 MAX_TEXT = 200
+UNIT_SUFFIX = {"元": "_yuan"}  # a schema column name that ends in its unit
 
 
 @dataclass
@@ -136,6 +138,7 @@ class Checker:
         by_table: dict[str, list[int]] = {}
         for i, sh in enumerate(self.sheets):
             by_table.setdefault(sh.table, []).append(i)
+        self._header_units()
         for table in IMPORT_TABLES:  # referenced tables first
             if table in by_table:
                 self.parsed[table] = self._parse_table(self.specs[table], by_table[table])
@@ -145,6 +148,28 @@ class Checker:
             self._references(self.specs[table], p)
             self._rules(self.specs[table], p)
         return self.parsed
+
+    def _header_units(self) -> None:
+        """A money column must say its unit in its header: 总投资 alone is refused, since
+        staff fill it in 元 as often as in 万元 and either reading may be 10,000 times off.
+        Only the schema's own name that ends in its unit (amount_yuan) says it by itself."""
+        rows = []
+        for i, sh in enumerate(self.sheets):
+            for col in self.specs[sh.table].columns:
+                if not col.is_money or col.name not in sh.mapping:
+                    continue
+                header = sh.headers[sh.mapping[col.name]]
+                head, unit = strip_unit(header)
+                if unit is not None or (norm(head) == norm(col.name)
+                                        and col.name.endswith(UNIT_SUFFIX.get(col.unit, "\0"))):
+                    continue
+                name = strip_unit(col.header)[0]
+                vals = {"header": header, "name": name, "template": col.header}
+                rows.append({"src": i, "row": sh.header_row, "field": col.name, "value": None,
+                             "zh": msg("unit_missing", "zh", **vals),
+                             "en": msg("unit_missing", "en", **vals), "table": sh.table})
+        if rows:
+            self.errors.append(pd.DataFrame(rows))
 
     def _parse_table(self, spec: Table, srcs: list[int]) -> Parsed:
         parts, src, rows = {}, [], []
@@ -205,15 +230,35 @@ class Checker:
             else:
                 self.fail_key(p, not_whole, col.name, "not_int")
             ok = filled & ~bad & whole
-            self._bounds(p, col, values, ok)
-            out = pd.array(np.where(ok, np.round(np.nan_to_num(values)), 0).astype(np.int64),
+            exact = cells.exact_integers(text, values, ok, col.unit, factor)
+            fraction = np.zeros(n, dtype=bool)
+            fraction[[i for i, v in exact.items() if v is None]] = True
+            self.fail_key(p, fraction, col.name, "not_int")
+            ok &= ~fraction
+            exact = {i: v for i, v in exact.items() if v is not None}
+            ok &= self._bounds(p, col, values, ok, exact)
+            small = ok.copy()
+            small[list(exact)] = False  # beyond a float's digits: set from `exact` below
+            out = pd.array(np.where(small, np.round(np.nan_to_num(values)), 0).astype(np.int64),
                            dtype="Int64")
+            for i, v in exact.items():
+                if ok[i]:
+                    out[i] = v
             out[~ok] = pd.NA
+            if col.fill is not None:  # NOT NULL DEFAULT …: an empty cell stores the default
+                out[~filled] = col.fill
             return pd.Series(out)
         if kind == "float":
             values, bad = cells.parse_number(text)
             self.fail_key(p, bad, col.name, "not_number")
             ok = filled & ~bad
+            if col.storage is not None:  # DECIMAL(p, s): its digits and decimals
+                lo, hi = (x / 10**col.scale for x in col.storage)
+                self.fail_key(p, ok & ((values < lo) | (values > hi)), col.name,
+                              "out_of_storage", lo=_plain(lo), hi=_plain(hi))
+                scaled = values * 10**col.scale
+                self.fail_key(p, ok & ~cells.integral(scaled), col.name, "too_many_decimals",
+                              n=col.scale)
             box = HEZE_BOX if col.table == "parks" else CHINA_BOX
             lo, hi = (box[0], box[2]) if col.name == "lon" else (box[1], box[3])
             if col.name in ("lon", "lat"):
@@ -298,17 +343,47 @@ class Checker:
                           n=MAX_TEXT)
         return cells.to_pandas_str(text_out)
 
-    def _bounds(self, p: Parsed, col: Column, values, ok) -> None:
+    def _bounds(self, p: Parsed, col: Column, values, ok, exact: dict[int, int]) -> np.ndarray:
+        """Fail the whole numbers outside the column's CHECK or beyond what its SQL type
+        holds; the rows within both. `exact` holds the values too large for a float to
+        carry every digit, as Python ints."""
+        within = np.ones(len(values), dtype=bool)
+
+        def out(mask, key, **vals):
+            mask = ok & within & mask
+            self.fail_key(p, mask, col.name, key, **vals)
+            within[mask] = False
+
         if col.minimum is not None and col.maximum is not None:
-            self.fail_key(p, ok & ((values < col.minimum) | (values > col.maximum)), col.name,
-                          "out_of_range", lo=int(col.minimum), hi=int(col.maximum))
+            out((values < col.minimum) | (values > col.maximum), "out_of_range",
+                lo=int(col.minimum), hi=int(col.maximum))
         elif col.minimum is not None:
             if col.minimum_inclusive:
-                self.fail_key(p, ok & (values < col.minimum), col.name, "negative")
+                out(values < col.minimum, "negative")
             else:
-                self.fail_key(p, ok & (values <= col.minimum), col.name, "not_positive")
+                out(values <= col.minimum, "not_positive")
         elif col.kind == "int":
-            self.fail_key(p, ok & (values < 0), col.name, "negative")
+            out(values < 0, "negative")
+        if col.storage is not None:
+            lo, hi = col.storage
+            beyond = (values < lo) | (values > hi)
+            for i, v in exact.items():  # a float rounds 2⁶³ - 1 up to 2⁶³
+                beyond[i] = not lo <= v <= hi
+            if col.is_money:  # most likely a wrong unit: say so, with the value converted
+                mask = ok & within & beyond
+                if mask.any():
+                    vals = {"unit": col.unit, "hi": f"{hi:,}"}
+                    zh = np.full(len(values), None, dtype=object)
+                    en = np.full(len(values), None, dtype=object)
+                    for i in np.flatnonzero(mask):
+                        shown = _plain(exact.get(int(i), values[i]))
+                        zh[i] = msg("out_of_storage_money", "zh", value=shown, **vals)
+                        en[i] = msg("out_of_storage_money", "en", value=shown, **vals)
+                    self.fail(p, mask, col.name, zh, en)
+                    within[mask] = False
+            else:
+                out(beyond, "out_of_storage", lo=f"{lo:,}", hi=f"{hi:,}")
+        return within
 
     def _county(self, p: Parsed, col: Column, text, filled) -> pd.Series:
         counties = self.ctx.reference["counties"]
@@ -347,6 +422,9 @@ class Checker:
         self._duplicates(p, keys, key, "duplicate_key")
         for col in spec.unique:
             self._duplicates(p, p.frame[col], col, "duplicate_name")
+        for col in spec.columns:  # one person, one record
+            if col.kind == "id_number":
+                self._duplicates(p, p.frame[col.name], col.name, "duplicate_id_number")
         current = self.ctx.current_keys.get(spec.name)
         if self.ctx.mode == "append" and current is not None and len(current):
             exists = keys.isin(current).to_numpy() & keys.notna().to_numpy()
@@ -546,6 +624,13 @@ class Checker:
                 en = np.array([msg("age_mismatch", "en", age=int(y)) if o else None
                                for y, o in zip(np.nan_to_num(years), off, strict=True)], object)
                 self.fail(p, off, "age", zh, en)
+
+
+def _plain(v) -> str:
+    """A number as people write it: 1,234,567 or 0.5, never 1.2e+15."""
+    if isinstance(v, int) or float(v).is_integer():
+        return f"{int(v):,}"
+    return f"{v:,.6f}".rstrip("0").rstrip(".")
 
 
 def msg_existing() -> str:
