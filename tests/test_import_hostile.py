@@ -19,6 +19,7 @@ import xlsxwriter
 from data.importer import guard, pipeline
 from data.importer.read import read_file
 from data.store import SnapshotStore
+from tests.browser_kit import app_url, browser  # noqa: F401 - fixtures
 from tests.test_import import (
     AS_OF,
     MAN_1990,
@@ -374,3 +375,48 @@ def test_a_legitimate_workbook_reads_the_same_in_the_child(tmp_path):
     assert info.sha256 == direct[0].sha256
     assert sheets[0].frame.equals(direct[1][0].frame)
     assert seen and seen[-1] == 21
+
+
+# == against a running server ===================================================================
+
+@pytest.mark.browser
+def test_the_cell_bomb_uploaded_on_the_page_leaves_the_server_up_and_no_file(
+        browser, app_url, tmp_path):  # noqa: F811
+    import urllib.request
+
+    from tests.browser_kit import (
+        APP_DATA,
+        CHART_TIMEOUT_MS,
+        new_watched_page,
+        open_page,
+        sign_in,
+        wait_idle,
+    )
+
+    bomb = far_cell_bomb(tmp_path / "返乡人员.xlsx")
+    page = new_watched_page(browser)
+    try:
+        sign_in(page, app_url, role="data_admin")
+        open_page(page, f"{app_url}/import")
+        # the first run, before the session cookie is read, does not list the page yet
+        # and Streamlit says so in a dialog; the page itself is drawn behind it
+        dialog = page.locator('[role="dialog"]')
+        if dialog.count():
+            page.keyboard.press("Escape")
+            dialog.wait_for(state="detached", timeout=CHART_TIMEOUT_MS)
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(bomb))
+        page.get_by_text("返乡人员.xlsx").first.wait_for(timeout=CHART_TIMEOUT_MS)
+        wait_idle(page)
+        page.get_by_role("button", name="检查", exact=True).click()
+        page.get_by_text("发现 1 处错误").wait_for(timeout=120_000)
+        wait_idle(page)
+        shown = page.locator('[data-testid="stMainBlockContainer"]').inner_text()
+        assert "XFD1048576" in page.content() or "XFD1048576" in shown
+        with urllib.request.urlopen(f"{app_url}/_stcore/health", timeout=10) as r:
+            assert r.status == 200
+        open_page(page, f"{app_url}/import")  # the same server draws the page again
+        uploads = [p for p in APP_DATA[app_url].rglob("*") if p.is_file()
+                   and "uploads" in p.parts]
+        assert uploads == []
+    finally:
+        page.context.close()
