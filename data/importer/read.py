@@ -1,8 +1,8 @@
-"""Reading the files people bring: XLSX (Excel, WPS), XLS, and CSV in UTF-8, UTF-8 with BOM,
-GBK or GB18030.
+"""Reading the files people bring: XLSX (Excel, WPS), XLS, a web page's tables saved as .xls,
+and CSV or tab-separated text in UTF-8, UTF-8 with BOM, GBK, GB18030 or UTF-16 with a BOM.
 
-The format is told by the file's content, not its name (a .xls that is really a web page is
-refused with a message saying so). A CSV's encoding is detected: strict UTF-8 first, then
+The format is told by the file's content, not its name (a .xls that is really CSV is refused
+with a message saying so). An XLSX is inspected before it is read (data.importer.guard). A CSV's encoding is detected: strict UTF-8 first, then
 GB18030 (a superset of GBK) only when charset-normalizer agrees the text is Chinese in that
 family; anything else is refused, never guessed. The header may sit below a title or blank
 rows; it is found by matching the template's column names (Chinese or the schema's).
