@@ -162,6 +162,35 @@ def test_a_declared_dimension_beyond_excel_and_an_oversized_unpack_are_refused(t
     assert exc.value.problem.key == "xlsx_too_big"
 
 
+@pytest.mark.parametrize("cells", [
+    # a namespace prefix, as some generators write (the reader reads it all the same)
+    '<x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>a</x:t></x:is></x:c></x:row>'
+    '<x:row r="2"><x:c r="XFD1048576" t="inlineStr"><x:is><x:t>b</x:t></x:is></x:c></x:row>',
+    # the address after another attribute
+    '<row r="1"><c s="0" t="inlineStr" r="XFD1048576"><is><t>b</t></is></c></row>',
+    # a cell's address disagreeing with its row's (the reader goes by the cell's)
+    '<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c>'
+    '<c r="XFD1048576" t="inlineStr"><is><t>b</t></is></c></row>',
+], ids=["prefixed", "address_last", "row_disagrees"])
+def test_the_far_cell_is_found_however_the_sheet_is_written(tmp_path, cells):
+    path = tmp_path / "b.xlsx"
+    root = "x:worksheet" if cells.startswith("<x:") else "worksheet"
+    data = "x:sheetData" if cells.startswith("<x:") else "sheetData"
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("[Content_Types].xml", CONTENT_TYPES)
+        zf.writestr("_rels/.rels", ROOT_RELS)
+        zf.writestr("xl/workbook.xml", WORKBOOK)
+        zf.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
+        zf.writestr("xl/worksheets/sheet1.xml",
+                    f'<?xml version="1.0"?><{root} xmlns{":x" if root[0] == "x" else ""}='
+                    f'"{ns}"><{data}>{cells}</{data}></{root}>')
+    with pytest.raises(guard.FileRejected) as exc:
+        guard.inspect_xlsx(path, "b.xlsx")
+    assert exc.value.problem.key == "sheet_too_many_cells"
+    assert exc.value.problem.values["cell"] == "XFD1048576"
+
+
 def test_a_reader_that_exceeds_the_memory_limit_leaves_the_parent_with_a_message(tmp_path):
     """Within every limit the guard checks (39 million cells, under 40 million), the reader
     still needs gigabytes: with 1 GiB the child fails, the parent reports it."""

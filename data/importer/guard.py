@@ -65,19 +65,48 @@ class SheetScan:
     formulas_without_value: list[str] = field(default_factory=list)
     formula_count: int = 0
     row_tags: int = 0
+    prefix: bytes = b""  # the SpreadsheetML namespace prefix, if the sheet uses one
 
 
-_CELL_ROW = re.compile(rb'<c r="[A-Z]{1,4}(\d{1,9})"')
-_CELL_COLUMN = re.compile(rb'<c r="([A-Z]{1,4})')
-_ANY_CELL = re.compile(rb'<c\s[^>]*?\br="([A-Z]{1,4})(\d{1,9})"')
-_DIMENSION = re.compile(rb'<dimension\b[^>]*?\bref="([A-Z]{0,4})(\d{0,9})(?::([A-Z]{0,4})'
-                        rb'(\d{0,9}))?"')
-# a formula cell whose value element is missing or empty (how openpyxl and some converters
-# save formulas: Excel computes the value on opening, a reader sees nothing)
-_FORMULA_NO_VALUE = re.compile(
-    rb'<c\b[^>]*?\br="([A-Z]{1,4}\d{1,9})"[^>]*>\s*<f\b[^>]*?(?:/>|>[^<]*</f>)\s*'
-    rb'(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
-_FORMULA = re.compile(rb'<f[\s>/]')
+_DIMENSION = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?dimension\b[^>]*?\bref="([A-Z]{0,4})(\d{0,9})'
+                        rb'(?::([A-Z]{0,4})(\d{0,9}))?"')
+_ROOT = re.compile(rb'<(?:([A-Za-z_][\w.-]*):)?worksheet\b')
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    """The patterns for one namespace prefix: Excel writes <c>, some generators <x:c>."""
+
+    cell_row: re.Pattern
+    cell_column: re.Pattern
+    any_cell: re.Pattern
+    formula: re.Pattern
+    formula_no_value: re.Pattern
+    cell_open: bytes
+    row_open: bytes
+
+
+_PATTERNS: dict[bytes, _Patterns] = {}
+
+
+def _patterns(prefix: bytes) -> _Patterns:
+    if prefix not in _PATTERNS:
+        p = re.escape(prefix + b":") if prefix else b""
+        _PATTERNS[prefix] = _Patterns(
+            cell_row=re.compile(rb'<' + p + rb'c r="[A-Z]{1,4}(\d{1,9})"'),
+            cell_column=re.compile(rb'<' + p + rb'c r="([A-Z]{1,4})'),
+            any_cell=re.compile(rb'<' + p + rb'c\s[^>]*?\br="([A-Z]{1,4})(\d{1,9})"'),
+            formula=re.compile(rb'<' + p + rb'f[\s>/]'),
+            # a formula cell whose value element is missing or empty (how openpyxl and some
+            # converters save formulas: Excel computes the value on opening, a reader sees
+            # nothing)
+            formula_no_value=re.compile(
+                rb'<' + p + rb'c\b[^>]*?\br="([A-Z]{1,4}\d{1,9})"[^>]*>\s*<' + p
+                + rb'f\b[^>]*?(?:/>|>[^<]*</' + p + rb'f>)\s*(?:<' + p + rb'v\s*/>|<' + p
+                + rb'v>\s*</' + p + rb'v>)?\s*</' + p + rb'c>'),
+            cell_open=b"<" + (prefix + b":" if prefix else b"") + b"c ",
+            row_open=b"<" + (prefix + b":" if prefix else b"") + b"row")
+    return _PATTERNS[prefix]
 
 
 def column_number(letters: bytes | str) -> int:
@@ -171,6 +200,10 @@ def inspect_xlsx(path: Path, name: str, max_cells: int = MAX_CELLS,
 
 
 def _scan(scan: SheetScan, data: bytes, head: bool) -> None:
+    if head:
+        root = _ROOT.search(data[:4096])
+        scan.prefix = (root.group(1) or b"") if root else b""
+    pat = _patterns(scan.prefix)
     if head and scan.declared is None:
         dim = _DIMENSION.search(data[:4096])
         if dim is not None:
@@ -178,21 +211,21 @@ def _scan(scan: SheetScan, data: bytes, head: bool) -> None:
             scan.declared = (int(last_row or 0), column_number(last_col or b""))
     # the cells' own addresses (the reader places a cell by its r=, whatever its row says);
     # cells written without one follow each other, so the rows are counted as well
-    rows = _CELL_ROW.findall(data)
+    rows = pat.cell_row.findall(data)
     if rows:
         longest = max(map(len, rows))
         scan.rows = max(scan.rows, max(int(r) for r in set(rows) if len(r) == longest))
         scan.columns = max(scan.columns, *(column_number(c) for c in
-                                           set(_CELL_COLUMN.findall(data))))
-    if data.count(b"<c ") != len(rows):  # addresses after other attributes: the slow way
-        for col, row in _ANY_CELL.findall(data):
+                                           set(pat.cell_column.findall(data))))
+    if data.count(pat.cell_open) != len(rows):  # an address after other attributes: slowly
+        for col, row in pat.any_cell.findall(data):
             scan.rows = max(scan.rows, int(row))
             scan.columns = max(scan.columns, column_number(col))
-    scan.row_tags += data.count(b"<row")
+    scan.row_tags += data.count(pat.row_open)
     scan.rows = max(scan.rows, scan.row_tags)
-    if _FORMULA.search(data):
+    if pat.formula.search(data):
         scan.formula_count += 1
-        for ref in _FORMULA_NO_VALUE.findall(data):
+        for ref in pat.formula_no_value.findall(data):
             if len(scan.formulas_without_value) < FORMULA_EXAMPLES:
                 scan.formulas_without_value.append(ref.decode("ascii"))
 
