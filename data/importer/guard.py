@@ -285,6 +285,11 @@ def read_isolated(path: Path, name: str | None = None, progress: Progress | None
                 _kill(proc)
             proc.wait()
             proc.stdout.close()
+            if proc.returncode != 0:  # for the administrator: the server's log says why
+                err.seek(max(0, err.seek(0, os.SEEK_END) - 2000))
+                tail = err.read().decode("utf-8", "replace")
+                print(f"import reader for {name!r} ended with {proc.returncode}"
+                      f"{' (time limit)' if timed_out else ''}: {tail}", file=sys.stderr)
             err.close()
         if timed_out:
             return None, [], [Problem(name, None, None, None, "read_timeout",
