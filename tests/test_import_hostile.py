@@ -7,6 +7,7 @@ Expected values are written here, not computed by the importer."""
 from __future__ import annotations
 
 import codecs
+import os
 import stat
 import time
 import zipfile
@@ -229,6 +230,19 @@ def test_the_command_line_reports_a_bomb_and_exits_1(tmp_path, empty_store, caps
     assert main(["check", str(bomb), "--as-of", AS_OF.isoformat()]) == 1
     out = capsys.readouterr().out
     assert "XFD1048576" in out and "未导入任何数据" in out
+
+
+def test_uploads_left_by_a_server_that_stopped_mid_check_are_removed_a_day_later(empty_store):
+    from data.importer import service
+
+    old = service.upload_dir(empty_store)
+    (old / "返乡人员.xlsx").write_bytes(b"PK")
+    recent = service.upload_dir(empty_store)
+    day_ago = time.time() - 25 * 3600
+    os.utime(old, (day_ago, day_ago))
+    fresh = service.upload_dir(empty_store)
+    assert not old.exists()
+    assert recent.exists() and fresh.exists()  # another session's pending batch is kept
 
 
 # == 6: messages that say what is wrong ==========================================================
