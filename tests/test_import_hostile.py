@@ -375,16 +375,19 @@ def test_unicode_text_from_excel_is_read(tmp_path, empty_store):
     assert report.parsed["returnees"].frame["id_number"].tolist() == [MAN_1990]
 
 
-def test_a_web_page_table_saved_as_xls_is_read(tmp_path, empty_store):
+@pytest.mark.parametrize("styles", [0, 200_000], ids=["plain", "long_style_head"])
+def test_a_web_page_table_saved_as_xls_is_read(tmp_path, empty_store, styles):
     """What many government systems export: GBK HTML named .xls, a merged title row, the
-    ID numbers as text."""
+    ID numbers as text; Excel's own web pages carry a long style sheet before the table."""
     cells = "".join(f"<th>{h}</th>" for h in RETURNEE_HEADERS)
     first = returnee_row()
     second = returnee_row(返乡人员编号=900002, 姓名="王五", 手机号="13912345679")
     body = "".join("<tr>" + "".join(f'<td style="mso-number-format:\'\\@\'">{r[h]}</td>'
                                     for h in RETURNEE_HEADERS) + "</tr>" for r in (first, second))
     html = (f'<html xmlns:x="urn:schemas-microsoft-com:office:excel"><head><meta http-equiv='
-            f'"Content-Type" content="text/html; charset=gb2312"></head><body><table border=1>'
+            f'"Content-Type" content="text/html; charset=gb2312"><style>'
+            f'{".xl65 {mso-number-format:General;}" * (styles // 32)}</style></head>'
+            f'<body><table border=1>'
             f'<tr><td colspan="{len(RETURNEE_HEADERS)}">返乡人员名单</td></tr>'
             f"<tr>{cells}</tr>{body}</table></body></html>")
     path = tmp_path / "返乡人员导出.xls"
@@ -395,6 +398,17 @@ def test_a_web_page_table_saved_as_xls_is_read(tmp_path, empty_store):
     frame = report.parsed["returnees"].frame
     assert frame["id_number"].tolist() == [MAN_1990, MAN_1990]
     assert sorted(frame["mobile"].tolist()) == ["13912345678", "13912345679"]
+
+
+def test_excel_2003_xml_named_xls_is_still_refused_as_text_with_the_way_out(tmp_path,
+                                                                           empty_store):
+    path = tmp_path / "导出.xls"
+    path.write_text('<?xml version="1.0"?><?mso-application progid="Excel.Sheet"?><Workbook '
+                    'xmlns="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet><Table>'
+                    '<Row><Cell><Data>服务站编号</Data></Cell></Row></Table></Worksheet></Workbook>',
+                    encoding="utf-8")
+    text = lines(check(empty_store, [path], isolate=False))
+    assert "内容是文本" in text and "另存为 .xlsx" in text, text
 
 
 def test_ids_written_as_excel_formulas_of_text_are_the_text(tmp_path, empty_store):

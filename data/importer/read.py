@@ -488,9 +488,13 @@ def _looks_like_html(path: Path) -> bool:
         if head.startswith(bom):
             head = head.decode(codec, errors="ignore").encode("utf-8")
             break
-    start = head.lstrip()[:512].lower()
-    return start.startswith((b"<!doctype html", b"<html", b"<?xml", b"<table", b"<meta",
-                             b"<head", b"<body")) and b"<table" in head.lower()
+    lower = head.lower()
+    if b"urn:schemas-microsoft-com:office:spreadsheet" in lower and b"<workbook" in lower:
+        return False  # Excel 2003 XML, not a web page: refused as text, asking for .xlsx
+    start = lower.lstrip()[:1024]
+    return start.startswith((b"<!doctype html", b"<html", b"<table", b"<meta", b"<head",
+                             b"<body", b"<!--")) or (start.startswith(b"<?xml")
+                                                      and b"<html" in lower)
 
 
 _CHARSET = re.compile(rb'charset\s*=\s*["\']?([A-Za-z0-9_\-]+)', re.I)
