@@ -156,46 +156,47 @@ def inspect_xlsx(path: Path, name: str, max_cells: int = MAX_CELLS,
     """Refuse an XLSX whose unpacked size or laid-out grid is out of bounds, or that is
     damaged; otherwise what each worksheet really holds."""
     try:
-        zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError):
+        with zipfile.ZipFile(path) as zf:
+            return _inspect(zf, name, max_cells, max_unpacked)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError,
+            NotImplementedError, RuntimeError):  # RuntimeError: an encrypted member
         raise _rejected(name, "excel_damaged") from None
-    with zf:
-        infos = zf.infolist()
-        if len(infos) > MAX_MEMBERS:
-            raise _rejected(name, "xlsx_too_big", limit=max_unpacked >> 20)
-        if sum(i.file_size for i in infos) > max_unpacked:
-            raise _rejected(name, "xlsx_too_big", limit=max_unpacked >> 20)
-        sheets = _sheet_parts(zf, name)
-        by_part = {part: SheetScan(sheet, part) for sheet, part in sheets}
-        unpacked = 0
-        cells = 0
-        for info in infos:
-            scan = by_part.get(info.filename)
-            try:
-                with zf.open(info) as fh:
-                    tail = b""
-                    head = True
-                    while chunk := fh.read(CHUNK):
-                        unpacked += len(chunk)
-                        if unpacked > max_unpacked:
-                            raise _rejected(name, "xlsx_too_big", limit=max_unpacked >> 20)
-                        if scan is None:
-                            continue
-                        data = tail + chunk
-                        cut = data.rfind(b">") + 1  # scan whole tags; keep the rest for later
-                        _scan(scan, data[:cut], head)
-                        head = False
-                        tail = data[cut:]
-                        if len(tail) > CHUNK:  # a tag that never closes: not a worksheet
-                            raise _rejected(name, "excel_damaged")
-                        _check_grid(name, scan, max_cells, cells)
-                if scan is not None and tail.strip():
-                    _scan(scan, tail, head)
-                    _check_grid(name, scan, max_cells, cells)
-            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
-                raise _rejected(name, "excel_damaged") from None
-            if scan is not None:
-                cells += scan.rows * scan.columns
+
+
+def _inspect(zf: zipfile.ZipFile, name: str, max_cells: int,
+             max_unpacked: int) -> list[SheetScan]:
+    infos = zf.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise _rejected(name, "xlsx_too_big", limit=max_unpacked >> 20)
+    if sum(i.file_size for i in infos) > max_unpacked:
+        raise _rejected(name, "xlsx_too_big", limit=max_unpacked >> 20)
+    by_part = {part: SheetScan(sheet, part) for sheet, part in _sheet_parts(zf, name)}
+    unpacked = 0
+    cells = 0
+    for info in infos:
+        scan = by_part.get(info.filename)
+        with zf.open(info) as fh:
+            tail = b""
+            head = True
+            while chunk := fh.read(CHUNK):
+                unpacked += len(chunk)
+                if unpacked > max_unpacked:
+                    raise _rejected(name, "xlsx_too_big", limit=max_unpacked >> 20)
+                if scan is None:
+                    continue
+                data = tail + chunk
+                cut = data.rfind(b">") + 1  # scan whole tags; keep the rest for later
+                _scan(scan, data[:cut], head)
+                head = False
+                tail = data[cut:]
+                if len(tail) > CHUNK:  # a tag that never closes: not a worksheet
+                    raise _rejected(name, "excel_damaged")
+                _check_grid(name, scan, max_cells, cells)
+        if scan is not None:
+            if tail.strip():
+                _scan(scan, tail, head)
+                _check_grid(name, scan, max_cells, cells)
+            cells += scan.rows * scan.columns
     return list(by_part.values())
 
 
