@@ -79,8 +79,13 @@ if st.button(tr("check"), type="primary", key="check"):
 
         from ops.settings import current
 
-        report = pipeline.check(paths, as_of=as_of, mode=mode, store=store, progress=progress,
-                                max_bytes=current()["data.max_upload_mb"] << 20)
+        try:
+            report = pipeline.check(paths, as_of=as_of, mode=mode, store=store,
+                                    progress=progress, isolate=True,
+                                    max_bytes=current()["data.max_upload_mb"] << 20)
+        except BaseException:
+            service.discard(folder)  # an upload that could not be checked is not kept
+            raise
         status.update(state="complete")
         state.update(folder=folder, paths=paths, report=report, mode=mode)
         if not report.ok:

@@ -332,9 +332,9 @@ def _cases():
         (t / "big5.csv").write_bytes(text.encode("big5"))
         return [t / "big5.csv"], [(None, None, "无法识别文件编码")]
 
-    @case("utf16_encoding")
-    def _(t):
-        p = write_csv(t / "p.csv", PROJECT_HEADERS, [project_row()], encoding="utf-16")
+    @case("utf16_without_bom")
+    def _(t):  # with a BOM (Excel's "Unicode 文本") it is read: tests/test_import_hostile.py
+        p = write_csv(t / "p.csv", PROJECT_HEADERS, [project_row()], encoding="utf-16-le")
         return [p], [(None, None, "无法识别文件编码")]
 
     @case("gbk_row_in_a_utf8_file")

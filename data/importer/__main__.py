@@ -112,7 +112,8 @@ def _run(args, store, lang: str) -> int:
 
         max_bytes = current()["data.max_upload_mb"] << 20
         report = loader.check(args.paths, as_of=args.as_of, mode=args.mode, store=store,
-                              progress=loader.stderr_progress, max_bytes=max_bytes)
+                              progress=loader.stderr_progress, max_bytes=max_bytes,
+                              isolate=True)
         for line in report.lines(lang, limit=None if args.all else 200):
             print(line)
         if args.report is not None:

@@ -22,6 +22,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from data.importer.guard import read_isolated
 from data.importer.read import FileInfo, Problem, Progress, Sheet, read_file
 from data.importer.spec import IMPORT_TABLES, REFERENCE_TABLES, key_column, tables
 from data.importer.text import msg
@@ -207,8 +208,11 @@ def stderr_progress(file: str, sheet: str | None, rows: int) -> None:
 
 def check(paths, *, as_of: date | None = None, mode: str = "replace",
           store: SnapshotStore | None = None, progress: Progress | None = None,
-          names: list[str] | None = None, max_bytes: int | None = None) -> Report:
-    """Read and validate `paths`; nothing is written."""
+          names: list[str] | None = None, max_bytes: int | None = None,
+          isolate: bool = False) -> Report:
+    """Read and validate `paths`; nothing is written. With `isolate`, each file is read in a
+    child process with a memory and a time limit (uploads from the page, the command line):
+    a file that would exhaust memory or crash the reader becomes a problem in the report."""
     started = time.monotonic()
     store = store or default_store()
     as_of = as_of or date.today()
@@ -219,10 +223,12 @@ def check(paths, *, as_of: date | None = None, mode: str = "replace",
     problems: list[Problem] = []
     notes: list[tuple[str, str]] = []
     for i, path in enumerate(paths):
-        info, found, probs = read_file(Path(path), name=names[i] if names else None,
-                                       progress=progress, max_bytes=max_bytes)
+        reader = read_isolated if isolate else read_file
+        info, found, probs = reader(Path(path), name=names[i] if names else None,
+                                    progress=progress, max_bytes=max_bytes)
         if info is not None:
             files.append(info)
+            notes.extend(info.notes)
         sheets.extend(found)
         problems.extend(probs)
         for sh in found:

@@ -1,8 +1,8 @@
-"""Reading the files people bring: XLSX (Excel, WPS), XLS, and CSV in UTF-8, UTF-8 with BOM,
-GBK or GB18030.
+"""Reading the files people bring: XLSX (Excel, WPS), XLS, a web page's tables saved as .xls,
+and CSV or tab-separated text in UTF-8, UTF-8 with BOM, GBK, GB18030 or UTF-16 with a BOM.
 
-The format is told by the file's content, not its name (a .xls that is really a web page is
-refused with a message saying so). A CSV's encoding is detected: strict UTF-8 first, then
+The format is told by the file's content, not its name (a .xls that is really CSV is refused
+with a message saying so). An XLSX is inspected before it is read (data.importer.guard). A CSV's encoding is detected: strict UTF-8 first, then
 GB18030 (a superset of GBK) only when charset-normalizer agrees the text is Chinese in that
 family; anything else is refused, never guessed. The header may sit below a title or blank
 rows; it is found by matching the template's column names (Chinese or the schema's).
@@ -25,7 +25,9 @@ import pandas as pd
 from data.importer.spec import IMPORT_TABLES, UNITS, Column, norm, strip_unit, tables
 
 MAX_HEADER_SCAN = 30
-SKIP_SHEETS = {norm(s) for s in ("填表说明", "说明", "代码表", "下拉列表", "lists", "instructions")}
+SKIP_SHEETS = {norm(s) for s in ("填表说明", "说明", "代码表", "下拉列表", "lists", "instructions",
+                                  "填报说明", "封面")}
+COVER_ROWS = 100  # a sheet without a header and at most this many filled rows is not data
 PROGRESS_EVERY = 50_000
 EXCEL_EXT = {".xlsx", ".xlsm", ".xls", ".et"}
 TEXT_EXT = {".csv", ".txt", ".tsv"}
@@ -85,6 +87,7 @@ class FileInfo:
     kind: str  # xlsx, xls, csv
     encoding: str | None = None
     rows: dict[str, int] = field(default_factory=dict)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (zh, en)
 
 
 def sha256_of(path: Path) -> str:
@@ -107,8 +110,11 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
             raise FileRejected(Problem(name, None, None, None, "encoding_mixed",
                                        {"line": _line_of(body, exc.start)})) from None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise FileRejected(Problem(name, None, None, None, "encoding_unknown",
-                                   {"guess": "UTF-16"}))
+        try:  # Excel's "Unicode 文本" (tab-separated)
+            return data.decode("utf-16"), "UTF-16 (BOM)"
+        except UnicodeDecodeError:
+            raise FileRejected(Problem(name, None, None, None, "encoding_unknown",
+                                       {"guess": "UTF-16"})) from None
     try:
         return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError as exc:
@@ -192,26 +198,78 @@ def table_hint(*names: str | None) -> str | None:
     return None
 
 
-def find_header(grid: list[list], hint: str | None) -> tuple[int, str, dict[str, int]] | None:
-    """(row index, table, column -> position) of the header among the first rows."""
+@dataclass
+class Header:
+    row: int  # index of the header's first row in the grid
+    table: str
+    mapping: dict[str, int]  # schema column -> position
+    texts: list[str]  # the header of each position as read
+    span: int = 1  # rows the header takes (2: a heading row above the column names)
+
+
+def _text(value) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
+def _two_row_texts(upper: list, lower: list) -> list[list[str]]:
+    """For each position the ways a header over two rows can name it: the lower cell (a
+    heading such as 联系方式 merged over 手机号), the upper one (a column merged down both
+    rows), the two joined (总投资 over （万元）), and a merged heading carried right."""
+    width = max(len(upper), len(lower))
+    out, carried = [], ""
+    for pos in range(width):
+        up = _text(upper[pos]) if pos < len(upper) else ""
+        low = _text(lower[pos]) if pos < len(lower) else ""
+        carried = up or carried
+        out.append([t for t in dict.fromkeys((low, up, up + low, carried + low)) if t])
+    return out
+
+
+def _score(options: list[list[str]], index) -> dict[str, tuple[dict[str, int], list[str]]]:
+    """table -> (column -> position, header text per position) for one header candidate."""
+    keyed = [[(t, index.get(_cell_header(t)[0], {})) for t in texts] for texts in options]
+    found: dict[str, tuple[dict[str, int], list[str]]] = {}
+    for table in dict.fromkeys(tb for texts in keyed for _t, m in texts for tb in m):
+        mapping: dict[str, int] = {}
+        chosen: list[str] = []
+        for pos, texts in enumerate(keyed):
+            pick = texts[0][0] if texts else ""
+            for text, matches in texts:
+                col = matches.get(table)
+                if col is not None and col.name not in mapping:
+                    mapping[col.name] = pos
+                    pick = text
+                    break
+            chosen.append(pick)
+        found[table] = (mapping, chosen)
+    return found
+
+
+def find_header(grid: list[list], hint: str | None) -> Header | None:
+    """The header among the first rows: the row (or two rows) naming most template columns."""
     index = header_index()
-    best: tuple[int, int, str, dict[str, int]] | None = None
-    for r, row in enumerate(grid[:MAX_HEADER_SCAN]):
-        keys = [_cell_header(v)[0] for v in row]
-        scores: dict[str, dict[str, int]] = {}
-        for pos, key in enumerate(keys):
-            for table, col in index.get(key, {}).items():
-                scores.setdefault(table, {}).setdefault(col.name, pos)
-        candidates = [hint] if hint else list(scores)
-        for table in candidates:
-            found = scores.get(table, {})
-            score = len(found)
-            if score >= 2 and (best is None or score > best[0]):
-                best = (score, r, table, found)
+    best: tuple[tuple[int, int], Header] | None = None
+    rows = grid[:MAX_HEADER_SCAN + 1]
+    for r, row in enumerate(rows[:MAX_HEADER_SCAN]):
+        candidates = [(1, [[_text(v)] if _text(v) else [] for v in row])]
+        if r + 1 < len(rows):
+            candidates.append((2, _two_row_texts(row, rows[r + 1])))
+        for span, options in candidates:
+            scores = _score(options, index)
+            for table in ([hint] if hint else list(scores)):
+                if table not in scores:
+                    continue
+                mapping, texts = scores[table]
+                # a second header row must add columns: on a tie the single row wins
+                score = (len(mapping), -span)
+                if len(mapping) >= 2 and (best is None or score > best[0]):
+                    best = (score, Header(r, table, dict(mapping), list(texts), span))
     if best is None:
         # a file or sheet name that suggested the wrong table does not hide a good header
         return find_header(grid, None) if hint else None
-    return best[1], best[2], best[3]
+    return best[1]
 
 
 def _header_problems(file: str, sheet: str | None, table: str, header_row: int,
@@ -263,19 +321,22 @@ def _col_letter(pos: int) -> str:
 
 def _sheet_from_grid(file: str, sheet: str | None, grid: list[list], hint: str | None,
                      encoding: str | None, problems: list[Problem],
-                     first_row: int = 1) -> Sheet | None:
-    found = find_header(grid, hint)
+                     first_row: int = 1, found: Header | None = None,
+                     notes: list[tuple[str, str]] | None = None) -> Sheet | None:
+    found = found or find_header(grid, hint)
     where = f"{file}" + (f" / {sheet}" if sheet else "")
     if found is None:
         problems.append(Problem(file, sheet, None, None, "no_header",
                                 {"rows": MAX_HEADER_SCAN}))
         return None
-    r, table, mapping = found
-    headers = ["" if v is None else str(v).strip() for v in grid[r]]
-    header_row = r + first_row
+    r, table, mapping = found.row, found.table, found.mapping
+    headers = found.texts
+    header_row = r + found.span - 1 + first_row
+    if found.span > 1 and notes is not None:
+        _two_row_note(notes, file, sheet, header_row)
     found_problems, factors = _header_problems(file, sheet, table, header_row, headers, mapping)
     problems.extend(found_problems)
-    body = grid[r + 1:]
+    body = grid[r + found.span:]
     width = len(headers)
     if all(len(row) == width for row in body):
         frame = pd.DataFrame(body, columns=range(width), dtype=object)
@@ -286,6 +347,7 @@ def _sheet_from_grid(file: str, sheet: str | None, grid: list[list], hint: str |
     rows = np.arange(header_row + 1, header_row + 1 + len(frame))
     frame, rows = drop_blank_rows(frame, rows, list(mapping.values()))
     frame, numeric = text_columns(frame)
+    frame = force_text(frame)
     if frame.empty:
         problems.append(Problem(file, sheet, header_row, None, "no_data",
                                 {"where": f"{where} "}))
@@ -293,6 +355,41 @@ def _sheet_from_grid(file: str, sheet: str | None, grid: list[list], hint: str |
     return Sheet(file=file, sheet=sheet, table=table, header_row=header_row, headers=headers,
                  frame=frame, rows=rows, mapping=mapping, factors=factors, encoding=encoding,
                  ignored=ignored, numeric=numeric)
+
+
+def _two_row_note(notes: list[tuple[str, str]], file: str, sheet: str | None,
+                  header_row: int) -> None:
+    where = f"{file}{' / ' + sheet if sheet else ''}"
+    vals = {"first": header_row - 1, "second": header_row}
+    notes.append((f"{where}：{_msg('header_two_rows', 'zh', **vals)}",
+                  f"{where}: {_msg('header_two_rows', 'en', **vals)}"))
+
+
+def _msg(key: str, lang: str, **values) -> str:
+    from data.importer.text import msg
+
+    return msg(key, lang, **values)
+
+
+FORCE_TEXT = re.compile(r'^="(.*)"$', re.S)
+
+
+def force_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """="371722199001011234" (Excel's way of keeping a long number as text in a CSV) is
+    the text between the quotes."""
+    for pos in frame.columns:
+        col = frame[pos]
+        if not isinstance(col.dtype, pd.StringDtype):
+            continue
+        marked = col.str.startswith('="').fillna(False).to_numpy(dtype=bool)
+        if marked.any():
+            inner = col[marked].str.extract(FORCE_TEXT, expand=False)
+            keep = inner.notna().to_numpy()
+            values = col.to_numpy(dtype=object, copy=True)
+            idx = np.flatnonzero(marked)[keep]
+            values[idx] = inner[keep].to_numpy(dtype=object)
+            frame[pos] = pd.array(values, dtype=col.dtype)
+    return frame
 
 
 def text_columns(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[int, np.ndarray]]:
@@ -360,7 +457,15 @@ def read_file(path: Path, name: str | None = None, progress: Progress | None = N
     try:
         if magic.startswith(ZIP_MAGIC) or magic == OLE_MAGIC:
             info.kind = "xlsx" if magic.startswith(ZIP_MAGIC) else "xls"
-            sheets = _read_excel(path, name, ext, progress, problems)
+            scans = None
+            if info.kind == "xlsx":
+                from data.importer.guard import inspect_xlsx
+
+                scans = {s.name: s for s in inspect_xlsx(path, name)}
+            sheets = _read_excel(path, name, ext, progress, problems, info, scans)
+        elif ext in EXCEL_EXT and _looks_like_html(path):
+            info.kind = "html"
+            sheets = _read_html(path, name, ext, problems, info)
         elif ext in EXCEL_EXT:
             raise FileRejected(Problem(name, None, None, None,
                                        "text_as_excel" if _looks_like_text(path)
@@ -375,8 +480,117 @@ def read_file(path: Path, name: str | None = None, progress: Progress | None = N
     return info, sheets, problems
 
 
+def _looks_like_html(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        head = fh.read(65536)
+    for bom, codec in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"),
+                       (codecs.BOM_UTF16_BE, "utf-16")):
+        if head.startswith(bom):
+            head = head.decode(codec, errors="ignore").encode("utf-8")
+            break
+    lower = head.lower()
+    if b"urn:schemas-microsoft-com:office:spreadsheet" in lower and b"<workbook" in lower:
+        return False  # Excel 2003 XML, not a web page: refused as text, asking for .xlsx
+    start = lower.lstrip()[:1024]
+    return start.startswith((b"<!doctype html", b"<html", b"<table", b"<meta", b"<head",
+                             b"<body", b"<!--")) or (start.startswith(b"<?xml")
+                                                      and b"<html" in lower)
+
+
+_CHARSET = re.compile(rb'charset\s*=\s*["\']?([A-Za-z0-9_\-]+)', re.I)
+
+
+def _read_html(path: Path, name: str, ext: str, problems: list[Problem],
+               info: FileInfo) -> list[Sheet]:
+    """A web page's tables (what many systems export as .xls): each table read like a
+    sheet, merged cells (colspan, rowspan) filled in the first cell only, as Excel does."""
+    import lxml.html
+
+    data = path.read_bytes()
+    declared = _CHARSET.search(data[:4096])
+    text = None
+    if declared is not None and not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE,
+                                                     codecs.BOM_UTF16_BE)):
+        try:
+            codec = codecs.lookup(declared.group(1).decode("ascii")).name
+            codec = "gb18030" if codec in GB_FAMILY else codec
+            text, info.encoding = data.decode(codec), codec.upper()
+        except (LookupError, UnicodeDecodeError):
+            text = None
+    if text is None:
+        text, info.encoding = decode(data, name)
+    text = re.sub(r"^\s*<\?xml[^>]*>", "", text)
+    try:
+        doc = lxml.html.document_fromstring(text)
+    except Exception as exc:  # noqa: BLE001 - lxml raises several kinds for bad pages
+        raise FileRejected(Problem(name, None, None, None, "html_unreadable",
+                                   {"ext": ext, "detail": type(exc).__name__})) from None
+    found_tables = [t for t in doc.iter("table")
+                    if not any(inner is not t for inner in t.iter("table"))]
+    sheets: list[Sheet] = []
+    for i, table in enumerate(found_tables):
+        grid = _html_grid(table)
+        if not any(any(v for v in row) for row in grid[:MAX_HEADER_SCAN]):
+            continue
+        sheet = None if len(found_tables) == 1 else f"表格{i + 1}"
+        found = find_header(grid, table_hint(name))
+        if found is None and len(found_tables) > 1:
+            continue  # a layout table around the data
+        sh = _sheet_from_grid(name, sheet, grid, table_hint(name), None, problems,
+                              found=found, notes=info.notes)
+        if sh is not None:
+            sheets.append(sh)
+    if not sheets and not problems:
+        raise FileRejected(Problem(name, None, None, None, "html_unreadable",
+                                   {"ext": ext, "detail": "no <table>"}))
+    return sheets
+
+
+def _html_grid(table) -> list[list]:
+    grid: list[list] = []
+    pending: dict[int, int] = {}  # column -> rows still covered by a rowspan above
+    for tr in table.iter("tr"):
+        row: list = []
+        col = 0
+        for cell in tr:
+            if cell.tag not in ("td", "th"):
+                continue
+            while pending.get(col, 0) > 0:
+                row.append(None)
+                pending[col] -= 1
+                col += 1
+            value = " ".join(cell.text_content().split())
+            span = _span(cell.get("colspan"))
+            down = _span(cell.get("rowspan"))
+            for k in range(span):
+                row.append(value if k == 0 else None)
+                if down > 1:
+                    pending[col] = down - 1
+                col += 1
+        while any(v > 0 for c, v in pending.items() if c >= col):
+            if pending.get(col, 0) > 0:
+                pending[col] -= 1
+            row.append(None)
+            col += 1
+        grid.append(row)
+    width = max((len(r) for r in grid), default=0)
+    return [r + [None] * (width - len(r)) for r in grid]
+
+
+def _span(value) -> int:
+    try:
+        return max(1, min(int(value), EXCEL_MAX_SPAN))
+    except (TypeError, ValueError):
+        return 1
+
+
+EXCEL_MAX_SPAN = 16_384
+
+
 def _looks_like_text(path: Path) -> bool:
     data = path.read_bytes()[:4096]
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
     if b"\x00" in data:
         return False
     try:
@@ -391,9 +605,11 @@ def _looks_like_text(path: Path) -> bool:
 
 
 def _read_excel(path: Path, name: str, ext: str, progress: Progress | None,
-                problems: list[Problem]) -> list[Sheet]:
+                problems: list[Problem], info: FileInfo | None = None,
+                scans: dict | None = None) -> list[Sheet]:
     import python_calamine as pc
 
+    notes = info.notes if info is not None else None
     try:
         wb = pc.CalamineWorkbook.from_path(str(path))
     except pc.PasswordError:
@@ -407,12 +623,14 @@ def _read_excel(path: Path, name: str, ext: str, progress: Progress | None,
                    if str(m.visible).endswith(".Visible") and str(m.typ).endswith("WorkSheet")]
         candidates = [s for s in visible if norm(s) not in SKIP_SHEETS
                       and not s.startswith("_")]
-        found_any = False
+        found_any = unreadable = False
+        unheaded: list[tuple[str, list[list]]] = []
         for sheet_name in candidates:
             try:
                 sheet = wb.get_sheet_by_name(sheet_name)
                 grid = _rows_with_progress(sheet, name, sheet_name, progress)
             except Exception as exc:  # noqa: BLE001
+                unreadable = True
                 problems.append(Problem(name, sheet_name, None, None, "excel_unreadable",
                                         {"detail": type(exc).__name__}))
                 continue
@@ -420,15 +638,71 @@ def _read_excel(path: Path, name: str, ext: str, progress: Progress | None,
                 continue  # an empty sheet (Sheet2, Sheet3 of a new workbook)
             found_any = True
             hint = table_hint(sheet_name) or (table_hint(name) if len(candidates) == 1 else None)
-            sh = _sheet_from_grid(name, sheet_name, grid, hint, None, problems)
+            header = find_header(grid, hint)
+            if header is None:
+                unheaded.append((sheet_name, grid))
+                continue
+            scan = (scans or {}).get(sheet_name)
+            if scan is not None and scan.formulas_without_value:
+                problems.append(_formula_problem(name, sheet_name, scan, header, grid))
+                continue  # its values are not in the file: checking them would mislead
+            sh = _sheet_from_grid(name, sheet_name, grid, hint, None, problems, found=header,
+                                  notes=notes)
             if sh is not None:
                 sheets.append(sh)
         if not found_any:
+            if unreadable:
+                problems[:] = [p for p in problems if p.key != "excel_unreadable"]
+                raise FileRejected(Problem(name, None, None, None, "excel_damaged"))
             raise FileRejected(Problem(name, None, None, None,
                                        "file_empty" if candidates else "no_sheets"))
+        _unheaded(name, unheaded, bool(sheets) or any(p.key == "formula_no_value"
+                                                       for p in problems), problems, notes)
     finally:
         wb.close()
     return sheets
+
+
+def _unheaded(name: str, unheaded: list[tuple[str, list[list]]], has_data: bool,
+              problems: list[Problem], notes: list[tuple[str, str]] | None) -> None:
+    """Sheets where no header was found: a cover or notes sheet beside the data is skipped
+    (and said so); a sheet that looks like data, or a workbook with no data sheet at all,
+    is a problem naming the sheets."""
+    if not unheaded:
+        return
+    def filled(grid: list[list]) -> int:
+        return sum(1 for row in grid if any(v not in (None, "") for v in row))
+
+    covers = [s for s, g in unheaded if has_data and table_hint(s) is None
+              and filled(g) <= COVER_ROWS]
+    if covers and notes is not None:
+        listed = "、".join(f"“{s}”" for s in covers)
+        notes.append((f"{name}：{_msg('sheets_skipped', 'zh', sheets=listed)}",
+                      f"{name}: {_msg('sheets_skipped', 'en', sheets=listed)}"))
+    rest = [s for s, _g in unheaded if s not in covers]
+    if rest:
+        example = next(iter(tables().values())).columns[0].header
+        problems.append(Problem(name, rest[0] if len(rest) == 1 else None, None, None,
+                                "no_header_sheets",
+                                {"sheets": "、".join(f"“{s}”" for s in rest),
+                                 "rows": MAX_HEADER_SCAN, "example": example}))
+
+
+def _formula_problem(name: str, sheet: str, scan, header: Header, grid: list[list]) -> Problem:
+    first = scan.formulas_without_value[0]
+    match = re.fullmatch(r"([A-Z]+)(\d+)", first)
+    column = None
+    row = None
+    if match:
+        from data.importer.guard import column_number
+
+        pos = column_number(match.group(1)) - 1
+        row = int(match.group(2))
+        if 0 <= pos < len(header.texts) and header.texts[pos]:
+            column = header.texts[pos]
+    n = len(scan.formulas_without_value)
+    count = f"{n}+" if n >= 20 else str(n)
+    return Problem(name, sheet, row, column, "formula_no_value", {"cell": first, "n": count})
 
 
 def _rows_with_progress(sheet, file: str, sheet_name: str, progress: Progress | None):
@@ -463,8 +737,8 @@ def _read_csv(path: Path, name: str, progress: Progress | None, problems: list[P
     if found is None:
         raise FileRejected(Problem(name, None, None, None, "no_header",
                                    {"rows": MAX_HEADER_SCAN}))
-    r, table, mapping = found
-    headers = [h.strip() for h in head_grid[r]]
+    r, table, mapping = found.row, found.table, found.mapping
+    headers = found.texts
     width = len(headers)
     utf8 = data[len(codecs.BOM_UTF8):] if encoding == "UTF-8 (BOM)" else (
         data if encoding == "UTF-8" else text.encode("utf-8"))
@@ -480,7 +754,7 @@ def _read_csv(path: Path, name: str, progress: Progress | None, problems: list[P
     try:
         table_pa = pacsv.read_csv(
             pa.py_buffer(utf8),
-            read_options=pacsv.ReadOptions(skip_rows=r + 1, column_names=[f"c{i}" for i in
+            read_options=pacsv.ReadOptions(skip_rows=r + found.span, column_names=[f"c{i}" for i in
                                                                           range(width)],
                                            block_size=1 << 22),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
@@ -500,7 +774,9 @@ def _read_csv(path: Path, name: str, progress: Progress | None, problems: list[P
     n = table_pa.num_rows
     if progress is not None:
         progress(name, None, n)
-    header_row = r + 1
+    header_row = r + found.span
+    if found.span > 1:
+        _two_row_note(info.notes, name, None, header_row)
     rows = np.arange(header_row + 1, header_row + 1 + n)
     if bad_rows:
         lines = text.splitlines()
@@ -528,6 +804,7 @@ def _read_csv(path: Path, name: str, progress: Progress | None, problems: list[P
     frame = pd.DataFrame({i: pd.Series(pd.array(table_pa.column(f"c{i}"), dtype="str"))
                           for i in range(width)})
     frame, rows = drop_blank_rows(frame, rows, list(mapping.values()))
+    frame = force_text(frame)
     found_problems, factors = _header_problems(name, None, table, header_row, headers, mapping)
     problems.extend(found_problems)
     if frame.empty:

@@ -7,6 +7,7 @@ import io
 import os
 import shutil
 import tempfile
+import time
 import uuid
 import zipfile
 from pathlib import Path
@@ -21,11 +22,22 @@ from data.store import SnapshotStore
 UPLOAD_DIR = "uploads"
 
 
+STALE_UPLOAD_HOURS = 24
+
+
 def upload_dir(store: SnapshotStore) -> Path:
-    """A fresh folder for one batch of uploads, private to the server's user."""
+    """A fresh folder for one batch of uploads, private to the server's user. Folders left
+    by a server that stopped in the middle of a check (a day old) are removed first."""
     root = store.root.parent / UPLOAD_DIR
     root.mkdir(parents=True, exist_ok=True)
     os.chmod(root, 0o700)
+    stale = time.time() - STALE_UPLOAD_HOURS * 3600
+    for old in root.iterdir():
+        try:
+            if old.is_dir() and old.stat().st_mtime < stale:
+                shutil.rmtree(old, ignore_errors=True)
+        except OSError:
+            continue
     path = root / uuid.uuid4().hex
     path.mkdir(mode=0o700)
     return path

@@ -160,6 +160,52 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                    "duplicate ID number: record {record} of the current data is "
                                    "this person. One person, one record; to change that "
                                    "record, use update with id {record}"),
+    # -- files that are hostile, damaged or awkward ---------------------------------------
+    "excel_damaged": ("文件已损坏，不是有效的 Excel 工作簿（压缩包中的数据校验失败或内容不完整）。"
+                      "请从原始来源重新获取文件，或用 Excel / WPS 打开修复后另存为 .xlsx 再导入",
+                      "the file is damaged and not a valid Excel workbook (its contents fail "
+                      "their checksums or are incomplete). Get the file again from its source, "
+                      "or repair it in Excel or WPS and save it as .xlsx"),
+    "xlsx_too_big": ("文件解压后超过 {limit} MB，超出可导入的范围（可能是“压缩炸弹”）。"
+                     "请把数据拆成几个文件分别导入",
+                     "the file unpacks to more than {limit} MB, beyond what can be imported (it "
+                     "may be a zip bomb). Split the data into several files"),
+    "sheet_too_big": ("工作表的范围（{rows} 行、{columns} 列）超出 Excel 的上限（{max_rows} 行），"
+                      "不是正常的工作表，未读取",
+                      "the sheet spans {rows} rows and {columns} columns, beyond Excel's own "
+                      "limit of {max_rows} rows; it is not a normal sheet and was not read"),
+    "sheet_too_many_cells": ("工作表的数据一直延伸到单元格 {cell}（{rows} 行 × {columns} 列），"
+                             "超过可读取的 {limit} 个单元格，未读取。若远处有误填的单元格，请删除后再导入；"
+                             "否则请把数据拆成几个文件",
+                             "the sheet's data reaches cell {cell} ({rows} rows × {columns} "
+                             "columns), more than the {limit} cells that can be read; it was "
+                             "not read. Delete any stray far-away cell, or split the data into "
+                             "several files"),
+    "read_timeout": ("读取文件超过 {minutes} 分钟仍未完成，已停止。文件可能过大或结构异常，请拆分后再导入",
+                     "reading the file took more than {minutes} minutes and was stopped. It may "
+                     "be too large or malformed; split it and import again"),
+    "read_crashed": ("读取文件时超出内存上限（{limit} MB）或读取程序异常退出，已停止，现有数据未受影响。"
+                     "文件可能过大、已损坏或是“压缩炸弹”；请检查文件，或拆分后再导入",
+                     "reading the file exceeded the memory limit ({limit} MB) or the reader "
+                     "stopped abnormally; nothing was changed. The file may be too large, "
+                     "damaged or a zip bomb; check it, or split it and import again"),
+    "formula_no_value": ("单元格 {cell} 是公式（共 {n} 个这样的单元格），但文件中没有保存计算结果，无法读取其值。"
+                         "请用 Excel 或 WPS 打开文件并保存后再导入，或把公式列复制后“选择性粘贴—数值”",
+                         "cell {cell} holds a formula without a saved value ({n} such cells), "
+                         "so its value cannot be read. Open the file in Excel or WPS and save "
+                         "it, or copy the formula columns and paste them as values"),
+    "no_header_sheets": ("工作表 {sheets} 的前 {rows} 行中都找不到模板的列名（如“{example}”）。"
+                         "请把数据放在以模板列名为表头的工作表中，或使用数据导入模板",
+                         "none of the first {rows} rows of the sheets {sheets} holds the "
+                         "template's column names (such as “{example}”). Put the data in a sheet "
+                         "whose header uses the template's column names, or use the template"),
+    "sheets_skipped": ("已跳过不含数据表头的工作表：{sheets}", "sheets without a data header were "
+                       "skipped: {sheets}"),
+    "header_two_rows": ("表头占两行（第 {first}–{second} 行），已合并读取", "the header spans two rows "
+                        "({first}–{second}) and was read as one"),
+    "html_unreadable": ("文件扩展名为 {ext}，内容是网页表格，但其中没有可读取的表格：{detail}",
+                        "the file is named {ext} and holds a web page, but no table could be "
+                        "read from it: {detail}"),
 }
 
 UI: dict[str, tuple[str, str]] = {
