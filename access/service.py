@@ -32,12 +32,13 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 import appdb
 from access import counties as county_ref
+from access import names
 from access import roles as R
 
 Clock = Callable[[], datetime]
 TOUCH_SECONDS = 30  # a session's last_seen is written at most this often
 LOCK_MAX = timedelta(days=1)      # the longest lock of one user and address
-LOCK_FORGET = timedelta(days=1)   # a pair quiet this long starts again from its first lock
+LOCK_FORGET = timedelta(days=1)   # a pair quiet this long after its last lock starts anew
 PASSWORD_MIN = 8
 PASSWORD_MAX = 256
 REASON_MIN = 2
@@ -331,7 +332,8 @@ class Access:
 
     @staticmethod
     def check_name(name: str) -> str:
-        name = (name or "").strip()
+        """A valid user name, NFKC-normalised (full-width ａｄｍｉｎ is admin)."""
+        name = names.normalize(name)
         if not _NAME_RE.match(name) or name.lower().startswith("cli:"):
             raise InputError("用户名须为 1–64 个字母、数字、汉字或 . _ - @，不含空格",
                              "a user name is 1–64 letters, digits, Chinese characters or "
@@ -408,6 +410,7 @@ class Access:
         with self._db() as con, appdb.transaction(con):
             if self._row(con, name) is not None:
                 raise AccessError(f"用户 {name} 已存在", f"user {name} exists already")
+            self._refuse_lookalike(con, name)
             if email and con.execute("SELECT 1 FROM users WHERE email = ?", (email,)).fetchone():
                 raise AccessError(f"邮箱 {email} 已属于其他用户",
                                   f"the e-mail {email} belongs to another user")
@@ -421,6 +424,19 @@ class Access:
                 "change": "add", "user": name, "role": role, "counties": list(codes),
                 "display_name": display_name, "email": email, "password": hashed is not None})
             return self._user_from_row(con, self._row(con, name))
+
+    @staticmethod
+    def _refuse_lookalike(con: sqlite3.Connection, name: str) -> None:
+        """Refuse a name a reader could take for an existing one (Cyrillic а for Latin a,
+        0 for O, full-width letters: access.names), so that nobody can be given an
+        account that passes for another in the audit log or on the users page."""
+        look = names.skeleton(name)
+        for (other,) in con.execute("SELECT name FROM users"):
+            if names.skeleton(other) == look:
+                raise AccessError(
+                    f"用户名 {name} 与已有用户 {other} 形近，容易混淆，请另选一个用户名",
+                    f"the user name {name} looks like the existing user {other}; choose "
+                    "another name")
 
     def _existing(self, con: sqlite3.Connection, name: str) -> sqlite3.Row:
         row = self._row(con, name)
@@ -564,7 +580,7 @@ class Access:
         lock of the pair twice as long), during which even the right password is refused
         from there. `binding` (the client's address and browser) binds the session: see
         check_session."""
-        name = _clean(name, 64)
+        name = names.normalize(_clean(name, 64))
         password = password or ""
         with self._db() as con:
             row = self._row(con, name) if name else None
@@ -641,8 +657,8 @@ class Access:
                       client: str | None) -> None:
         """Log a failed login. A wrong password counts against this user from this
         address only; login.max_failures of them in a row lock this pair, each lock of
-        the pair twice as long as the one before; a pair quiet for LOCK_FORGET starts
-        again from the first lock."""
+        the pair twice as long as the one before; a pair quiet for LOCK_FORGET after its
+        last failure or lock starts again from the first lock."""
         details: dict[str, Any] = {"mode": "password", "reason": reason}
         limit = int(self._setting("login.max_failures"))
         now = self.now()
@@ -652,7 +668,9 @@ class Access:
                 row = con.execute("SELECT * FROM login_failures WHERE user_id = ? AND "
                                   "client = ?", (user.id, key)).fetchone()
                 failures, lockouts = (row["failures"], row["lockouts"]) if row else (0, 0)
-                if row and now - _dt(row["last_failure"]) >= LOCK_FORGET:
+                quiet_since = row and max(_dt(row["last_failure"]),
+                                          _dt(row["locked_until"]) or _dt(row["last_failure"]))
+                if row and now - quiet_since >= LOCK_FORGET:
                     failures, lockouts = 0, 0
                 failures += 1
                 until = None
@@ -703,7 +721,7 @@ class Access:
 
     def user_for_header(self, value: str | None) -> tuple[User | None, str | None]:
         """The user a trusted proxy header names: (user, None), or (None, why not)."""
-        name = (value or "").strip()
+        name = names.normalize(value or "")
         if not name:
             return None, "missing"
         user = self.get_user(name)
