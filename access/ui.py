@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
+from access import handoff
 from access import roles as R
 from access.service import Access, LoginFailed, User
 from access.text import t
@@ -313,12 +314,29 @@ def cookie_path() -> str:
     return f"/{base}" if base else "/"
 
 
+def _script_json(value) -> str:
+    return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace(
+        "&", "\\u0026")
+
+
 def cookie_script(token: str | None) -> str:
-    """The script that sets (token) or clears (None) the session cookie in the browser."""
-    spec = {"name": COOKIE, "value": token or "", "path": cookie_path(),
-            "maxAge": int(service().settings["session.max_hours"]) * 3600 if token else 0}
-    data = json.dumps(spec).replace("<", "\\u003c").replace(">", "\\u003e").replace("&",
-                                                                                    "\\u0026")
+    """The script that sets (token) or clears (None) the session cookie in the browser.
+
+    In a server started by ops.serve the page never sees the token: the script hands a
+    one-time code to the server's own route, whose answer sets the cookie HttpOnly
+    (access.handoff). Elsewhere (``streamlit run`` in development) the script writes the
+    cookie itself."""
+    max_age = int(service().settings["session.max_hours"]) * 3600 if token else 0
+    if handoff.route_ready():
+        code = handoff.offer(COOKIE, token, path=cookie_path(), max_age=max_age)
+        url = cookie_path().rstrip("/") + "/" + handoff.ROUTE
+        data = _script_json({"url": url, "code": code})
+        return ("<script>(function(){var c=" + data + ";"
+                "fetch(c.url,{method:'POST',credentials:'same-origin',cache:'no-store',"
+                "headers:{'Content-Type':'text/plain'},"
+                "body:c.code+(location.protocol==='https:'?' 1':' 0')});})();</script>")
+    spec = {"name": COOKIE, "value": token or "", "path": cookie_path(), "maxAge": max_age}
+    data = _script_json(spec)
     return ("<script>(function(){var c=" + data + ";"
             "var s=c.name+'='+encodeURIComponent(c.value)+'; Path='+c.path"
             "+'; SameSite=Strict; Max-Age='+c.maxAge;"

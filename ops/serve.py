@@ -15,6 +15,7 @@ the service):
   accepts any port of localhost, of this machine's addresses and of
   ``server.corsAllowedOrigins``: a page served by another program on another port of the
   same host could open a session with the user's cookie). See ``origin_allowed``.
+* A route ``<base>/_heze/session`` sets the session cookie HttpOnly (access.handoff).
 * uvicorn's own X-Forwarded-For handling is turned off (it believes any local process and
   does not check that the value is an address); access.ui reads the forwarded address
   itself, only from ``login.trusted_proxies``.
@@ -139,6 +140,12 @@ def main(argv: list[str] | None = None) -> int:
     os.chdir(PROJECT_DIR)  # .streamlit/config.toml and static/ are found beside app.py
     os.environ[PROXY_HEADERS_ENV] = ""
     install_origin_check()
+    from streamlit.web.server import server_util
+
+    from access import handoff
+
+    handoff.install_route(settings.base_path, lambda origin, host: origin_allowed(
+        origin, host, server_util.allowlisted_origins()))
     from streamlit.web import cli
 
     sys.argv = ["streamlit", *streamlit_args(settings), *argv]

@@ -11,6 +11,9 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from datetime import datetime, timedelta
 
 import pytest
@@ -300,3 +303,90 @@ def test_names_are_stored_in_nfkc_and_different_names_stay_possible(acc):
         assert add(acc, name, R.LEADER).name == name
     with pytest.raises(AccessError):
         add(acc, "zhаng4", R.LEADER)  # Cyrillic а
+
+
+def test_the_session_cookie_is_httponly_so_no_script_in_the_page_can_read_it(password_site,
+                                                                              browser):
+    from playwright.sync_api import expect
+
+    from tests.browser_kit import new_watched_page
+
+    page = new_watched_page(browser)  # not signed in: this test signs in through the form
+    try:
+        page.set_default_timeout(60_000)
+        page.goto(password_site.url + "/")
+        page.get_by_label(t("user_name")).fill("leader")
+        page.get_by_label(t("password")).fill(PASSWORD)
+        page.get_by_role("button", name=t("login")).click()
+        deadline = time.monotonic() + 20
+        while not [c for c in page.context.cookies() if c["name"] == "heze_session"]:
+            assert time.monotonic() < deadline, "no session cookie after the login"
+            time.sleep(0.2)
+        [cookie] = [c for c in page.context.cookies() if c["name"] == "heze_session"]
+        assert (cookie["httpOnly"], cookie["sameSite"], cookie["path"]) == (True, "Strict", "/")
+        assert "heze_session" not in page.evaluate("document.cookie")
+        page.reload()  # the browser sends it: still signed in
+        expect(page.get_by_text(t("please_login"))).to_have_count(0)
+        expect(page.get_by_label(t("password"))).to_have_count(0)
+    finally:
+        page.context.close()
+
+
+def test_the_cookie_route_answers_only_its_own_pages_with_a_fresh_code(password_site):
+    from access.handoff import ROUTE
+
+    own = password_site.url
+    for origin, body in ((None, "x 0"), ("http://127.0.0.1:1", "x 0"), (own, "not-a-code 0"),
+                         (own, "")):
+        request = urllib.request.Request(f"{own}/{ROUTE}", data=body.encode(), method="POST",
+                                         headers={"Origin": origin} if origin else {})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=10)
+        assert refused.value.code == 403
+        assert refused.value.headers.get("Set-Cookie") is None
+
+
+def _post(app, path: str, body: str, origin: str) -> tuple[int, str | None]:
+    """One POST through the ASGI app: (status, Set-Cookie)."""
+    import asyncio
+
+    scope = {"type": "http", "method": "POST", "path": path, "raw_path": path.encode(),
+             "query_string": b"", "scheme": "http", "http_version": "1.1", "root_path": "",
+             "server": ("dash.example", 8501), "client": ("10.0.0.1", 50000),
+             "headers": [(b"host", b"dash.example:8501"), (b"origin", origin.encode())]}
+    inbox = [{"type": "http.request", "body": body.encode(), "more_body": False}]
+    sent = []
+
+    async def receive():
+        return inbox.pop(0) if inbox else {"type": "http.disconnect"}
+
+    async def send(message):
+        sent.append(message)
+
+    asyncio.run(app(scope, receive, send))
+    headers = dict(sent[0]["headers"])
+    cookie = headers.get(b"set-cookie")
+    return sent[0]["status"], cookie.decode() if cookie else None
+
+
+def test_a_code_sets_the_cookie_once_and_an_empty_token_clears_it():
+    from starlette.applications import Starlette
+
+    from access import handoff
+    from ops.serve import origin_allowed
+
+    app = Starlette(routes=[handoff.route("fanxiang", origin_allowed)])
+    path, own = f"/fanxiang/{handoff.ROUTE}", "http://dash.example:8501"
+    code = handoff.offer("heze_session", "tok123", path="/fanxiang", max_age=3600)
+    status, cookie = _post(app, path, f"{code} 1", own)
+    assert status == 204
+    for part in ("heze_session=tok123", "HttpOnly", "SameSite=strict", "Path=/fanxiang",
+                 "Max-Age=3600", "Secure"):
+        assert part in cookie, (part, cookie)
+    assert _post(app, path, f"{code} 1", own) == (403, None)  # one time only
+    late = handoff.offer("heze_session", "tok456", path="/fanxiang", max_age=3600)
+    assert _post(app, path, f"{late} 0", "http://dash.example:8502") == (403, None)
+    clear = handoff.offer("heze_session", None, path="/fanxiang", max_age=3600)
+    status, cookie = _post(app, path, f"{clear} 0", own)
+    assert status == 204
+    assert "Max-Age=0" in cookie and "HttpOnly" in cookie and "Secure" not in cookie
