@@ -92,7 +92,10 @@ def install_route(base_path: str, origin_ok) -> None:
     """Add the route to the web server Streamlit is about to build (ops.serve)."""
     from streamlit.web.server.starlette import starlette_server
 
-    build = starlette_server.create_starlette_app
+    build = getattr(starlette_server, "create_starlette_app", None)
+    if not callable(build):
+        raise RuntimeError("streamlit's create_starlette_app has moved: "
+                           "access.handoff.install_route needs updating")
     if getattr(build, "heze", False):
         return
 

@@ -16,17 +16,16 @@ and at the top of every page: ``access_ui.guard("overview")``.
 How the session survives a reload
 ---------------------------------
 After a password login the browser keeps a random session token in the cookie
-``heze_session`` (Path = the app's base path, SameSite=Strict, Secure over HTTPS, Max-Age =
-``session.max_hours``); the server keeps only its SHA-256 (access.service). Streamlit reads
+``heze_session`` (Path = the app's base path, HttpOnly, SameSite=Strict, Secure over HTTPS,
+Max-Age = ``session.max_hours``); the server keeps only its SHA-256 (access.service), and
+the hash of the client's address and browser the session is bound to. Streamlit reads
 cookies (``st.context.cookies``, those of the page's websocket request) but has no call to
-set one, and its own signed cookie is reserved for ``st.login``. A custom HTTP route would
-need the server started differently (``st.App`` under uvicorn). So the cookie is written
-in the page itself: ``st.html(..., unsafe_allow_javascript=True)`` runs a three-line script
-in the app's own document (not an iframe, so ``document.cookie`` is the app's), built only
-from our own values (the token is URL-safe base64, JSON-encoded). It ships with Streamlit
-and needs nothing from the network. The cookie cannot be HttpOnly this way; the token is
-worthless after logout, idle time or the maximum age, the server re-checks it on every
-rerun, and nothing user-controlled is rendered as HTML, so no foreign script runs beside it.
+set one, and its own signed cookie is reserved for ``st.login``. So ops.serve adds a route
+of ours to Streamlit's web server (access.handoff): the page gets a one-time code in a
+three-line script (``st.html(..., unsafe_allow_javascript=True)``, built only from our own
+values, JSON-encoded), posts it there, and the answer sets the cookie HttpOnly: no script
+in the page ever holds the token. Under a plain ``streamlit run`` (development, without
+that route) the script writes the cookie itself, which cannot be HttpOnly.
 
 Other login modes (``login.mode`` in the settings)
 --------------------------------------------------

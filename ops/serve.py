@@ -32,6 +32,7 @@ from ops.settings import PROJECT_DIR, SettingsError, current
 
 SETTINGS_FAILED = 2
 APP_DB_FAILED = 3
+SERVER_CHECKS_FAILED = 4  # the Origin check or the cookie route cannot be put in place
 # uvicorn trusts X-Forwarded-For from these addresses ("127.0.0.1,::1" when unset); empty:
 # from nobody. access.ui refuses header logins unless it is empty (see proxy_headers_off).
 PROXY_HEADERS_ENV = "FORWARDED_ALLOW_IPS"
@@ -139,13 +140,19 @@ def main(argv: list[str] | None = None) -> int:
         return APP_DB_FAILED
     os.chdir(PROJECT_DIR)  # .streamlit/config.toml and static/ are found beside app.py
     os.environ[PROXY_HEADERS_ENV] = ""
-    install_origin_check()
-    from streamlit.web.server import server_util
+    try:
+        install_origin_check()
+        from streamlit.web.server import server_util
 
-    from access import handoff
+        from access import handoff
 
-    handoff.install_route(settings.base_path, lambda origin, host: origin_allowed(
-        origin, host, server_util.allowlisted_origins()))
+        handoff.install_route(settings.base_path, lambda origin, host: origin_allowed(
+            origin, host, server_util.allowlisted_origins()))
+    except (RuntimeError, AttributeError, ImportError) as exc:
+        print(f"Streamlit 的内部结构与本程序不符，为安全起见看板未启动 / Streamlit's internals "
+              f"do not match this release; for safety the dashboard did not start: {exc}",
+              file=sys.stderr)
+        return SERVER_CHECKS_FAILED
     from streamlit.web import cli
 
     sys.argv = ["streamlit", *streamlit_args(settings), *argv]

@@ -5,6 +5,7 @@ a page with the headers, source address and Origin an attacker chooses."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import os
 import subprocess
@@ -157,4 +158,11 @@ def open_page(url: str, headers: Mapping[str, str] | None = None, *, origin: str
     """Open the app's websocket from `source` (a local address such as 127.0.0.2; the
     default 127.0.0.1) with `headers` and `origin`, run the page once and return what it
     showed; raises Refused if the handshake is refused."""
-    return asyncio.run(_open(url, headers or {}, origin, source, page))
+    return run_async(_open(url, headers or {}, origin, source, page))
+
+
+def run_async(coroutine):
+    """Run `coroutine` to its end in a thread of its own: the browser tests' Playwright
+    keeps an event loop running in this one."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

@@ -26,7 +26,7 @@ from ops.serve import streamlit_args
 from ops.settings import load as load_settings
 from tests.access_support import SETUP, Clock, add, make_access
 from tests.browser_kit import PASSWORD
-from tests.security.server_kit import ROOT, Refused, open_page, serving
+from tests.security.server_kit import ROOT, Refused, open_page, run_async, serving
 
 ADMIN_PASSWORD = "correct-horse-1"  # tests.access_support.add's password
 
@@ -305,6 +305,7 @@ def test_names_are_stored_in_nfkc_and_different_names_stay_possible(acc):
         add(acc, "zhаng4", R.LEADER)  # Cyrillic а
 
 
+@pytest.mark.browser
 def test_the_session_cookie_is_httponly_so_no_script_in_the_page_can_read_it(password_site,
                                                                               browser):
     from playwright.sync_api import expect
@@ -348,8 +349,6 @@ def test_the_cookie_route_answers_only_its_own_pages_with_a_fresh_code(password_
 
 def _post(app, path: str, body: str, origin: str) -> tuple[int, str | None]:
     """One POST through the ASGI app: (status, Set-Cookie)."""
-    import asyncio
-
     scope = {"type": "http", "method": "POST", "path": path, "raw_path": path.encode(),
              "query_string": b"", "scheme": "http", "http_version": "1.1", "root_path": "",
              "server": ("dash.example", 8501), "client": ("10.0.0.1", 50000),
@@ -363,7 +362,7 @@ def _post(app, path: str, body: str, origin: str) -> tuple[int, str | None]:
     async def send(message):
         sent.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    run_async(app(scope, receive, send))
     headers = dict(sent[0]["headers"])
     cookie = headers.get(b"set-cookie")
     return sent[0]["status"], cookie.decode() if cookie else None
@@ -390,3 +389,20 @@ def test_a_code_sets_the_cookie_once_and_an_empty_token_clears_it():
     status, cookie = _post(app, path, f"{clear} 0", own)
     assert status == 204
     assert "Max-Age=0" in cookie and "HttpOnly" in cookie and "Secure" not in cookie
+
+
+def test_the_server_does_not_start_without_its_origin_check(monkeypatch, tmp_path, capsys):
+    """A Streamlit upgrade that moves the check stops the start (exit 4) instead of running
+    without it."""
+    from streamlit.web.server.starlette import starlette_websocket
+
+    from ops import serve
+
+    monkeypatch.setenv("HEZE_CONFIG", str(tmp_path / "heze.toml"))
+    (tmp_path / "heze.toml").write_text(f'[data]\ndir = "{tmp_path / "data"}"\n',
+                                        encoding="utf-8")
+    monkeypatch.delattr(starlette_websocket, "_is_origin_allowed")
+    monkeypatch.setattr(serve.os, "chdir", lambda path: None)
+    monkeypatch.setenv(serve.PROXY_HEADERS_ENV, "127.0.0.1")  # restored after the test
+    assert serve.main([]) == serve.SERVER_CHECKS_FAILED
+    assert "Streamlit" in capsys.readouterr().err
