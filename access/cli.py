@@ -145,7 +145,7 @@ def _list(acc: Access) -> str:
 
 def default_url(settings) -> str:
     host = settings["server.address"]
-    host = "localhost" if host in ("0.0.0.0", "::", "") else host
+    host = "localhost" if host in ("0.0.0.0", "::", "", "127.0.0.1") else host
     base = settings.base_path
     return f"http://{host}:{settings['server.port']}/" + (f"{base}/" if base else "")
 

@@ -32,10 +32,13 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 import appdb
 from access import counties as county_ref
+from access import names
 from access import roles as R
 
 Clock = Callable[[], datetime]
 TOUCH_SECONDS = 30  # a session's last_seen is written at most this often
+LOCK_MAX = timedelta(days=1)      # the longest lock of one user and address
+LOCK_FORGET = timedelta(days=1)   # a pair quiet this long after its last lock starts anew
 PASSWORD_MIN = 8
 PASSWORD_MAX = 256
 REASON_MIN = 2
@@ -109,8 +112,19 @@ def _dt(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
+def _client_key(client: str | None) -> str:
+    return _clean(client, 200)
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def binding_hash(binding: str | None) -> str | None:
+    """What is stored of a session's binding (client address and browser)."""
+    if binding is None:
+        return None
+    return hashlib.sha256(("heze-binding\n" + binding).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -220,6 +234,20 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+# A cell starting with one of these is read as a formula by Excel, WPS and LibreOffice when
+# the CSV is opened (=HYPERLINK(...), +cmd|..., @SUM(...)); tab and CR as well (OWASP, CSV
+# injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A text cell for a CSV file, kept as text: one starting like a formula gets a leading
+    apostrophe (OWASP's advice; the spreadsheet shows the text, runs nothing)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _clean(text: str | None, limit: int) -> str:
     """Text safe to store and show: no control characters, trimmed, at most `limit`."""
     text = "".join(ch for ch in str(text or "") if unicodedata.category(ch)[0] != "C")
@@ -304,7 +332,8 @@ class Access:
 
     @staticmethod
     def check_name(name: str) -> str:
-        name = (name or "").strip()
+        """A valid user name, NFKC-normalised (full-width ａｄｍｉｎ is admin)."""
+        name = names.normalize(name)
         if not _NAME_RE.match(name) or name.lower().startswith("cli:"):
             raise InputError("用户名须为 1–64 个字母、数字、汉字或 . _ - @，不含空格",
                              "a user name is 1–64 letters, digits, Chinese characters or "
@@ -381,6 +410,7 @@ class Access:
         with self._db() as con, appdb.transaction(con):
             if self._row(con, name) is not None:
                 raise AccessError(f"用户 {name} 已存在", f"user {name} exists already")
+            self._refuse_lookalike(con, name)
             if email and con.execute("SELECT 1 FROM users WHERE email = ?", (email,)).fetchone():
                 raise AccessError(f"邮箱 {email} 已属于其他用户",
                                   f"the e-mail {email} belongs to another user")
@@ -394,6 +424,19 @@ class Access:
                 "change": "add", "user": name, "role": role, "counties": list(codes),
                 "display_name": display_name, "email": email, "password": hashed is not None})
             return self._user_from_row(con, self._row(con, name))
+
+    @staticmethod
+    def _refuse_lookalike(con: sqlite3.Connection, name: str) -> None:
+        """Refuse a name a reader could take for an existing one (Cyrillic а for Latin a,
+        0 for O, full-width letters: access.names), so that nobody can be given an
+        account that passes for another in the audit log or on the users page."""
+        look = names.skeleton(name)
+        for (other,) in con.execute("SELECT name FROM users"):
+            if names.skeleton(other) == look:
+                raise AccessError(
+                    f"用户名 {name} 与已有用户 {other} 形近，容易混淆，请另选一个用户名",
+                    f"the user name {name} looks like the existing user {other}; choose "
+                    "another name")
 
     def _existing(self, con: sqlite3.Connection, name: str) -> sqlite3.Row:
         row = self._row(con, name)
@@ -427,6 +470,7 @@ class Access:
                 "UPDATE users SET password_hash = ?, password_changed_at = ?, updated_at = ?, "
                 "failed_logins = 0, locked_until = NULL WHERE id = ?",
                 (hashed, now, now, row["id"]))
+            con.execute("DELETE FROM login_failures WHERE user_id = ?", (row["id"],))
             ended = self._end_sessions(con, row["id"], "password_changed")
             self._audit(con, "user_change", by, client,
                         {"change": "passwd", "user": row["name"], "sessions_ended": ended})
@@ -453,6 +497,7 @@ class Access:
             row = self._existing(con, name)
             con.execute("UPDATE users SET disabled = 0, failed_logins = 0, locked_until = NULL, "
                         "updated_at = ? WHERE id = ?", (_ts(self.now()), row["id"]))
+            con.execute("DELETE FROM login_failures WHERE user_id = ?", (row["id"],))
             self._audit(con, "user_change", by, client, {"change": "enable", "user": row["name"]})
 
     def update_user(self, name: str, *, by: User | Actor, role: str | None = None,
@@ -527,11 +572,15 @@ class Access:
         except (VerificationError, InvalidHashError):
             pass
 
-    def authenticate(self, name: str, password: str, *, client: str | None = None) -> Login:
+    def authenticate(self, name: str, password: str, *, client: str | None = None,
+                     binding: str | None = None) -> Login:
         """A new session for a correct password; LoginFailed (one message for every cause)
-        otherwise. Wrong passwords count; `login.max_failures` in a row lock the account for
-        `login.lock_minutes`, during which even the right password is refused."""
-        name = _clean(name, 64)
+        otherwise. Wrong passwords count per user and client address; `login.max_failures`
+        in a row lock the account from that address for `login.lock_minutes` (each further
+        lock of the pair twice as long), during which even the right password is refused
+        from there. `binding` (the client's address and browser) binds the session: see
+        check_session."""
+        name = names.normalize(_clean(name, 64))
         password = password or ""
         with self._db() as con:
             row = self._row(con, name) if name else None
@@ -556,7 +605,7 @@ class Access:
                 matched = True
             except (VerifyMismatchError, InvalidHashError, VerificationError):
                 matched = False
-            locked = user.locked_until is not None and now < user.locked_until
+            locked = self._locked_from(user, client, now)
             if locked:
                 reason = "locked"
             elif not matched:
@@ -566,60 +615,104 @@ class Access:
             raise LoginFailed()
         with self._db() as con, appdb.transaction(con):
             fresh = self._row(con, user.name)
-            if fresh is None or fresh["disabled"] or (
-                    fresh["locked_until"] and now < _dt(fresh["locked_until"])):
+            if fresh is None or fresh["disabled"] or self._locked_from(user, client, now, con):
                 reason = "locked" if fresh is not None and not fresh["disabled"] else "disabled"
             else:
                 new_hash = None
                 if self.hasher.check_needs_rehash(fresh["password_hash"]):
                     new_hash = self.hasher.hash(password)
-                con.execute("UPDATE users SET failed_logins = 0, locked_until = NULL, "
+                con.execute("DELETE FROM login_failures WHERE user_id = ? AND client = ?",
+                            (user.id, _client_key(client)))
+                con.execute("UPDATE users SET failed_logins = 0, locked_until = ?, "
                             "password_hash = coalesce(?, password_hash) WHERE id = ?",
-                            (new_hash, user.id))
-                token = self._new_session(con, user, "password", client)
+                            (self._lock_end(con, user.id, now), new_hash, user.id))
+                token = self._new_session(con, user, "password", client, binding)
                 self._audit(con, "login", user, client, {"mode": "password"})
                 return Login(user, token)
         self._login_failed(name, user, reason, client)
         raise LoginFailed()
 
+    def _locked_from(self, user: User, client: str | None, now: datetime,
+                     con: sqlite3.Connection | None = None) -> bool:
+        """Is `user` locked for logins from `client` at `now`? Locks are per address."""
+        if con is None:
+            with self._db() as own:
+                return self._locked_from(user, client, now, own)
+        row = con.execute("SELECT locked_until FROM login_failures WHERE user_id = ? AND "
+                          "client = ?", (user.id, _client_key(client))).fetchone()
+        return bool(row and row["locked_until"] and now < _dt(row["locked_until"]))
+
+    def _lock_end(self, con: sqlite3.Connection, user_id: int, now: datetime) -> str | None:
+        """The end of the user's latest lock still running from any address, or None."""
+        return con.execute("SELECT max(locked_until) FROM login_failures WHERE user_id = ? "
+                           "AND locked_until > ?", (user_id, _ts(now))).fetchone()[0]
+
+    def lock_duration(self, lockouts: int) -> timedelta:
+        """How long the `lockouts`-th lock in a row of one user and address lasts:
+        login.lock_minutes, doubled with each further lock, at most LOCK_MAX."""
+        base = timedelta(minutes=int(self._setting("login.lock_minutes")))
+        return min(base * 2 ** min(max(lockouts, 1) - 1, 20), max(LOCK_MAX, base))
+
     def _login_failed(self, name: str, user: User | None, reason: str,
                       client: str | None) -> None:
+        """Log a failed login. A wrong password counts against this user from this
+        address only; login.max_failures of them in a row lock this pair, each lock of
+        the pair twice as long as the one before; a pair quiet for LOCK_FORGET after its
+        last failure or lock starts again from the first lock."""
         details: dict[str, Any] = {"mode": "password", "reason": reason}
         limit = int(self._setting("login.max_failures"))
+        now = self.now()
         with self._db() as con, appdb.transaction(con):
             if reason == "wrong_password" and user is not None:
-                failures = con.execute(
-                    "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? "
-                    "RETURNING failed_logins", (user.id,)).fetchone()[0]
-                details["failures"] = failures
+                key = _client_key(client)
+                row = con.execute("SELECT * FROM login_failures WHERE user_id = ? AND "
+                                  "client = ?", (user.id, key)).fetchone()
+                failures, lockouts = (row["failures"], row["lockouts"]) if row else (0, 0)
+                quiet_since = row and max(_dt(row["last_failure"]),
+                                          _dt(row["locked_until"]) or _dt(row["last_failure"]))
+                if row and now - quiet_since >= LOCK_FORGET:
+                    failures, lockouts = 0, 0
+                failures += 1
+                until = None
                 if failures >= limit:
-                    until = self.now() + timedelta(minutes=int(self._setting("login.lock_minutes")))
-                    con.execute("UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?",
-                                (_ts(until), user.id))
-                    details["locked_until"] = _ts(until)
+                    lockouts += 1
+                    until = _ts(now + self.lock_duration(lockouts))
+                    details["locked_until"] = until
+                    details["lockouts"] = lockouts
+                details["failures"] = failures
+                con.execute(
+                    "INSERT INTO login_failures (user_id, client, failures, lockouts, "
+                    "locked_until, last_failure) VALUES (?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT (user_id, client) DO UPDATE SET failures = excluded.failures, "
+                    "lockouts = excluded.lockouts, locked_until = coalesce("
+                    "excluded.locked_until, locked_until), last_failure = excluded.last_failure",
+                    (user.id, key, 0 if until else failures, lockouts, until, _ts(now)))
+                if until:
+                    con.execute("UPDATE users SET locked_until = ? WHERE id = ?",
+                                (self._lock_end(con, user.id, now), user.id))
             actor = user if user is not None else (name or None)
             self._audit(con, "login_failed", actor, client, details)
 
     def _new_session(self, con: sqlite3.Connection, user: User, mode: str,
-                     client: str | None) -> str:
+                     client: str | None, binding: str | None = None) -> str:
         token = secrets.token_urlsafe(32)
         now = self.now()
         expires = now + timedelta(hours=int(self._setting("session.max_hours")))
         con.execute(
             "INSERT INTO sessions (token_hash, user_id, mode, client, created_at, last_seen, "
-            "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "expires_at, binding) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (token_hash(token), user.id, mode, _clean(client, 200) or None, _ts(now), _ts(now),
-             _ts(expires)))
+             _ts(expires), binding_hash(binding)))
         return token
 
     def login_trusted(self, user: User, *, mode: str, client: str | None = None,
-                      subject: str | None = None) -> Login:
+                      subject: str | None = None, binding: str | None = None) -> Login:
         """A session for a user named by the trusted header or the identity provider
         (already mapped and checked by user_for_header / user_for_oidc)."""
         if not user.usable:
             raise LoginFailed()
         with self._db() as con, appdb.transaction(con):
-            token = self._new_session(con, user, mode, client)
+            token = self._new_session(con, user, mode, client, binding)
             details = {"mode": mode}
             if subject:
                 details["subject"] = subject
@@ -628,7 +721,7 @@ class Access:
 
     def user_for_header(self, value: str | None) -> tuple[User | None, str | None]:
         """The user a trusted proxy header names: (user, None), or (None, why not)."""
-        name = (value or "").strip()
+        name = names.normalize(value or "")
         if not name:
             return None, "missing"
         user = self.get_user(name)
@@ -659,10 +752,14 @@ class Access:
         return user, None
 
     # -- sessions ------------------------------------------------------------------------
-    def check_session(self, token: str | None, *, client: str | None = None) -> SessionCheck:
+    def check_session(self, token: str | None, *, client: str | None = None,
+                      binding: str | None = None) -> SessionCheck:
         """The user of a session token, re-read from the database (role, scope, disabled
         are always current), or why the session is not valid. Ends an idle or too old
-        session and notes its last activity."""
+        session and notes its last activity. A session bound at login to a client (its
+        address and browser) ends when its token comes from another one
+        (``session.bind_client``): a stolen cookie is worth nothing elsewhere, and the
+        session's owner has to sign in again."""
         if not token:
             return SessionCheck(None, "unknown")
         key = token_hash(token)
@@ -679,6 +776,9 @@ class Access:
             reason = None
             if not user.usable:
                 reason = "disabled"
+            elif (row["binding"] is not None and self._setting("session.bind_client")
+                    and not secrets.compare_digest(row["binding"], binding_hash(binding) or "")):
+                reason = "client_changed"
             elif now >= _dt(row["expires_at"]):
                 reason = "max_age"
             elif now - _dt(row["last_seen"]) >= idle:
@@ -835,7 +935,9 @@ class Access:
         meta = {"审计日志 / audit log": _ts(self.now()),
                 "条件 / filter": json.dumps(_jsonable(query), ensure_ascii=False,
                                             sort_keys=True)}
-        data = (csv_bytes(frame, meta) if fmt == "csv"
+        # A user name or a client address may be anything a visitor typed into the login
+        # form or a header: the CSV keeps every cell as text (XLSX types them as strings).
+        data = (csv_bytes(frame.map(csv_cell), meta) if fmt == "csv"
                 else xlsx_bytes(frame, meta, sheet="审计日志"))
         self.record("export", viewer, client=client, what="audit_log", format=fmt,
                     filter=query, rows=len(frame))

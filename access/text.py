@@ -20,6 +20,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "expired_max_age": ("本次登录已到最长有效时间，请重新登录。",
                         "Your sign-in has reached its maximum duration. Please sign in again."),
     "expired_ended": ("您的登录已结束，请重新登录。", "Your session has ended. Please sign in again."),
+    "expired_client_changed": ("本次登录的凭据来自另一台电脑或浏览器，为安全起见登录已结束，请重新登录。",
+                               "This sign-in was used from another computer or browser, so it "
+                               "was ended to be safe. Please sign in again."),
     "no_permission_title": ("无权访问", "No permission"),
     "no_permission": ("您没有权限访问此页面。如需开通，请联系系统管理员。",
                       "You do not have permission to open this page. Ask the system "

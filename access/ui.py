@@ -16,17 +16,16 @@ and at the top of every page: ``access_ui.guard("overview")``.
 How the session survives a reload
 ---------------------------------
 After a password login the browser keeps a random session token in the cookie
-``heze_session`` (Path = the app's base path, SameSite=Strict, Secure over HTTPS, Max-Age =
-``session.max_hours``); the server keeps only its SHA-256 (access.service). Streamlit reads
+``heze_session`` (Path = the app's base path, HttpOnly, SameSite=Strict, Secure over HTTPS,
+Max-Age = ``session.max_hours``); the server keeps only its SHA-256 (access.service), and
+the hash of the client's address and browser the session is bound to. Streamlit reads
 cookies (``st.context.cookies``, those of the page's websocket request) but has no call to
-set one, and its own signed cookie is reserved for ``st.login``. A custom HTTP route would
-need the server started differently (``st.App`` under uvicorn). So the cookie is written
-in the page itself: ``st.html(..., unsafe_allow_javascript=True)`` runs a three-line script
-in the app's own document (not an iframe, so ``document.cookie`` is the app's), built only
-from our own values (the token is URL-safe base64, JSON-encoded). It ships with Streamlit
-and needs nothing from the network. The cookie cannot be HttpOnly this way; the token is
-worthless after logout, idle time or the maximum age, the server re-checks it on every
-rerun, and nothing user-controlled is rendered as HTML, so no foreign script runs beside it.
+set one, and its own signed cookie is reserved for ``st.login``. So ops.serve adds a route
+of ours to Streamlit's web server (access.handoff): the page gets a one-time code in a
+three-line script (``st.html(..., unsafe_allow_javascript=True)``, built only from our own
+values, JSON-encoded), posts it there, and the answer sets the cookie HttpOnly: no script
+in the page ever holds the token. Under a plain ``streamlit run`` (development, without
+that route) the script writes the cookie itself, which cannot be HttpOnly.
 
 Other login modes (``login.mode`` in the settings)
 --------------------------------------------------
@@ -38,6 +37,7 @@ Other login modes (``login.mode`` in the settings)
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
+from access import handoff
 from access import roles as R
 from access.service import Access, LoginFailed, User
 from access.text import t
@@ -58,7 +59,7 @@ SPENT = "_heze_access_spent"        # a cookie token this tab already found inva
 LOGGED = "_heze_access_logged"      # failed external logins / denied pages already audited
 WRITTEN = "_heze_access_written"    # the cookie value this tab last wrote ("" = cleared)
 EXPIRED_FLASH = {"idle": "expired_idle", "max_age": "expired_max_age", "ended": "expired_ended",
-                 "disabled": "expired_ended"}
+                 "disabled": "expired_ended", "client_changed": "expired_client_changed"}
 
 
 # -- the request ---------------------------------------------------------------------------
@@ -79,12 +80,76 @@ class RequestInfo:
 
     @property
     def client(self) -> str:
-        """The client address for the audit log: the peer, and the first address a proxy
-        forwarded for (as given; a proxy is trusted to set it)."""
-        peer = self.ip or "127.0.0.1"
-        forwarded = (self.header("X-Forwarded-For") or self.header("X-Real-IP") or "")
-        first = forwarded.split(",")[0].strip()
-        return f"{first} (via {peer})" if first and first != peer else peer
+        """The client address for the audit log: the peer, and the address the trusted
+        proxies forwarded for (``forwarded_client``). Only addresses: nothing a client writes
+        into a header reaches the log as text."""
+        peer = self.peer
+        proxies = trusted_proxies()
+        if peer is None:
+            return "?"
+        first = forwarded_client(peer, self.header("X-Forwarded-For"),
+                                 self.header("X-Real-IP"), proxies)
+        return f"{first} (via {peer})" if first is not None and first != peer else str(peer)
+
+    @property
+    def peer(self) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+        """The address the websocket came from (Streamlit reports none for loopback)."""
+        return _address(self.ip or "127.0.0.1")
+
+    @property
+    def from_trusted_proxy(self) -> bool:
+        """Did this request come straight from a proxy of ``login.trusted_proxies``? False
+        unless the server was started by ops.serve (else uvicorn may have replaced the
+        peer with what a client wrote into X-Forwarded-For)."""
+        from ops.serve import proxy_headers_off
+
+        peer = self.peer
+        return (peer is not None and proxy_headers_off()
+                and any(peer in net for net in trusted_proxies()))
+
+    @property
+    def binding(self) -> str:
+        """What a session is bound to: this client's address and browser (User-Agent)."""
+        return f"{self.client}\n{self.header('User-Agent') or ''}"
+
+
+def _address(text: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        address = ipaddress.ip_address((text or "").strip())
+    except ValueError:
+        return None
+    mapped = getattr(address, "ipv4_mapped", None)
+    return mapped or address
+
+
+def forwarded_client(peer, forwarded: str | None, real_ip: str | None,
+                     proxies: Sequence) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The client a chain of trusted proxies forwarded for, or None. Read only when the
+    peer is a trusted proxy; X-Forwarded-For is read from the right (each proxy appends
+    the address it saw), past every trusted proxy, to the first address none of them is:
+    the entries left of it were written by the client and prove nothing. Anything that is
+    not an IP address ends the walk."""
+    def trusted(address) -> bool:
+        return any(address in net for net in proxies)
+
+    if peer is None or not trusted(peer):
+        return None
+    found = None
+    if forwarded:
+        for item in reversed(forwarded.split(",")):
+            address = _address(item)
+            if address is None:
+                break
+            found = address
+            if not trusted(address):
+                break
+    elif real_ip:
+        found = _address(real_ip)
+    return found
+
+
+def trusted_proxies() -> tuple:
+    return service().settings.trusted_proxies
 
 
 def request_info() -> RequestInfo:
@@ -153,7 +218,7 @@ def _password_user(req: RequestInfo) -> User | None:
     acc = service()
     state = st.session_state.get(STATE)
     if state and state.get("mode") == "password":
-        check = acc.check_session(state["token"], client=req.client)
+        check = acc.check_session(state["token"], client=req.client, binding=req.binding)
         if check.ok:
             return check.user
         st.session_state.pop(STATE, None)
@@ -163,12 +228,12 @@ def _password_user(req: RequestInfo) -> User | None:
     token = req.cookies.get(COOKIE)
     if not token or token == st.session_state.get(SPENT):
         return None
-    check = acc.check_session(token, client=req.client)
+    check = acc.check_session(token, client=req.client, binding=req.binding)
     if check.ok:
         st.session_state[STATE] = {"mode": "password", "token": token}
         return check.user
     st.session_state[SPENT] = token
-    if check.reason in ("idle", "max_age"):
+    if check.reason in ("idle", "max_age", "client_changed"):
         st.session_state[FLASH] = EXPIRED_FLASH[check.reason]
     return None
 
@@ -196,8 +261,23 @@ def _trusted_user(req: RequestInfo, mode: str, subject: str,
 
 
 def _header_user(req: RequestInfo) -> User | None:
+    if not req.from_trusted_proxy:
+        # Not from a proxy of login.trusted_proxies: the header proves nothing, whatever
+        # it says. Refused and logged once per tab, with what was claimed.
+        claimed = _clean_claim(req.header(service().settings["login.trusted_header"]))
+        _audit_once("login_failed", ("header", "untrusted_peer", claimed), client=req.client,
+                    actor=None, mode="header", reason="untrusted_peer", claimed=claimed)
+        state = st.session_state.pop(STATE, None)
+        if state and state.get("mode") == "header":
+            service().logout(state["token"], client=req.client)
+        return None
     name = (req.header(service().settings["login.trusted_header"]) or "").strip()
     return _trusted_user(req, "header", name, lambda: service().user_for_header(name))
+
+
+def _clean_claim(value: str | None) -> str:
+    """A claimed user name for the audit details (JSON there; cut short)."""
+    return "".join(ch for ch in str(value or "") if ch.isprintable())[:64]
 
 
 def oidc_claims() -> dict:
@@ -233,12 +313,29 @@ def cookie_path() -> str:
     return f"/{base}" if base else "/"
 
 
+def _script_json(value) -> str:
+    return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace(
+        "&", "\\u0026")
+
+
 def cookie_script(token: str | None) -> str:
-    """The script that sets (token) or clears (None) the session cookie in the browser."""
-    spec = {"name": COOKIE, "value": token or "", "path": cookie_path(),
-            "maxAge": int(service().settings["session.max_hours"]) * 3600 if token else 0}
-    data = json.dumps(spec).replace("<", "\\u003c").replace(">", "\\u003e").replace("&",
-                                                                                    "\\u0026")
+    """The script that sets (token) or clears (None) the session cookie in the browser.
+
+    In a server started by ops.serve the page never sees the token: the script hands a
+    one-time code to the server's own route, whose answer sets the cookie HttpOnly
+    (access.handoff). Elsewhere (``streamlit run`` in development) the script writes the
+    cookie itself."""
+    max_age = int(service().settings["session.max_hours"]) * 3600 if token else 0
+    if handoff.route_ready():
+        code = handoff.offer(COOKIE, token, path=cookie_path(), max_age=max_age)
+        url = cookie_path().rstrip("/") + "/" + handoff.ROUTE
+        data = _script_json({"url": url, "code": code})
+        return ("<script>(function(){var c=" + data + ";"
+                "fetch(c.url,{method:'POST',credentials:'same-origin',cache:'no-store',"
+                "headers:{'Content-Type':'text/plain'},"
+                "body:c.code+(location.protocol==='https:'?' 1':' 0')});})();</script>")
+    spec = {"name": COOKIE, "value": token or "", "path": cookie_path(), "maxAge": max_age}
+    data = _script_json(spec)
     return ("<script>(function(){var c=" + data + ";"
             "var s=c.name+'='+encodeURIComponent(c.value)+'; Path='+c.path"
             "+'; SameSite=Strict; Max-Age='+c.maxAge;"
@@ -320,8 +417,9 @@ def _password_login_page() -> None:
     if not name.strip() or not password:
         st.error(t("missing_fields", lg))
         return
+    req = request_info()
     try:
-        login = service().authenticate(name, password, client=request_info().client)
+        login = service().authenticate(name, password, client=req.client, binding=req.binding)
     except LoginFailed:
         st.error(t("login_failed", lg))
         return

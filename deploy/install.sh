@@ -279,7 +279,10 @@ if [ "$NEW_CONFIG" = 1 ]; then
     conf_dir="$(dirname "$CONFIG")"
     mkdir -p "$conf_dir"
     tmp_conf="$(mktemp "$conf_dir/.heze.toml.XXXXXX")"
-    rel_py -m ops.settings --template --set "data.dir=$DATA" --set "server.port=$PORT" > "$tmp_conf"
+    # The dashboard answers the intranet directly (password logins); behind a reverse proxy
+    # set server.address = "127.0.0.1" (the default when the file does not say).
+    rel_py -m ops.settings --template --set "data.dir=$DATA" --set "server.port=$PORT" \
+        --set "server.address=0.0.0.0" > "$tmp_conf"
     if [ "$(id -u)" = 0 ] && [ "$SVC_USER" != root ]; then
         # root owns it, the service reads it: only root may change the settings
         chown "root:$SVC_GROUP" "$conf_dir" "$tmp_conf"
@@ -291,7 +294,7 @@ if [ "$NEW_CONFIG" = 1 ]; then
     fi
     mv "$tmp_conf" "$CONFIG"
     rel_py -m ops.settings "$CONFIG" >/dev/null
-    say "已写入 / written (data.dir = $DATA, server.port = $PORT)"
+    say "已写入 / written (data.dir = $DATA, server.port = $PORT, server.address = 0.0.0.0)"
 fi
 
 step "数据目录 / data directory: $DATA"

@@ -15,6 +15,7 @@ in Chinese and English.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import sys
 import tomllib
@@ -57,7 +58,10 @@ class Key:
 
 KEYS: tuple[Key, ...] = (
     Key("server", "port", 8501, int, "监听端口", "port the dashboard listens on", 1, 65535),
-    Key("server", "address", "0.0.0.0", str, "监听地址", "address the dashboard listens on"),
+    Key("server", "address", "127.0.0.1", str,
+        "监听地址（默认只有本机可访问；经反向代理访问时保持 127.0.0.1，直接对内网开放时设为 0.0.0.0）",
+        "address the dashboard listens on (by default only this machine: keep 127.0.0.1 "
+        "behind a reverse proxy, 0.0.0.0 to serve the intranet directly)"),
     Key("server", "base_path", "", str,
         "在反向代理下的路径前缀，如 /fanxiang/（留空为根路径）",
         "URL path prefix behind a reverse proxy, such as /fanxiang/ (empty for the root)"),
@@ -80,17 +84,31 @@ KEYS: tuple[Key, ...] = (
         "minutes of inactivity before a session ends", 1, 24 * 60),
     Key("session", "max_hours", 12, int, "一次登录最长有效小时数",
         "hours a login lasts at most", 1, 24 * 30),
+    Key("session", "bind_client", True, bool,
+        "登录会话绑定客户端地址和浏览器：会话令牌从其他地址或浏览器发来时会话结束",
+        "bind a login to the client's address and browser: the session ends when its "
+        "token comes from another address or browser"),
     Key("login", "mode", "password", str,
         "登录方式：password 内置账号, oidc 统一身份认证, header 反向代理认证头",
         "how users log in: password (built-in accounts), oidc (identity provider), header "
         "(a trusted header set by an authenticating reverse proxy)",
         choices=("password", "oidc", "header")),
-    Key("login", "max_failures", 5, int, "连续输错密码多少次后锁定账号",
-        "wrong passwords in a row before an account locks", 1, 100),
-    Key("login", "lock_minutes", 15, int, "账号锁定分钟数", "minutes an account stays locked",
-        1, 24 * 60),
+    Key("login", "max_failures", 5, int, "同一地址连续输错密码多少次后锁定该账号在该地址的登录",
+        "wrong passwords in a row from one address before the account locks for that "
+        "address", 1, 100),
+    Key("login", "lock_minutes", 15, int,
+        "首次锁定分钟数（同一账号和地址再次被锁定时加倍，最长 1 天）",
+        "minutes of the first lock (each further lock of the same account and address lasts "
+        "twice as long, at most a day)", 1, 24 * 60),
     Key("login", "trusted_header", "X-Remote-User", str,
         "header 方式下携带用户名的请求头", "request header naming the user in header mode"),
+    Key("login", "trusted_proxies", "", str,
+        "受信任的反向代理地址，逗号分隔（IP 或网段，如 127.0.0.1, 10.0.0.0/24）：只有来自这些地址的连接"
+        "才能用认证头登录，其 X-Forwarded-For 才计入审计日志的客户端地址；header 方式下必填",
+        "addresses of the trusted reverse proxies, comma-separated (IPs or networks, such as "
+        "127.0.0.1, 10.0.0.0/24): only connections from them may name the user in the header, "
+        "and only their X-Forwarded-For counts as the client address in the audit log; "
+        "required in header mode"),
     Key("login", "oidc_provider", "", str,
         "oidc 方式下 secrets.toml 中 [auth.名称] 的名称（只有一个 [auth] 时留空）",
         "oidc mode: the provider name of [auth.NAME] in secrets.toml (empty for a single "
@@ -130,6 +148,30 @@ class Settings:
     @property
     def base_path(self) -> str:
         return self.values["server.base_path"].strip("/")
+
+    @property
+    def trusted_proxies(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        """The networks of ``login.trusted_proxies`` (checked at load)."""
+        return proxy_networks(self.values["login.trusted_proxies"])
+
+
+def proxy_networks(text: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """``127.0.0.1, 10.0.0.0/24`` as networks; SettingsError naming a part that is not an
+    address or network."""
+    networks = []
+    for part in str(text).split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(part, strict=False))
+        except ValueError:
+            raise SettingsError(
+                f"设置 login.trusted_proxies 中的 {part!r} 不是 IP 地址或网段（如 10.0.0.5 或 "
+                "10.0.0.0/24）",
+                f"setting login.trusted_proxies: {part!r} is not an IP address or network "
+                "(such as 10.0.0.5 or 10.0.0.0/24)") from None
+    return tuple(networks)
 
 
 def _check(key: Key, value: Any) -> Any:
@@ -196,6 +238,14 @@ def load(path: Path | str | None = None) -> Settings:
         raise SettingsError(f"设置 server.base_path 的值 {base!r} 只能包含字母、数字、-、_ 和 /",
                             f"setting server.base_path = {base!r} may hold only letters, "
                             "digits, -, _ and /")
+    proxies = proxy_networks(values["login.trusted_proxies"])
+    if values["login.mode"] == "header" and not proxies:
+        raise SettingsError(
+            "login.mode = \"header\" 时必须设置 login.trusted_proxies（发送认证头的反向代理地址），"
+            "否则任何能连到端口的人都能冒充任意用户",
+            "login.mode = \"header\" needs login.trusted_proxies (the addresses of the reverse "
+            "proxies that send the user header); without it anyone who reaches the port could "
+            "sign in as anyone")
     return Settings(values, path)
 
 

@@ -262,8 +262,17 @@ def test_user_text_is_shown_as_plain_text_never_as_markdown_or_html(acc):
 
 
 # -- header and OIDC modes -----------------------------------------------------------------
+HEADER_MODE = {"mode": "header", "trusted_proxies": "10.8.0.15"}  # the Browser's address
+
+
+@pytest.fixture(autouse=True)
+def _proxy_headers_off(monkeypatch):
+    """As in a server started by ops.serve: the peer address is the real one."""
+    monkeypatch.setenv("FORWARDED_ALLOW_IPS", "")
+
+
 def test_header_mode_signs_in_the_user_the_proxy_names(monkeypatch, tmp_path, clock, browser):
-    acc = use(monkeypatch, tmp_path, clock, login={"mode": "header"})
+    acc = use(monkeypatch, tmp_path, clock, login=HEADER_MODE)
     add(acc, "zhang", R.COUNTY, password=None, counties=["曹县"])
     add(acc, "li", R.LEADER, password=None)
     browser.headers["x-remote-user"] = "zhang"
@@ -283,7 +292,7 @@ def test_header_mode_signs_in_the_user_the_proxy_names(monkeypatch, tmp_path, cl
 @pytest.mark.parametrize("header", [None, "", "nobody", "gone"])
 def test_header_mode_refuses_a_missing_unknown_or_disabled_user(monkeypatch, tmp_path, clock,
                                                                  browser, header):
-    acc = use(monkeypatch, tmp_path, clock, login={"mode": "header"})
+    acc = use(monkeypatch, tmp_path, clock, login=HEADER_MODE)
     add(acc, "gone", R.LEADER, password=None)
     add(acc, "root1", R.ADMIN)
     acc.disable_user("gone", by=SETUP)
@@ -299,7 +308,7 @@ def test_header_mode_refuses_a_missing_unknown_or_disabled_user(monkeypatch, tmp
 def test_header_mode_reads_the_header_named_in_the_settings(monkeypatch, tmp_path, clock,
                                                              browser):
     acc = use(monkeypatch, tmp_path, clock,
-              login={"mode": "header", "trusted_header": "X-Auth-User"})
+              login={**HEADER_MODE, "trusted_header": "X-Auth-User"})
     add(acc, "zhang", R.LEADER, password=None)
     browser.headers["X-Remote-User"] = "zhang"
     assert shown(app())["pages"] == []
@@ -340,7 +349,10 @@ def test_oidc_mode_without_a_configured_provider_says_so(monkeypatch, tmp_path, 
     assert shown(at)["errors"] == [access_ui.t("sso_not_configured")]
 
 
-def test_the_ui_helpers_log_exports_and_reveals_with_the_browsers_address(acc, browser):
+def test_the_ui_helpers_log_exports_and_reveals_with_the_browsers_address(monkeypatch,
+                                                                         tmp_path, clock,
+                                                                         browser):
+    acc = use(monkeypatch, tmp_path, clock, login={"trusted_proxies": "10.8.0.15, 10.0.0.1"})
     browser.headers["X-Forwarded-For"] = "172.16.5.9, 10.0.0.1"
     leader = add(acc, "li", R.LEADER)
     data_admin = add(acc, "zhao", R.DATA_ADMIN)

@@ -496,7 +496,7 @@ def test_the_systemd_unit_restarts_on_failure_as_its_own_user_and_logs_to_the_jo
     assert v["ExecStart"][0].endswith("/current/venv/bin/python -m ops.serve")
     # the exit codes ops.serve uses for what a restart cannot fix
     assert set(v["RestartPreventExitStatus"][0].split()) == {
-        str(serve.SETTINGS_FAILED), str(serve.APP_DB_FAILED)}
+        str(serve.SETTINGS_FAILED), str(serve.APP_DB_FAILED), str(serve.SERVER_CHECKS_FAILED)}
     if shutil.which("systemd-analyze"):
         check = subprocess.run(["systemd-analyze", "verify", str(unit)], capture_output=True,
                                text=True)
