@@ -26,11 +26,14 @@ from tests.test_import import (
     MAN_1990,
     RETURNEE_HEADERS,
     STATION_HEADERS,
+    id_number,
     returnee_row,
     station_row,
     write_csv,
     write_xlsx,
 )
+
+MAN_1991 = id_number("371721", "19910315", "123")  # another man
 
 # -- making bombs ----------------------------------------------------------------------------
 
@@ -381,7 +384,8 @@ def test_a_web_page_table_saved_as_xls_is_read(tmp_path, empty_store, styles):
     ID numbers as text; Excel's own web pages carry a long style sheet before the table."""
     cells = "".join(f"<th>{h}</th>" for h in RETURNEE_HEADERS)
     first = returnee_row()
-    second = returnee_row(返乡人员编号=900002, 姓名="王五", 手机号="13912345679")
+    second = returnee_row(返乡人员编号=900002, 姓名="王五", 手机号="13912345679",
+                          身份证号=MAN_1991)  # one person, one record
     body = "".join("<tr>" + "".join(f'<td style="mso-number-format:\'\\@\'">{r[h]}</td>'
                                     for h in RETURNEE_HEADERS) + "</tr>" for r in (first, second))
     html = (f'<html xmlns:x="urn:schemas-microsoft-com:office:excel"><head><meta http-equiv='
@@ -396,7 +400,7 @@ def test_a_web_page_table_saved_as_xls_is_read(tmp_path, empty_store, styles):
     assert report.ok, lines(report)
     assert report.rows == {"returnees": 2}
     frame = report.parsed["returnees"].frame
-    assert frame["id_number"].tolist() == [MAN_1990, MAN_1990]
+    assert frame["id_number"].tolist() == [MAN_1990, MAN_1991]
     assert sorted(frame["mobile"].tolist()) == ["13912345678", "13912345679"]
 
 
