@@ -87,7 +87,7 @@ if st.button(tr("check"), type="primary", key="check"):
 report = state.get("report")
 if report is not None:
     for line in report.file_lines(lang):
-        st.caption(line)
+        st.caption(shared.plain(line))
     if report.ok:
         st.success(tr("valid", rows=f"{sum(report.rows.values()):,}"))
         changes = service.changes_frame(report, lang)

@@ -7,7 +7,9 @@ No SQL and no arithmetic here either: numbers come from analytics, words from te
 from __future__ import annotations
 
 import hashlib
+import html
 import logging
+import re
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -42,6 +44,25 @@ UNIT_OF = {"members": "person", "people_registered": "person", "returnees_referr
            "projects_recommended": "project", "investment_recommended": "wan_yuan",
            "activities": "event", "attendees": "attendance", "donations": "yuan"}
 ICON = Path(__file__).resolve().parent.parent / "static" / "icon.png"
+
+
+# -- text from data ------------------------------------------------------------------------
+# Every ASCII punctuation mark that Markdown (and Streamlit's own :colour[…], :icon: and $…$
+# syntax) gives a meaning to. CommonMark lets any of them be escaped with a backslash.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&\"'/])")
+
+
+def plain(text) -> str:
+    """Text from the data (a name, a place, a file name, a link's value) made safe to put in
+    anything Streamlit renders as Markdown (st.subheader, st.caption, st.markdown, a label,
+    a warning): it reads exactly as given, and ``![x](http://…)``, ``<img …>`` or
+    ``[a](javascript:…)`` stays text, so no viewer's browser fetches or follows it."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
+
+
+def plain_html(text) -> str:
+    """Text from the data made safe inside HTML we write ourselves (a map tooltip)."""
+    return html.escape("" if text is None else str(text), quote=True)
 
 
 # -- data access ---------------------------------------------------------------------------
@@ -340,7 +361,7 @@ def header(title_key: str, note_key: str | None = None) -> None:
     st.title(t(title_key))
     a = analytics()
     caption = (f"{t('as_of')} {fmt_date(a.snapshot.as_of)} · "
-               f"{t('filter_applied')}: {a.describe(current_filter(), lang())}")
+               f"{t('filter_applied')}: {plain(a.describe(current_filter(), lang()))}")
     if note_key and current_filter().counties:
         caption += f" · {t(note_key)}"
     st.caption(caption)
@@ -396,7 +417,8 @@ def rank_note(df: pd.DataFrame, key: str) -> None:
     parts = []
     for _, row in rows.iterrows():
         share = row.get(f"{key}__share")
-        text = t("rank_of").format(county=row[name_col()], rank=int(row[f"{key}__rank"]), n=n)
+        text = t("rank_of").format(county=plain(row[name_col()]), rank=int(row[f"{key}__rank"]),
+                                   n=n)
         if share is not None and share == share:
             text += t("share_of_city").format(share=format_rate(share, lang()).lstrip("+"))
         parts.append(text)
@@ -691,13 +713,14 @@ def station_card(station_id: int) -> None:
     if card is None:
         empty_state()
         return
-    st.subheader(card["name_zh"])
+    # Names, places and programmes are imported text: shown as text, never as Markdown.
+    st.subheader(plain(card["name_zh"]))
     city = card["city_zh"] if lang() == "zh" else card["city_en"]
     sponsor = card.get("sponsor_zh") if lang() == "zh" else card.get("sponsor_en")
     facts = [(t("level"), label("level", card["level"])), (t("host_city"), city),
              (t("sponsor"), sponsor if isinstance(sponsor, str) else "—"),
              (t("opened_on"), fmt_date(card["opened_on"]))]
-    st.markdown("　·　".join(f"**{k}**：{v}" for k, v in facts))
+    st.markdown("　·　".join(f"**{k}**：{plain(v)}" for k, v in facts))
     c = st.columns(4)
     c[0].metric(t("members"), fmt(card["members"], "person"))
     c[1].metric(t("returnees_referred"), fmt(card["returnees_referred"], "person"))
@@ -709,11 +732,11 @@ def station_card(station_id: int) -> None:
     c[2].metric(t("attendees"), fmt(card["attendees"], "attendance"))
     c[3].metric(t("donations"), fmt(card["donations_yuan"], "yuan"))
     colon = "：" if lang() == "zh" else ": "
-    people = [f"{t('head')}{colon}{card['head_name']}",
-              f"{t('head_mobile')}{colon}{card['head_mobile']}"]
+    people = [f"{t('head')}{colon}{plain(card['head_name'])}",
+              f"{t('head_mobile')}{colon}{plain(card['head_mobile'])}"]
     if isinstance(card.get("honorary_head"), str):
-        people.append(f"{t('honorary_head')}{colon}{card['honorary_head']}")
-    programmes = [p for p in (card.get("brand_centre"), card.get("ecommerce_platform"))
+        people.append(f"{t('honorary_head')}{colon}{plain(card['honorary_head'])}")
+    programmes = [plain(p) for p in (card.get("brand_centre"), card.get("ecommerce_platform"))
                   if isinstance(p, str)]
     if card.get("talent_workstation"):
         programmes.append(t("talent_workstation"))
