@@ -59,6 +59,10 @@ def main(argv: list[str] | None = None) -> int:
     os.chdir(PROJECT_DIR)  # .streamlit/config.toml and static/ are found beside app.py
     from streamlit.web import cli
 
+    from access import downloads
+
+    downloads.install(settings.base_path)  # /media files only for the session that made them
+
     sys.argv = ["streamlit", *streamlit_args(settings), *argv]
     print(f"看板地址 / dashboard URL: {local_url(settings, argv)}", flush=True)
     return cli.main()

@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
+from access import downloads
 from access import ui as access_ui
 from analytics import Analytics, Filter, palette
 from analytics import indicators as reg
@@ -567,18 +568,19 @@ def table(df: pd.DataFrame, columns: dict[str, str], name: str, *, key: str,
 
 def _logged_file(make, what: str, fmt: str, describe: str, rows: int):
     """The data of a download button: `make` runs when the button is clicked, on a server
-    thread outside the script, and the download is written to the audit log first (a role
-    that may not export gets no file). The button is drawn with ``on_click="ignore"``: a
-    click reruns nothing, so the page cannot redraw the button while its file is on the way."""
-    u, service, client = user(), access_ui.service(), access_ui.client()
+    thread outside the script. Then, not when the button was drawn, the user is checked as
+    they are now (a disabled, signed-out or demoted user gets no file, and the refusal is
+    logged), the download is written to the audit log, and the file is bound to this
+    session (access.downloads). The button is drawn with ``on_click="ignore"``: a click
+    reruns nothing, so the page cannot redraw the button while its file is on the way."""
+    service, client = access_ui.service(), access_ui.client()
+    u = user()
+    bound = downloads.binding(u) if u is not None else None
 
-    def run():
-        if u is not None:
-            service.log_export(u, what=what, fmt=fmt, filter=describe, rows=rows,
-                               client=client)
-        return make()
+    def log_export(now):
+        service.log_export(now, what=what, fmt=fmt, filter=describe, rows=rows, client=client)
 
-    return run
+    return downloads.logged_file(make, log_export, service, bound, client)
 
 
 def download_only(shown: pd.DataFrame | Callable[[], pd.DataFrame], name: str, *, key: str,
