@@ -13,6 +13,7 @@ deployed (``python -m ops.serve``) on a snapshot whose imported text is hostile:
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import csv
 import io
@@ -229,7 +230,13 @@ def test_a_download_url_serves_no_other_client(tab, server, tmp_path):
     assert any(e.details.get("what") == "download_link" for e in refused)
 
 
-def test_a_download_id_runs_only_for_the_session_that_drew_it():
+def run_async(coro):
+    """The coroutine's result, on a thread of its own (the browser's loop may be running)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+def test_a_download_id_runs_only_for_the_session_that_drew_it(monkeypatch):
     from streamlit.proto.BackMsg_pb2 import BackendOperationRequest
     from streamlit.runtime.backend_operation_handler import DeferredFileHandler
 
@@ -244,13 +251,14 @@ def test_a_download_id_runs_only_for_the_session_that_drew_it():
             ran.append(file_id)
             return "/media/x.csv"
 
+    monkeypatch.setattr(DeferredFileHandler, "handle", DeferredFileHandler.handle)  # undone after
     _bind_deferred_to_session()
     handler = DeferredFileHandler(Manager)
     request = BackendOperationRequest(request_id="r1")
     request.deferred_file.file_id = "f1"
-    stolen = asyncio.run(handler.handle(request, "attacker"))
+    stolen = run_async(handler.handle(request, "attacker"))
     assert stolen.error_msg and not stolen.deferred_file.url and ran == []
-    own = asyncio.run(handler.handle(request, "victim"))
+    own = run_async(handler.handle(request, "victim"))
     assert own.deferred_file.url == "/media/x.csv" and ran == ["f1"]
 
 
@@ -285,6 +293,7 @@ def test_a_user_changed_after_the_page_was_drawn_gets_no_file(tab, server, acces
 def test_hostile_text_in_the_data_is_shown_as_text_and_fetches_nothing(tab, server):
     page = tab()
     open_page(page, f"{server}/stations")
+    assert_offline(page, "the stations page and its card")
     card = page.locator('[data-testid="stMainBlockContainer"]')
     assert card.get_by_text("![e](http://203.0.113.9/ecommerce.png)", exact=False).count()
     assert card.locator(f'img[src*="{OUTSIDE}"], a[href^="javascript"]').count() == 0
@@ -302,6 +311,7 @@ def test_hostile_text_in_the_data_is_shown_as_text_and_fetches_nothing(tab, serv
     for path in ("parks", f"overview?industry=![x](http://{OUTSIDE}/link.png)"
                  "&county=<img src=http://203.0.113.9/l2.png>"):
         open_page(page, f"{server}/{path}")
+        assert_offline(page, path)
         assert_no_errors(page, path)
     assert page.get_by_text("![x](http://203.0.113.9/link.png)", exact=False).count()
     wait_idle(page)
