@@ -93,11 +93,12 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def register(data: bytes | str, bound: Binding | None) -> None:
-    """Note that `data` was just made for `bound`'s session."""
+def register(data: bytes | str, bound: Binding | None, ttl: float = TTL_SECONDS) -> None:
+    """Note that `data` was just made for `bound`'s session, to be fetched within `ttl`
+    seconds."""
     raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
     key = bound.key if bound else "nobody"
-    until = time.monotonic() + TTL_SECONDS
+    until = time.monotonic() + ttl
     with _MADE_LOCK:
         entries = _MADE.pop(_digest(raw), [])
         now = time.monotonic()

@@ -106,7 +106,7 @@ if report is not None:
     else:
         st.error(tr("invalid", n=f"{report.error_count:,}"))
         st.dataframe(report.table(lang), hide_index=True, width="stretch")
-        st.download_button(tr("download_bad_rows"), bad_rows_xlsx(report, lang=lang),
+        st.download_button(tr("download_bad_rows"), shared.own_file(bad_rows_xlsx(report, lang=lang)),
                            file_name="导入错误报告.xlsx", mime=XLSX_MIME, key="bad_rows")
 
 # -- history, compare, rollback ----------------------------------------------------------------

@@ -583,6 +583,16 @@ def _logged_file(make, what: str, fmt: str, describe: str, rows: int):
     return downloads.logged_file(make, log_export, service, bound, client)
 
 
+def own_file(data: bytes) -> bytes:
+    """A file made while the page is drawn (an import's error report), for a plain
+    download button: bound to this session (access.downloads) for as long as the session
+    may stay idle, so no other client holding its URL gets it."""
+    u = user()
+    idle = int(access_ui.service().settings["session.idle_minutes"]) * 60
+    downloads.register(data, downloads.binding(u) if u is not None else None, ttl=idle)
+    return data
+
+
 def download_only(shown: pd.DataFrame | Callable[[], pd.DataFrame], name: str, *, key: str,
                   title: str | None = None, rows: int | None = None) -> None:
     """CSV (UTF-8 with BOM) and XLSX buttons for a role that may export; each download is
