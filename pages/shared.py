@@ -48,9 +48,12 @@ ICON = Path(__file__).resolve().parent.parent / "static" / "icon.png"
 
 
 # -- text from data ------------------------------------------------------------------------
-# Every ASCII punctuation mark that Markdown (and Streamlit's own :colour[…], :icon: and $…$
-# syntax) gives a meaning to. CommonMark lets any of them be escaped with a backslash.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&\"'/])")
+# The ASCII punctuation that Markdown (and Streamlit's own :colour[…] and $…$ syntax) gives
+# a meaning inside a line: links and images, HTML, emphasis, code, tables, strikethrough,
+# maths and entities, and the : . @ of bare web and mail addresses, which would become links.
+# CommonMark lets any of them be escaped with a backslash. (# + - = only mean something at
+# the start of a line, and dates like 2020-08-31 stay as they are in the Markdown source.)
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()!|<>~$&:.@])")
 
 
 def plain(text) -> str:

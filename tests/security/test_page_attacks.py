@@ -296,7 +296,8 @@ def test_hostile_text_in_the_data_is_shown_as_text_and_fetches_nothing(tab, serv
     assert_offline(page, "the stations page and its card")
     card = page.locator('[data-testid="stMainBlockContainer"]')
     assert card.get_by_text("![e](http://203.0.113.9/ecommerce.png)", exact=False).count()
-    assert card.locator(f'img[src*="{OUTSIDE}"], a[href^="javascript"]').count() == 0
+    assert card.locator(f'img[src*="{OUTSIDE}"], a[href*="{OUTSIDE}"], a[href^="javascript"]'
+                        ).count() == 0
     # The station card's title is the name as imported, Markdown and HTML as text.
     assert card.locator("h3").filter(has_text=f'![n](http://{OUTSIDE}/name').filter(
         has_text='<img src="http').count() == 1
