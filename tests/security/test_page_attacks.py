@@ -343,3 +343,22 @@ def test_county_staff_see_their_own_row_counts_on_definitions(signed_in, snapsho
         con.close()
     assert {k: shown[k] for k in expected} == expected
     assert shown["returnees"] < citywide
+
+
+def test_the_map_tooltips_hold_imported_names_as_escaped_html(signed_in, hostile_snapshot,
+                                                              monkeypatch):
+    """deck.gl puts a tooltip's fields into HTML as they are: a station name with <img> would
+    be fetched on hover, so the fields arrive escaped."""
+    import json
+
+    from streamlit.testing.v1 import AppTest
+
+    at = signed_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=120))
+    monkeypatch.setenv("HEZE_SNAPSHOT", str(hostile_snapshot))
+    at.run()
+    at.switch_page("pages/map.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    decks = [json.loads(chart.proto.json) for chart in at.get("deck_gl_json_chart")]
+    layer = next(la for deck in decks for la in deck["layers"] if la.get("id") == "stations")
+    tips = [row["tip_title"] for row in layer["data"]]
+    assert tips and all("&lt;img src=&quot;http://" in tip and "<img" not in tip for tip in tips)
