@@ -48,20 +48,25 @@ ICON = Path(__file__).resolve().parent.parent / "static" / "icon.png"
 
 
 # -- text from data ------------------------------------------------------------------------
-# The ASCII punctuation that Markdown (and Streamlit's own :colour[…] and $…$ syntax) gives
-# a meaning inside a line: links and images, HTML, emphasis, code, tables, strikethrough,
-# maths and entities, and the : . @ of bare web and mail addresses, which would become links.
-# CommonMark lets any of them be escaped with a backslash. (# + - = only mean something at
-# the start of a line, and dates like 2020-08-31 stay as they are in the Markdown source.)
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()!|<>~$&:.@])")
+# The ASCII punctuation that Markdown (and Streamlit's own :colour[…], :icon: and $…$
+# syntax) gives a meaning inside a line: links and images, HTML, emphasis, code, tables,
+# strikethrough, maths, entities and short codes. CommonMark lets any of them be escaped with
+# a backslash. (# + - . = only mean something at the start of a line, and dates such as
+# 2020-08-31 stay as they are in the Markdown source.)
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()!|<>~$&:])")
+# Streamlit turns bare web and mail addresses into links after the Markdown is parsed,
+# escaped or not: an invisible word joiner after "http", "www" or "@" keeps them text.
+_BARE_LINK = re.compile(r"(?i)(?:https?|ftp)(?=\\:)|www(?=\.)|@")
+_JOINER = "\u2060"
 
 
 def plain(text) -> str:
     """Text from the data (a name, a place, a file name, a link's value) made safe to put in
     anything Streamlit renders as Markdown (st.subheader, st.caption, st.markdown, a label,
-    a warning): it reads exactly as given, and ``![x](http://…)``, ``<img …>`` or
-    ``[a](javascript:…)`` stays text, so no viewer's browser fetches or follows it."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
+    a warning): it reads as given, and ``![x](http://…)``, ``<img …>``, ``[a](javascript:…)``
+    or a bare address stays text, so no viewer's browser fetches or follows it."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
+    return _BARE_LINK.sub(lambda m: m.group(0) + _JOINER, escaped)
 
 
 def plain_html(text) -> str:
