@@ -232,7 +232,6 @@ def _downloadable(media) -> bool:
 def _bind_deferred_to_session() -> None:
     """Streamlit runs a download button's function for whichever session sends its id;
     only the session that drew the button may."""
-    from streamlit.proto.BackMsg_pb2 import BackendOperationRequest  # noqa: F401
     from streamlit.proto.ForwardMsg_pb2 import BackendOperationResponse
     from streamlit.runtime.backend_operation_handler import DeferredFileHandler
 
