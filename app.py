@@ -170,7 +170,7 @@ def main() -> None:
         st.warning(t("demo_banner"))
     ignored = st.session_state.get("link_ignored") or []
     if ignored:
-        st.warning("\n\n".join(i.message(shared.lang()) for i in ignored))
+        st.warning("\n\n".join(shared.plain(i.message(shared.lang())) for i in ignored))
     slug = PAGES[0][2] if nav.url_path in ("", "home") else nav.url_path
     if not user.may_open(slug):
         access_ui.no_permission(slug, user)

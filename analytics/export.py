@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 
 import pandas as pd
@@ -24,19 +25,48 @@ HEADER_FILL = PatternFill("solid", fgColor="F3F4F6")
 TITLE_FONT = Font(bold=True, size=14)
 HEADER_FONT = Font(bold=True)
 MAX_WIDTH = 60
-FORMULA_START = ("=", "+", "-", "@")
+# What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection"): = + - @, and
+# a tab or carriage return, which Excel skips before looking at the next character.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Text that is only a number as shown ("-12", "+3.5%", "-1,234.5") is read as that number,
+# never as a formula, and is left alone.
+_PLAIN_NUMBER = re.compile(r"[+-]?\d{1,3}(?:,\d{3})*(?:\.\d+)?%?|[+-]?\d+(?:\.\d+)?%?")
+
+
+def defuse(value):
+    """A cell value safe to hand to Excel or WPS in a CSV: text that would start a formula
+    gets a leading apostrophe (OWASP's advice), so it is shown as the text it is. Numbers,
+    dates and missing values are returned unchanged, and so is text that is just a number
+    such as "-3.5%"."""
+    if (isinstance(value, str) and value.startswith(FORMULA_START)
+            and not _PLAIN_NUMBER.fullmatch(value)):
+        return "'" + value
+    return value
+
+
+def defuse_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of `df` for a CSV file: every text cell and header through `defuse`; number
+    columns keep their numbers (a negative number stays a number)."""
+    out = df.copy()
+    out.columns = [defuse(str(c)) if isinstance(c, str) else c for c in out.columns]
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(defuse)
+    return out
 
 
 def _meta_rows(meta: dict[str, str]) -> list[list[str]]:
-    return [[k, v] for k, v in meta.items()]
+    return [[defuse(k), defuse(v)] for k, v in meta.items()]
 
 
 def csv_bytes(df: pd.DataFrame, meta: dict[str, str]) -> bytes:
+    """Every CSV the dashboard hands out: the facts above the table, then the table, person
+    fields masked and formula-like text defused (`defuse`)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerows(_meta_rows(meta))
     writer.writerow([])
-    mask_frame(df).to_csv(buf, index=False, lineterminator="\r\n")
+    defuse_frame(mask_frame(df)).to_csv(buf, index=False, lineterminator="\r\n")
     return buf.getvalue().encode("utf-8-sig")
 
 

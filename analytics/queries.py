@@ -149,13 +149,25 @@ class Analytics:
         return self._reference["host_cities"].copy()
 
     def table_sizes(self) -> pd.DataFrame:
+        """Rows per table. Under a county scope, the rows that scope may see: a fact table
+        through the same WHERE builder as every figure (rows of no county are not counted),
+        counties and townships those of the scope; the host cities and industries are the
+        same reference lists for everyone."""
         rows = []
         cur = self._cursor()
         try:
             for name in ("stations", "outside_people", "returnees", "entities", "projects",
                          "parks", "activities", "counties", "townships", "host_cities",
                          "industries"):
-                rows.append((name, cur.execute(f"SELECT count(*) FROM {name}").fetchone()[0]))  # noqa: S608
+                if self.scope and name in FACTS:
+                    n = self._scan(FACTS[name], Filter(), "count(*)::BIGINT AS n")["n"].iloc[0]
+                elif self.scope and name in ("counties", "townships"):
+                    n = cur.execute(f"SELECT count(*) FROM {name} "  # noqa: S608
+                                    "WHERE list_contains(?::INTEGER[], county_code)",
+                                    [list(self.scope)]).fetchone()[0]
+                else:
+                    n = cur.execute(f"SELECT count(*) FROM {name}").fetchone()[0]  # noqa: S608
+                rows.append((name, int(n)))
         finally:
             cur.close()
         return pd.DataFrame(rows, columns=["table", "rows"])

@@ -155,6 +155,10 @@ def main(argv: list[str] | None = None) -> int:
         return SERVER_CHECKS_FAILED
     from streamlit.web import cli
 
+    from access import downloads
+
+    downloads.install(settings.base_path)  # /media files only for the session that made them
+
     sys.argv = ["streamlit", *streamlit_args(settings), *argv]
     print(f"看板地址 / dashboard URL: {local_url(settings, argv)}", flush=True)
     return cli.main()

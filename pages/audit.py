@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 
 import streamlit as st
 
+from access import downloads
 from access import ui as access_ui
 from access.service import ACTIONS, AccessError
 from pages import shared
@@ -39,11 +40,23 @@ if frame.empty:
 else:
     st.dataframe(frame, hide_index=True, width="stretch", height=520)
 client = access_ui.client()
+bound = downloads.binding(me)
+
+
+def _export(fmt: str):
+    """The audit log as a file, made on click for the administrator as they are then
+    (access.downloads); audit_export itself logs the export."""
+    made = {}
+
+    def log_export(now):
+        made["data"] = service.audit_export(now, fmt=fmt, lang=lang, client=client, **query)
+
+    return downloads.logged_file(lambda: made.pop("data"), log_export, service, bound, client)
+
+
 c1, c2, _ = st.columns([1, 1, 4])
-c1.download_button(t("download_csv"), lambda: service.audit_export(
-    me, fmt="csv", lang=lang, client=client, **query), file_name="audit.csv", mime="text/csv",
-    key="audit_csv", on_click="ignore")
-c2.download_button(t("download_xlsx"), lambda: service.audit_export(
-    me, fmt="xlsx", lang=lang, client=client, **query), file_name="audit.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="audit_xlsx",
-    on_click="ignore")
+c1.download_button(t("download_csv"), _export("csv"), file_name="audit.csv", mime="text/csv",
+                   key="audit_csv", on_click="ignore")
+c2.download_button(t("download_xlsx"), _export("xlsx"), file_name="audit.xlsx",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                   key="audit_xlsx", on_click="ignore")

@@ -185,7 +185,7 @@ def draw(fig: dict, empty: bool = False) -> None:
     if empty:
         title = title_of(fig)
         if title:
-            st.markdown(f"**{title}**")
+            st.markdown(f"**{shared.plain(title)}**")
         shared.empty_state()
         return
     st.plotly_chart(fig, width="stretch", config={"displaylogo": False, "responsive": True})

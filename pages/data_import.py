@@ -95,7 +95,7 @@ if st.button(tr("check"), type="primary", key="check"):
 report = state.get("report")
 if report is not None:
     for line in report.file_lines(lang):
-        st.caption(line)
+        st.caption(shared.plain(line))
     if report.ok:
         st.success(tr("valid", rows=f"{sum(report.rows.values()):,}"))
         summary = service.summary_frame(report, lang)
@@ -133,7 +133,8 @@ if report is not None:
                          tr("col_message"): st.column_config.TextColumn(width=520),
                          tr("col_value"): st.column_config.TextColumn(width="small"),
                          tr("col_row"): st.column_config.TextColumn(width=60)})
-        st.download_button(tr("download_bad_rows"), bad_rows_xlsx(report, lang=lang),
+        st.download_button(tr("download_bad_rows"),
+                           shared.own_file(bad_rows_xlsx(report, lang=lang)),
                            file_name="导入错误报告.xlsx", mime=XLSX_MIME, key="bad_rows")
 
 # -- history, compare, rollback ----------------------------------------------------------------

@@ -82,8 +82,11 @@ def _name(key: str) -> str:
 
 
 def _lines(*pairs: tuple[str, str]) -> str:
-    return "\n".join(f"{label}：{value}" if shared.lang() == "zh" else f"{label}: {value}"
-                     for label, value in pairs)
+    """A tooltip's lines: the tooltip is HTML, so every value is escaped (place names are
+    imported text)."""
+    esc = shared.plain_html
+    return "\n".join(f"{esc(label)}：{esc(value)}" if shared.lang() == "zh"
+                     else f"{esc(label)}: {esc(value)}" for label, value in pairs)
 
 
 def _city_lines(city: str, row) -> str:
@@ -245,7 +248,7 @@ else:
         cities = compute(compare.city_home_counties, HOME_COUNTIES).set_index("host_city")
         stations = drawn.assign(
             color=[list(LEVEL_RGB[lv]) + [255] for lv in drawn["level"]],
-            tip_title=drawn["name_zh"],
+            tip_title=[shared.plain_html(n) for n in drawn["name_zh"]],
             tip_body=[_lines((t("level"), shared.label("level", lv)), (t("host_city"), city),
                              (t("members"), fmt(m, "person")),
                              (t("returnees_referred"), fmt(r, "person")),
@@ -344,7 +347,7 @@ for poly in geo.heze_county_polygons():
     row = by_code.loc[code]
     rank = t("rank_of").format(county="", rank=int(row[f"{shade_by}__rank"]), n=n_counties)
     rows.append({"adcode": code, "polygon": [poly["polygon"], *poly["holes"]],
-                 "value": row[shade_by], "tip_title": row[name_col()],
+                 "value": row[shade_by], "tip_title": shared.plain_html(row[name_col()]),
                  "tip_body": _lines(*((_name(k), fmt(row[k], reg.get(k).unit))
                                       for k in SHADE_KEYS)) + f"\n{_name(shade_by)} {rank}",
                  "line": list(FILTERED_LINE_RGBA if code in in_filter else COUNTY_LINE_RGBA),
@@ -380,7 +383,7 @@ _legend([f"{_swatch(COUNTY_LOW_RGB, '■')} 0 → {_swatch(COUNTY_HIGH_RGB, '■
          f"{fmt(top, shade_unit)} ({_name(shade_by)})",
          f"{_swatch(FILTERED_LINE_RGBA, '□')} {t('legend_chosen')}"])
 shared.rank_note(values.assign(chosen=values["code"].isin(in_filter)), shade_by)
-zones = "，".join(f"{by_code.loc[z, name_col()]} {fmt(by_code.loc[z, shade_by], shade_unit)}"
+zones = "，".join(f"{shared.plain(by_code.loc[z, name_col()])} {fmt(by_code.loc[z, shade_by], shade_unit)}"
                  for z in ZONES if z in by_code.index)
 if zones:
     st.caption(f"{t('map_click_county')} {t('map_zones')}（{_name(shade_by)}：{zones}）。"

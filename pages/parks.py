@@ -29,7 +29,7 @@ park = shared.table_choice(
     "park", id_col="park_id", label=t("choose_park"), format_func=names.get,
     file_name="parks")
 tenants = shared.call("park_tenants", park)
-st.subheader(f"{names[park]} · {t('tenants')}")
+st.subheader(f"{shared.plain(names[park])} · {t('tenants')}")
 if tenants.empty:
     shared.empty_state()
 else:

@@ -7,6 +7,7 @@ No SQL and no arithmetic here either: numbers come from analytics, words from te
 from __future__ import annotations
 
 import hashlib
+import html
 import logging
 import re
 import threading
@@ -17,6 +18,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
+from access import downloads
 from access import ui as access_ui
 from analytics import Analytics, Filter, palette
 from analytics import indicators as reg
@@ -43,6 +45,33 @@ UNIT_OF = {"members": "person", "people_registered": "person", "returnees_referr
            "projects_recommended": "project", "investment_recommended": "wan_yuan",
            "activities": "event", "attendees": "attendance", "donations": "yuan"}
 ICON = Path(__file__).resolve().parent.parent / "static" / "icon.png"
+
+
+# -- text from data ------------------------------------------------------------------------
+# The ASCII punctuation that Markdown (and Streamlit's own :colour[…], :icon: and $…$
+# syntax) gives a meaning inside a line: links and images, HTML, emphasis, code, tables,
+# strikethrough, maths, entities and short codes. CommonMark lets any of them be escaped with
+# a backslash. (# + - . = only mean something at the start of a line, and dates such as
+# 2020-08-31 stay as they are in the Markdown source.)
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()!|<>~$&:])")
+# Streamlit turns bare web and mail addresses into links after the Markdown is parsed,
+# escaped or not: an invisible word joiner after "http", "www" or "@" keeps them text.
+_BARE_LINK = re.compile(r"(?i)(?:https?|ftp)(?=\\:)|www(?=\.)|@")
+_JOINER = "\u2060"
+
+
+def plain(text) -> str:
+    """Text from the data (a name, a place, a file name, a link's value) made safe to put in
+    anything Streamlit renders as Markdown (st.subheader, st.caption, st.markdown, a label,
+    a warning): it reads as given, and ``![x](http://…)``, ``<img …>``, ``[a](javascript:…)``
+    or a bare address stays text, so no viewer's browser fetches or follows it."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
+    return _BARE_LINK.sub(lambda m: m.group(0) + _JOINER, escaped)
+
+
+def plain_html(text) -> str:
+    """Text from the data made safe inside HTML we write ourselves (a map tooltip)."""
+    return html.escape("" if text is None else str(text), quote=True)
 
 
 # -- data access ---------------------------------------------------------------------------
@@ -378,7 +407,7 @@ def header(title_key: str, note_key: str | None = None) -> None:
     st.title(t(title_key))
     a = analytics()
     caption = (f"{t('as_of')} {fmt_date(a.snapshot.as_of)} · "
-               f"{t('filter_applied')}: {a.describe(current_filter(), lang())}")
+               f"{t('filter_applied')}: {plain(a.describe(current_filter(), lang()))}")
     if note_key and current_filter().counties:
         caption += f" · {t(note_key)}"
     st.caption(caption)
@@ -434,7 +463,8 @@ def rank_note(df: pd.DataFrame, key: str) -> None:
     parts = []
     for _, row in rows.iterrows():
         share = row.get(f"{key}__share")
-        text = t("rank_of").format(county=row[name_col()], rank=int(row[f"{key}__rank"]), n=n)
+        text = t("rank_of").format(county=plain(row[name_col()]), rank=int(row[f"{key}__rank"]),
+                                   n=n)
         if share is not None and share == share:
             text += t("share_of_city").format(share=format_rate(share, lang()).lstrip("+"))
         parts.append(text)
@@ -593,18 +623,29 @@ def table(df: pd.DataFrame, columns: dict[str, str], name: str, *, key: str,
 
 def _logged_file(make, what: str, fmt: str, describe: str, rows: int):
     """The data of a download button: `make` runs when the button is clicked, on a server
-    thread outside the script, and the download is written to the audit log first (a role
-    that may not export gets no file). The button is drawn with ``on_click="ignore"``: a
-    click reruns nothing, so the page cannot redraw the button while its file is on the way."""
-    u, service, client = user(), access_ui.service(), access_ui.client()
+    thread outside the script. Then, not when the button was drawn, the user is checked as
+    they are now (a disabled, signed-out or demoted user gets no file, and the refusal is
+    logged), the download is written to the audit log, and the file is bound to this
+    session (access.downloads). The button is drawn with ``on_click="ignore"``: a click
+    reruns nothing, so the page cannot redraw the button while its file is on the way."""
+    service, client = access_ui.service(), access_ui.client()
+    u = user()
+    bound = downloads.binding(u) if u is not None else None
 
-    def run():
-        if u is not None:
-            service.log_export(u, what=what, fmt=fmt, filter=describe, rows=rows,
-                               client=client)
-        return make()
+    def log_export(now):
+        service.log_export(now, what=what, fmt=fmt, filter=describe, rows=rows, client=client)
 
-    return run
+    return downloads.logged_file(make, log_export, service, bound, client)
+
+
+def own_file(data: bytes) -> bytes:
+    """A file made while the page is drawn (an import's error report), for a plain
+    download button: bound to this session (access.downloads) for as long as the session
+    may stay idle, so no other client holding its URL gets it."""
+    u = user()
+    idle = int(access_ui.service().settings["session.idle_minutes"]) * 60
+    downloads.register(data, downloads.binding(u) if u is not None else None, ttl=idle)
+    return data
 
 
 def download_only(shown: pd.DataFrame | Callable[[], pd.DataFrame], name: str, *, key: str,
@@ -739,13 +780,14 @@ def station_card(station_id: int) -> None:
     if card is None:
         empty_state()
         return
-    st.subheader(card["name_zh"])
+    # Names, places and programmes are imported text: shown as text, never as Markdown.
+    st.subheader(plain(card["name_zh"]))
     city = card["city_zh"] if lang() == "zh" else card["city_en"]
     sponsor = card.get("sponsor_zh") if lang() == "zh" else card.get("sponsor_en")
     facts = [(t("level"), label("level", card["level"])), (t("host_city"), city),
              (t("sponsor"), sponsor if isinstance(sponsor, str) else "—"),
              (t("opened_on"), fmt_date(card["opened_on"]))]
-    st.markdown("　·　".join(f"**{k}**：{v}" for k, v in facts))
+    st.markdown("　·　".join(f"**{k}**：{plain(v)}" for k, v in facts))
     c = st.columns(4)
     c[0].metric(t("members"), fmt(card["members"], "person"))
     c[1].metric(t("returnees_referred"), fmt(card["returnees_referred"], "person"))
@@ -757,11 +799,11 @@ def station_card(station_id: int) -> None:
     c[2].metric(t("attendees"), fmt(card["attendees"], "attendance"))
     c[3].metric(t("donations"), fmt(card["donations_yuan"], "yuan"))
     colon = "：" if lang() == "zh" else ": "
-    people = [f"{t('head')}{colon}{card['head_name']}",
-              f"{t('head_mobile')}{colon}{card['head_mobile']}"]
+    people = [f"{t('head')}{colon}{plain(card['head_name'])}",
+              f"{t('head_mobile')}{colon}{plain(card['head_mobile'])}"]
     if isinstance(card.get("honorary_head"), str):
-        people.append(f"{t('honorary_head')}{colon}{card['honorary_head']}")
-    programmes = [p for p in (card.get("brand_centre"), card.get("ecommerce_platform"))
+        people.append(f"{t('honorary_head')}{colon}{plain(card['honorary_head'])}")
+    programmes = [plain(p) for p in (card.get("brand_centre"), card.get("ecommerce_platform"))
                   if isinstance(p, str)]
     if card.get("talent_workstation"):
         programmes.append(t("talent_workstation"))

@@ -161,7 +161,7 @@ with import_tab:
     c1, c2, _ = st.columns([2, 2, 3])
     c1.download_button(T("download_template"), xl.workbook(), file_name="年度目标模板.xlsx",
                        mime=xl.XLSX_MIME, key="targets_template")
-    c2.download_button(T("download_current", year=year), xl.workbook(store.current(year)),
+    c2.download_button(T("download_current", year=year), shared.own_file(xl.workbook(store.current(year))),
                        file_name=f"年度目标_{year}.xlsx", mime=xl.XLSX_MIME,
                        key="targets_current")
     st.caption(T("import_help"))
@@ -177,7 +177,7 @@ with import_tab:
                 T("cell_value"): e.value, T("problem"): e.message(lang)}
                 for e in result.errors])
             st.dataframe(errors.astype(str), hide_index=True, width="stretch")
-            st.download_button(T("download_errors"), xl.error_report(result, lang),
+            st.download_button(T("download_errors"), shared.own_file(xl.error_report(result, lang)),
                                file_name="年度目标_错误报告.xlsx", mime=xl.XLSX_MIME,
                                key="targets_errors")
         else:

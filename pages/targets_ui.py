@@ -126,4 +126,5 @@ def draw_county_ranking(df, key: str, lang: str | None = None) -> None:
                 tt("rate", lang), format="percent", min_value=0.0, max_value=1.0)})
     if not has.all():
         sep = "、" if lang == "zh" else ", "
-        st.caption(tt("without_target", lang, names=sep.join(marked[~has])))
+        st.caption(tt("without_target", lang,
+                       names=sep.join(shared.plain(n) for n in marked[~has])))

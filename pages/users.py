@@ -20,7 +20,7 @@ counties = shared.names("county")
 
 
 def _done(message_key: str, name: str) -> None:
-    st.session_state["users_flash"] = t(message_key).format(name=name)
+    st.session_state["users_flash"] = t(message_key).format(name=shared.plain(name))
 
 
 def _failed(exc: AccessError) -> None:

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
+from analytics.export import defuse
 from data.importer.spec import (
     ALL_WORKBOOK,
     REFERENCE_TABLES,
@@ -35,7 +36,6 @@ XLSX_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False,
                 "constant_memory": False}
 LISTS_SHEET = "_lists"
 LAST_ROW = 1_048_575
-FORMULA_START = ("=", "+", "-", "@")
 
 
 def workbook_file(name: str, ext: str = "xlsx") -> str:
@@ -317,13 +317,12 @@ def export(snapshot: Path, out_dir: Path, fmt: str = "xlsx",
 
 
 def _protect_csv(df: pd.DataFrame, spec: Table) -> pd.DataFrame:
+    """The table for a CSV file: its text columns through the one guard every CSV export
+    uses (analytics.export.defuse), so a cell such as "=HYPERLINK(…)" opens as text."""
     df = df.copy()
     for c in spec.columns:
         if c.kind == "text" and c.header in df:
-            s = df[c.header]
-            risky = s.notna() & s.astype(str).str.startswith(FORMULA_START)
-            if risky.any():
-                df.loc[risky, c.header] = "'" + s[risky].astype(str)
+            df[c.header] = df[c.header].map(defuse)
     return df
 
 
