@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import ipaddress
 import logging
 import threading
 import time
@@ -144,6 +145,14 @@ def request_key(service: Access, headers: dict[str, str], client: str | None) ->
     """The key a request carries (see Binding.key), or None without a valid session."""
     mode = service.settings["login.mode"]
     if mode == "header":
+        # The user header proves something only when a trusted proxy sent it (the same rule
+        # as the login: login.trusted_proxies); from anyone else it is no session.
+        try:
+            peer = ipaddress.ip_address(client or "")
+        except ValueError:
+            return None
+        if not any(peer in net for net in service.settings.trusted_proxies):
+            return None
         name = (headers.get(service.settings["login.trusted_header"].lower()) or "").strip()
         user, _why = service.user_for_header(name)
         return None if user is None else "header:" + name.casefold()

@@ -234,20 +234,6 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-# A cell starting with one of these is read as a formula by Excel, WPS and LibreOffice when
-# the CSV is opened (=HYPERLINK(...), +cmd|..., @SUM(...)); tab and CR as well (OWASP, CSV
-# injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: Any) -> Any:
-    """A text cell for a CSV file, kept as text: one starting like a formula gets a leading
-    apostrophe (OWASP's advice; the spreadsheet shows the text, runs nothing)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 def _clean(text: str | None, limit: int) -> str:
     """Text safe to store and show: no control characters, trimmed, at most `limit`."""
     text = "".join(ch for ch in str(text or "") if unicodedata.category(ch)[0] != "C")
@@ -936,8 +922,9 @@ class Access:
                 "条件 / filter": json.dumps(_jsonable(query), ensure_ascii=False,
                                             sort_keys=True)}
         # A user name or a client address may be anything a visitor typed into the login
-        # form or a header: the CSV keeps every cell as text (XLSX types them as strings).
-        data = (csv_bytes(frame.map(csv_cell), meta) if fmt == "csv"
+        # form or a header: csv_bytes defuses formula-like text (analytics.export.defuse,
+        # the one guard of every CSV); XLSX types every cell as a string.
+        data = (csv_bytes(frame, meta) if fmt == "csv"
                 else xlsx_bytes(frame, meta, sheet="审计日志"))
         self.record("export", viewer, client=client, what="audit_log", format=fmt,
                     filter=query, rows=len(frame))

@@ -370,3 +370,18 @@ def test_the_map_tooltips_hold_imported_names_as_escaped_html(signed_in, hostile
     layer = next(la for deck in decks for la in deck["layers"] if la.get("id") == "stations")
     tips = [row["tip_title"] for row in layer["data"]]
     assert tips and all("&lt;img src=&quot;http://" in tip and "<img" not in tip for tip in tips)
+
+
+def test_a_download_in_header_mode_needs_the_header_from_a_trusted_proxy(tmp_path):
+    """The /media guard follows the login's rule: a user header counts only when one of
+    login.trusted_proxies sent it; from any other address it is no session."""
+    from access.downloads import request_key
+    from tests.access_support import add, make_access
+
+    acc = make_access(tmp_path, login={"mode": "header", "trusted_proxies": "127.0.0.2"})
+    add(acc, "leader", "leader")
+    header = {acc.settings["login.trusted_header"].lower(): "leader"}
+    assert request_key(acc, header, "127.0.0.2") == "header:leader"
+    assert request_key(acc, header, "127.0.0.1") is None
+    assert request_key(acc, header, "10.1.2.3") is None
+    assert request_key(acc, header, None) is None
