@@ -94,12 +94,12 @@ def _city_lines(city: str, row) -> str:
     counties their returnees went to (the largest HOME_COUNTIES, the rest summed)."""
     if row is None:
         return ""
-    names = shared.names("county")
-    went = [f"{names.get(code, code)} {fmt(n, 'person')}" for code, n in row["top"]]
+    names, esc = shared.names("county"), shared.plain_html  # the tooltip is HTML
+    went = [f"{esc(names.get(code, code))} {fmt(n, 'person')}" for code, n in row["top"]]
     if row["rest"]:
         went.append(f"{t('others')} {fmt(row['rest'], 'person')}")
     sep = "、" if shared.lang() == "zh" else ", "
-    lines = [t("tip_city_stations").format(city=city, city_n=row["city_stations"],
+    lines = [t("tip_city_stations").format(city=esc(city), city_n=row["city_stations"],
                                            county_n=row["county_stations"])]
     if went:
         lines.append(t("tip_home_counties") + sep.join(went))

@@ -25,11 +25,11 @@ query = " ".join(people.search_terms(query))
 matched = compute(people.returnee_count, search=query) if query else total
 rows = compute(people.returnee_list, people.LIST_LIMIT, search=query)
 if query:
-    st.caption(t("people_matched").format(query=shared.md_literal(query),
+    st.caption(t("people_matched").format(query=shared.plain(query),
                                           matched=shared.fmt(matched, "person"),
                                           total=shared.fmt(total, "person")))
 if not matched:
-    st.info(t("people_none_found").format(query=shared.md_literal(query)))
+    st.info(t("people_none_found").format(query=shared.plain(query)))
 else:
     st.caption(t("people_note").format(shown=shared.fmt(len(rows), "person"),
                                        total=shared.fmt(matched, "person")))
@@ -77,7 +77,7 @@ if user is not None and user.can("reveal"):
         reason = st.text_area(t("reveal_reason"), max_chars=200)
         asked = st.form_submit_button(t("reveal_button"))
     if asked and record is None:
-        st.warning(t("people_none_found").format(query=shared.md_literal(wanted)))
+        st.warning(t("people_none_found").format(query=shared.plain(wanted)))
     elif asked:
         try:
             access_ui.reveal(user, table="returnees", record=int(record), reason=reason)

@@ -366,15 +366,6 @@ def fmt(value, unit: str, decimals: int | None = None) -> str:
     return format_value(value, unit, lang(), decimals)
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$])")
-
-
-def md_literal(text: str) -> str:
-    """`text` (typed by a user or read from data) escaped to show as itself inside Markdown
-    (captions, labels): no link, image, emphasis or colour it spells is followed."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
-
-
 def unit(unit_key: str) -> str:
     return unit_name(unit_key, lang())
 
