@@ -49,6 +49,8 @@ STATION_MAX_PX = 18
 ARC_MAX_PX = 6
 ARC_LIMIT = 80              # the heaviest arcs only: all 2,600 hide Shandong under lines
 DENSITY_MAX_PX = 34         # the largest city's circle of people registered
+MARKS_FULL_WIDTH = 900      # maps at least this wide draw circles and lines at full size …
+MARKS_MIN = 0.4             # … narrower ones in proportion, down to this share
 DENSITY_RGB = (136, 65, 157)
 FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
 
@@ -174,6 +176,9 @@ lang = shared.lang()
 city_col = "city_zh" if lang == "zh" else "city_en"
 width = viewport.content_width()
 map_height = int(min(MAP_MAX_HEIGHT, max(300, width * 0.78)))
+# Circles and lines shrink with the map: at full size on a phone they covered eastern China
+# and hid the province names.
+marks = max(MARKS_MIN, min(1.0, width / MARKS_FULL_WIDTH))
 
 
 def _swatch(rgb, shape: str = "●", size: str = "1.2em") -> str:
@@ -212,7 +217,7 @@ else:
             layers.append(pdk.Layer(
                 "ScatterplotLayer", id="density", data=people[["lon", "lat", "people"]],
                 get_position=["lon", "lat"], get_radius="people", radius_units="'pixels'",
-                radius_scale=pixel_scale(DENSITY_MAX_PX, people["people"]),
+                radius_scale=pixel_scale(DENSITY_MAX_PX * marks, people["people"]),
                 radius_min_pixels=2, get_fill_color=[*DENSITY_RGB, 70],
                 get_line_color=[*DENSITY_RGB, 160], stroked=True, line_width_min_pixels=1,
                 pickable=False))
@@ -234,7 +239,7 @@ else:
                 get_target_position=["target_lon", "target_lat"],
                 get_source_color="src", get_target_color="dst",
                 get_width=arc_by, width_units="'pixels'",
-                width_scale=pixel_scale(ARC_MAX_PX, arcs[arc_by]), width_min_pixels=0.5,
+                width_scale=pixel_scale(ARC_MAX_PX * marks, arcs[arc_by]), width_min_pixels=0.5,
                 great_circle=False, num_segments=16, pickable=False))
             legend.append(
                 f"{_swatch(ARC_SOURCE_RGBA, '━')}{_swatch(ARC_TARGET_RGBA, '━')} "
@@ -265,8 +270,8 @@ else:
                            "tip_title", "tip_body"]],
             get_position=["lon", "lat"], get_fill_color="color", get_radius=radius_by,
             radius_units="'pixels'",
-            radius_scale=pixel_scale(STATION_MAX_PX, points[radius_by]),
-            radius_min_pixels=3, radius_max_pixels=STATION_MAX_PX, stroked=True,
+            radius_scale=pixel_scale(STATION_MAX_PX * marks, points[radius_by]),
+            radius_min_pixels=2, radius_max_pixels=STATION_MAX_PX * marks, stroked=True,
             get_line_color=[255, 255, 255, 255], line_width_min_pixels=1,
             pickable=True, auto_highlight=True))
         legend = [" ".join(f"{_swatch(LEVEL_RGB[lv])} {shared.label('level', lv)}"

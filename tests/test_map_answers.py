@@ -92,3 +92,18 @@ def test_the_station_card_breaks_its_returnees_down_by_county(db):
     got = compare.station_counties(Analytics(db), sid)
     got = got[got["returnees"] > 0]
     assert list(zip(got["county_code"], got["returnees"], strict=True)) == expected
+
+
+def test_on_a_phone_the_station_circles_shrink_with_the_map(signed_in):
+    from pages import viewport
+
+    def biggest(width: int) -> float:
+        at = signed_in(AppTest.from_file(APP, default_timeout=120))
+        at.session_state[viewport.KEY] = {"width": width}
+        at.run()
+        at.switch_page("pages/map.py").run()
+        assert not at.exception, [e.message for e in at.exception]
+        return layer(national(at), "stations")["radiusMaxPixels"]
+
+    wide, phone = biggest(1620), biggest(350)
+    assert wide == 18 and phone <= 0.4 * wide + 0.01  # 350 px wide: at most 7.2 px
