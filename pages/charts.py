@@ -53,6 +53,14 @@ def _hover(name: str, unit: str, values) -> list[str]:
     return [f"{name}{colon}{format_value(v, unit, shared.lang())}" for v in values]
 
 
+def _category_axis(fig: dict, horizontal: bool = False) -> dict:
+    """The axis of the categories is categorical, whatever its labels look like: left to
+    plotly's guess, labels like 2015 … 2019 read as numbers and the partial year's
+    "2020 (Jan–Aug)" as no number at all — its bar was not drawn."""
+    fig["layout"]["yaxis" if horizontal else "xaxis"]["type"] = "category"
+    return fig
+
+
 def _value_axis(fig: dict, scale, shown, horizontal: bool) -> dict:
     # A vertical axis title would stand rotated ("个" turned on its side): the bars carry
     # their unit in their labels; a horizontal axis names its unit below.
@@ -85,7 +93,7 @@ def bars(categories: Sequence[str], values: Sequence[float], *, unit: str, name:
         "customdata": _hover(name, unit, values),
         "hovertemplate": "%{" + ("y" if horizontal else "x") + "}<br>%{customdata}<extra></extra>",
     }
-    fig = _figure([trace], title, height)
+    fig = _category_axis(_figure([trace], title, height), horizontal)
     _value_axis(fig, scale, shown, horizontal)
     if horizontal:
         fig["layout"]["yaxis"]["autorange"] = "reversed"  # the first category on top
@@ -109,7 +117,8 @@ def grouped_bars(categories: Sequence[str], series, *, unit: str, title: str,
             "marker": {"color": colour, "opacity": opacity},
             "customdata": _hover(name, value_unit, values),
             "hovertemplate": "%{x}<br>%{customdata}<extra></extra>"})
-    return _value_axis(_figure(traces, title, height, barmode="group"), scale, every, False)
+    return _value_axis(_category_axis(_figure(traces, title, height, barmode="group")),
+                       scale, every, False)
 
 
 def stacked_bars(categories: Sequence[str], series, *, unit: str, title: str,
@@ -128,8 +137,8 @@ def stacked_bars(categories: Sequence[str], series, *, unit: str, title: str,
             "marker": {"color": colour}, "customdata": _hover(name, unit, values),
             "hovertemplate": "%{" + ("y" if horizontal else "x")
             + "}<br>%{customdata}<extra></extra>"})
-    fig = _value_axis(_figure(traces, title, height, barmode="stack"), scale, totals,
-                      horizontal)
+    fig = _value_axis(_category_axis(_figure(traces, title, height, barmode="stack"),
+                                     horizontal), scale, totals, horizontal)
     if horizontal:
         fig["layout"]["yaxis"]["autorange"] = "reversed"
     return fig
@@ -148,7 +157,7 @@ def lines(categories: Sequence[str], series, *, unit: str, title: str,
             "name": name, "line": {"color": colour}, "marker": {"color": colour},
             "customdata": _hover(name, unit, values),
             "hovertemplate": "%{x}<br>%{customdata}<extra></extra>"})
-    return _value_axis(_figure(traces, title, height), scale, every, False)
+    return _value_axis(_category_axis(_figure(traces, title, height)), scale, every, False)
 
 
 def donut(labels: Sequence[str], values: Sequence[float], colours: Sequence[str], *,
@@ -176,8 +185,8 @@ def heatmap(grid, *, title: str, value_name: str, unit: str, colours,
                             for row in values],
              "hovertemplate": "%{y} · %{x}<br>" + value_name + colon
              + "%{customdata}<extra></extra>"}
-    return _figure([trace], title, height, xaxis={"tickangle": -45},
-                   yaxis={"autorange": "reversed"})
+    return _figure([trace], title, height, xaxis={"tickangle": -45, "type": "category"},
+                   yaxis={"autorange": "reversed", "type": "category"})
 
 
 def draw(fig: dict, empty: bool = False) -> None:

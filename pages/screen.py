@@ -402,7 +402,8 @@ def hbars(labels, values, unit: str, colours, name: str) -> go.Figure:
         x=scale.apply(values), y=list(labels), orientation="h", name=name,
         text=[format_value(v, unit, lang) for v in values], textposition="outside",
         cliponaxis=False, marker={"color": colours}))
-    fig.update_yaxes(autorange="reversed")
+    # Categorical, whatever the labels look like (years would be read as numbers).
+    fig.update_yaxes(autorange="reversed", type="category")
     return dark(fig, horizontal=True)
 
 
@@ -470,7 +471,7 @@ def view_county_targets():
         text=[f"{percent(r, lang)} {status_text(key, s, lang)}"
               for r, s in zip(df["rate"], df["status"], strict=True)],
         textposition="outside", cliponaxis=False, marker={"color": ACCENT}))
-    fig.update_yaxes(autorange="reversed")
+    fig.update_yaxes(autorange="reversed", type="category")
     return (T("county_rate", year=year, name=reg.get(key).name(lang)),
             dark(fig, horizontal=True))
 
@@ -524,7 +525,7 @@ def view_city_targets():
         orientation="h", text=[f"{percent(c.rate, lang)} {status_label(c, lang)}"
                                for _, c in rows],
         textposition="outside", cliponaxis=False, marker={"color": ACCENT}))
-    fig.update_yaxes(autorange="reversed")
+    fig.update_yaxes(autorange="reversed", type="category")
     return T("targets_city", year=year), dark(fig, horizontal=True)
 
 
