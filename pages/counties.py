@@ -33,7 +33,8 @@ charts.draw(fig)
 shared.rank_note(counties, key)
 
 st.subheader(t("counties_compare"))
-st.caption(t("sorted_by").format(indicator=ind.name(lang)))
+st.caption(t("sorted_by").format(indicator=ind.name(lang))
+           + ("；" if lang == "zh" else "; ") + t("total_not_ranked"))
 columns = {"rank": "rank", name_col(): "county"}
 shown = table.copy()
 for k in keys:

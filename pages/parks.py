@@ -19,6 +19,8 @@ shown = parks.assign(kind_label=shared.labels("kind", parks["kind"]),
 shared.cards(("parks", "park_tenants"), compute(compare.headline, ("parks", "park_tenants")),
              per_row=3)
 st.subheader(t("parks_ranked"))
+if parks["incubation_years"].isna().any():
+    st.caption(t("incubation_note"))
 names = dict(zip(parks["park_id"], parks["name_zh"], strict=True))
 park = shared.table_choice(
     shown, {"rank": "rank", "name_zh": "park_name", f"county_{suffix}": "county",

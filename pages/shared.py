@@ -525,7 +525,8 @@ def table(df: pd.DataFrame, columns: dict[str, str], name: str, *, key: str,
     first TABLE_ROWS and says so, and its downloads hold them all."""
     cut = not selectable and len(df) > TABLE_ROWS
     shown = display_frame(df.head(TABLE_ROWS) if cut else df, columns)
-    kwargs = {"hide_index": True, "width": "stretch"}
+    # A missing number reads "—": the grid draws its own "None" over the styler's text.
+    kwargs = {"hide_index": True, "width": "stretch", "placeholder": "—"}
     if height and len(shown) > height // 36:  # a short table keeps its own height
         kwargs["height"] = height
     event = None
