@@ -101,6 +101,13 @@ LEVEL_MET = ("已达标", "met")
 # Streamlit's coloured text for each status (green on pace, orange close, red behind).
 STATUS_COLOUR = {"met": "green", "ahead": "green", "on_track": "blue", "behind": "red",
                  "missed": "red", "not_started": "gray", "below": "orange"}
+# The same colours for charts, on a light page: a bar of 完成率 is coloured by its pace.
+STATUS_HEX = {"green": "#2e9d5b", "blue": "#2f6fdf", "red": "#d62728", "gray": "#9aa0a6",
+              "orange": "#f08c00"}
+
+
+def status_hex(status) -> str:
+    return STATUS_HEX[STATUS_COLOUR.get(status, "gray")]
 
 
 def t(key: str, lang: str = "zh", **values) -> str:
