@@ -100,6 +100,28 @@ def bars(categories: Sequence[str], values: Sequence[float], *, unit: str, name:
     return fig
 
 
+def completion_bars(categories: Sequence[str], rates: Sequence[float],
+                    colours: Sequence[str], *, name: str, title: str,
+                    marks: Sequence[tuple[float, str]] = (), height: int | None = None) -> dict:
+    """完成率 as horizontal bars on an axis from 0 to 100% (further when a rate is above),
+    each bar in its own colour (its pace), with a line at 100% and at each (share, label)
+    of `marks` (the time elapsed, say)."""
+    fig = bars(categories, rates, unit="ratio", name=name, title=title, colours=list(colours),
+               horizontal=True, height=height)
+    shown = [r * 100 for r in rates if r == r]
+    fig["layout"]["xaxis"]["range"] = [0, max([100.0, *shown]) * 1.18]
+    lines = [(1.0, "100%", "solid")] + [(share, label, "dash") for share, label in marks]
+    fig["layout"]["shapes"] = [
+        {"type": "line", "xref": "x", "yref": "paper", "x0": share * 100, "x1": share * 100,
+         "y0": 0, "y1": 1, "line": {"color": "#6b7280", "width": 1.5, "dash": dash}}
+        for share, _, dash in lines]
+    fig["layout"]["annotations"] = [
+        {"xref": "x", "yref": "paper", "x": share * 100, "y": 1, "yanchor": "bottom",
+         "text": label, "showarrow": False, "font": {"size": 12, "color": "#4b5563"}}
+        for share, label, _ in lines]
+    return fig
+
+
 def grouped_bars(categories: Sequence[str], series, *, unit: str, title: str,
                  partial: Sequence[bool] | None = None, height: int | None = None) -> dict:
     """Several series side by side: (name, colour, values, unit) each."""

@@ -40,6 +40,13 @@ STRINGS: dict[str, tuple[str, str]] = {
                   "“ahead”, more below is “behind”; a share (recommended by stations) is "
                   "“met” once it reaches its target."),
     "ranking": ("县区完成率排名", "Counties by completion"),
+    "over_city": ("{year}年{indicator}：各县区目标合计{counties}，超过全市目标{city}，请核对。",
+                  "{year} {indicator}: the county targets add up to {counties}, more than "
+                  "the city's {city}; please check."),
+    "over_city_import": ("导入后，{year}年{indicator}各县区目标合计{counties}，将超过全市目标{city}。",
+                         "After this import the {year} county targets for {indicator} would "
+                         "add up to {counties}, more than the city's {city}."),
+    "elapsed_mark": ("时间进度", "Time elapsed"),
     "ranking_indicator": ("排名指标", "Rank by"),
     "no_county_targets": ("该指标{year}年没有县区目标。", "No county has a {year} target for this "
                           "indicator."),
