@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import streamlit as st
 
 from analytics import palette
-from analytics.formatting import format_value, scale_for
+from analytics.formatting import axis_ticks, format_value, format_values, scale_for
 from pages import shared
 
 FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", sans-serif'
@@ -73,6 +73,9 @@ def _value_axis(fig: dict, scale, shown, horizontal: bool) -> dict:
         axis["dtick"] = 1  # small counts: 0 1 2 3, not 0 0.5 1 1.5 shown as "0 1 1 2"
     if numbers and max(numbers) > 0:
         axis["range"] = [0, max(numbers) * 1.18]  # room for the labels beside the bars
+        ticks = axis_ticks(axis["range"][1], shared.lang()) if scale.tickformat == ",d" else None
+        if ticks:  # 2万 4万 beside bars labelled 3.4万人, not 20,000
+            axis.update(tickmode="array", tickvals=ticks[0], ticktext=ticks[1])
     return fig
 
 
@@ -87,7 +90,7 @@ def bars(categories: Sequence[str], values: Sequence[float], *, unit: str, name:
     trace = {
         "type": "bar", "orientation": "h" if horizontal else "v", "name": name,
         "x": shown if horizontal else categories, "y": categories if horizontal else shown,
-        "text": [format_value(v, unit, shared.lang()) for v in values],
+        "text": format_values(values, unit, shared.lang()),
         "textposition": "outside", "cliponaxis": False,
         "marker": {"color": colours or palette.PRIMARY, "opacity": opacity},
         "customdata": _hover(name, unit, values),
@@ -127,6 +130,9 @@ def grouped_bars(categories: Sequence[str], series, *, unit: str, title: str,
     """Several series side by side: (name, colour, values, unit) each."""
     scale = scale_for(unit, shared.lang())
     traces, every = [], []
+    # One magnitude for every label of the chart, the largest's (8,467家 beside 1.4万家 read
+    # as if a different kind of number).
+    top = max((abs(v) for *_, values, _ in series for v in values if v == v), default=0)
     for name, colour, values, value_unit in series:
         shown = scale.apply(values)
         every += shown
@@ -134,7 +140,7 @@ def grouped_bars(categories: Sequence[str], series, *, unit: str, title: str,
                    for p in (partial or [False] * len(shown))]
         traces.append({
             "type": "bar", "x": list(categories), "y": shown, "name": name,
-            "text": [format_value(v, value_unit, shared.lang()) for v in values],
+            "text": format_values(values, value_unit, shared.lang(), top=top),
             "textposition": "outside", "cliponaxis": False,
             "marker": {"color": colour, "opacity": opacity},
             "customdata": _hover(name, value_unit, values),

@@ -45,5 +45,6 @@ sizes = a.table_sizes().set_index("table")["rows"]
 db_rows = [{t("table"): name, t("definition"): zh if lang == "zh" else en,
             t("rows"): int(sizes[name])}
            for name, zh, en in DATABASES]
-st.dataframe(pd.DataFrame(db_rows), hide_index=True, width="stretch")
+# Counts with thousands separators, as in every other table (420,000, not 420000).
+st.dataframe(shared._styled(pd.DataFrame(db_rows)), hide_index=True, width="stretch")
 st.caption(f"{reg.REPORT_SOURCE_ZH if lang == 'zh' else reg.REPORT_SOURCE_EN}")

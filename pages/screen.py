@@ -48,6 +48,7 @@ from analytics.formatting import (
     format_change,
     format_rate,
     format_value,
+    format_values,
     pixel_scale,
     scale_for,
 )
@@ -485,7 +486,7 @@ def hbars(labels, values, unit: str, colours, name: str) -> go.Figure:
     scale = scale_for(unit, lang)
     fig = go.Figure(go.Bar(
         x=scale.apply(values), y=list(labels), orientation="h", name=name,
-        text=[format_value(v, unit, lang) for v in values], textposition="outside",
+        text=format_values(values, unit, lang), textposition="outside",
         cliponaxis=False, marker={"color": colours}))
     # Categorical, whatever the labels look like (years would be read as numbers).
     fig.update_yaxes(autorange="reversed", type="category")

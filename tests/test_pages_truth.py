@@ -47,3 +47,39 @@ def test_the_county_total_row_takes_no_rank_reads_a_dash_and_says_why(app):
     total = table.value[table.value["县区"] == "合计"]
     assert len(total) == 1 and total["排名"].isna().all()
     assert "合计行是全市合计，不参加排名" in captions(at)
+
+
+def test_one_chart_writes_its_numbers_one_way(app):
+    import json
+
+    at = app("overview")
+    by_year = json.loads(at.get("plotly_chart")[0].proto.spec)
+    returnees, entities = by_year["data"]
+    # 2015: 8,467 businesses beside 1.4万 in 2016: one magnitude, the chart's largest.
+    assert entities["text"][0] == "0.85万家" and entities["text"][1] == "1.4万家"
+    assert all(t.endswith("万人") for t in returnees["text"])
+    # The axis in 万 as well (its top: 70,579 × 1.18), not 20,000 40,000 …
+    axis = by_year["layout"]["yaxis"]
+    assert axis["ticktext"] == ["0", "2万", "4万", "6万", "8万"]
+    assert axis["tickvals"] == [0, 20_000, 40_000, 60_000, 80_000]
+
+
+def test_the_glossary_counts_have_thousands_separators(app):
+    from tests.test_pages import shown_table
+
+    at = app("definitions")
+    rows = shown_table(at.dataframe[-1])
+    assert "420,000" in rows.iloc[:, -1].tolist()  # the outside register, not 420000
+
+
+def test_values_side_by_side_share_the_largest_ones_magnitude():
+    from analytics.formatting import axis_ticks, format_values
+
+    assert format_values([8_467, 14_000, 995], "entity") == ["0.85万家", "1.4万家", "0.1万家"]
+    assert format_values([8_467, 9_000], "entity") == ["8,467家", "9,000家"]
+    assert format_values([1_074_900, 4_000], "wan_yuan") == ["107.49亿元", "0.4亿元"]
+    assert format_values([8_467, 1_400_000], "person", "en") == ["8,467 people",
+                                                                 "1.4 million people"]
+    assert axis_ticks(8_000) is None
+    assert axis_ticks(61_360) == ([0, 20_000, 40_000, 60_000], ["0", "2万", "4万", "6万"])
+    assert axis_ticks(14_108) == ([0, 5_000, 10_000], ["0", "0.5万", "1万"])  # not 5,000
