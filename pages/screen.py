@@ -95,7 +95,7 @@ MUTED = "#9fb3cf"
 ACCENT = "#ffd166"
 GRID = "#1f3557"
 CHOSEN_NOT = "#4a5d7a"  # a county not chosen, beside the chosen ones
-UP, DOWN = "#ff6b6b", "#4cc9f0"  # a rise in red, a fall in cyan (Chinese convention)
+UP, DOWN = "#ff6b6b", "#3ddc84"  # a rise in red, a fall in green (Chinese convention)
 FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", sans-serif'
 PROVINCE_FILL = [20, 38, 66, 255]
 PROVINCE_LINE = [70, 104, 150, 255]
@@ -361,7 +361,7 @@ def _check_for_news() -> None:
 
 # -- the headline strip -----------------------------------------------------------------------
 def delta_text(comp) -> str:
-    """同比 as a rate (a ratio's change in points), red for a rise, cyan for a fall."""
+    """同比 as a rate (a ratio's change in points), red for a rise, green for a fall."""
     if comp.change is None:
         return ""
     lang = shared.lang()

@@ -420,7 +420,8 @@ def _computed(_a: Analytics, version: str, name: str, _fn, args: tuple, kwargs: 
 
 def change_text(comp) -> tuple[str | None, str]:
     """The card's delta: 同比 as a rate and the change itself (+40.1%（+7.9万人）); ratios
-    change in percentage points. Returns (text, colour) — grey when nothing changed."""
+    change in percentage points. Returns (text, colour) — grey when nothing changed; a rise
+    red and a fall green, the Chinese convention (as on the 大屏), not Streamlit's default."""
     ind = reg.get(comp.key)
     if comp.change is None:
         return None, "off"
@@ -430,7 +431,7 @@ def change_text(comp) -> tuple[str | None, str]:
     text = change if comp.change_rate is None else (
         f"{format_rate(comp.change_rate, lang())}（{change}）" if lang() == "zh"
         else f"{format_rate(comp.change_rate, lang())} ({change})")
-    return text, ("off" if comp.change == 0 else "normal")
+    return text, ("off" if comp.change == 0 else "inverse")
 
 
 def indicator_card(key: str, comp, spark: list | None = None, border: bool = True) -> None:

@@ -155,9 +155,9 @@ def test_no_change_is_grey_without_an_arrow(signed_in):
     text, colour = change_text(same)
     assert (text, colour) == ("持平", "off")
     up = Comparison("returnees", 110, 100, Base("as_of", None, date(2019, 8, 31)))
-    assert change_text(up) == ("+10%（+10人）", "normal")
+    assert change_text(up) == ("+10%（+10人）", "inverse")  # a rise in red
     down = Comparison("returnees", 90, 100, Base("as_of", None, date(2019, 8, 31)))
-    assert change_text(down) == ("-10%（-10人）", "normal")  # ASCII minus: a red ↓
+    assert change_text(down) == ("-10%（-10人）", "inverse")  # ASCII minus: a green ↓
 
 
 # -- charts that do not mislead --------------------------------------------------------------

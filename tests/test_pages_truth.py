@@ -83,3 +83,18 @@ def test_values_side_by_side_share_the_largest_ones_magnitude():
     assert axis_ticks(8_000) is None
     assert axis_ticks(61_360) == ([0, 20_000, 40_000, 60_000], ["0", "2万", "4万", "6万"])
     assert axis_ticks(14_108) == ([0, 5_000, 10_000], ["0", "0.5万", "1万"])  # not 5,000
+
+
+def test_a_rise_is_red_and_a_fall_green_on_the_cockpit_as_on_the_wall(app):
+    from streamlit.proto.Metric_pb2 import Metric
+
+    from pages import screen
+
+    at = app("overview")
+    rises = [m for m in at.metric if m.proto.delta.startswith("+")]
+    assert len(rises) == 7  # every headline figure rose over the year
+    assert all(m.proto.color == Metric.MetricColor.RED for m in rises)
+    assert all(m.proto.direction == Metric.MetricDirection.UP for m in rises)
+    # The wall: 同比 up in red, down in green (the Chinese markets' convention).
+    up, down = (tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in (screen.UP, screen.DOWN))
+    assert up[0] > max(up[1:]) and down[1] > max(down[0], down[2])
