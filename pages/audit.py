@@ -39,11 +39,12 @@ if frame.empty:
 else:
     st.dataframe(frame, hide_index=True, width="stretch", height=520)
 client = access_ui.client()
+stem = f"{t('page_audit')}_{start.isoformat()}_{end.isoformat()}".replace(" ", "-")
 c1, c2, _ = st.columns([1, 1, 4])
 c1.download_button(t("download_csv"), lambda: service.audit_export(
-    me, fmt="csv", lang=lang, client=client, **query), file_name="audit.csv", mime="text/csv",
+    me, fmt="csv", lang=lang, client=client, **query), file_name=f"{stem}.csv", mime="text/csv",
     key="audit_csv", on_click="ignore")
 c2.download_button(t("download_xlsx"), lambda: service.audit_export(
-    me, fmt="xlsx", lang=lang, client=client, **query), file_name="audit.xlsx",
+    me, fmt="xlsx", lang=lang, client=client, **query), file_name=f"{stem}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="audit_xlsx",
     on_click="ignore")

@@ -42,7 +42,8 @@ for k in keys:
     scale = scale_for(i.unit, lang)
     shown[f"{k}__shown"] = scale.apply(shown[k])
     columns[f"{k}__shown"] = scale.header(i.name(lang), lang)
-shared.table(shown, columns, "counties", key=f"counties_table_{key}")
+shared.table(shown, columns, "counties", key=f"counties_table_{key}",
+             title=t("counties_compare"))
 
 year = shared.analytics().snapshot.as_of.year
 in_force = targets_ui.lookup(year)

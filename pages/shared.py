@@ -577,6 +577,10 @@ def download_only(shown: pd.DataFrame | Callable[[], pd.DataFrame], name: str, *
             t("source"): t("synthetic") if a.snapshot.is_synthetic else t("imported"),
             t("snapshot"): a.snapshot.snapshot_id}
     heading = f"{t('app_title')} · {title or name}"
+    from briefing.content import export_stem  # 服务站排行_曹县_2020-08-31, like the briefing
+
+    stem = export_stem(a, current_filter(), title or name, a.period_end(current_filter()),
+                       lang())
     if callable(shown):
         frame = shown
     else:
@@ -588,12 +592,12 @@ def download_only(shown: pd.DataFrame | Callable[[], pd.DataFrame], name: str, *
     c1.download_button(t("download_csv"),
                        _logged_file(lambda: csv_bytes(frame(), meta), name, "csv", describe,
                                     rows),
-                       file_name=f"{name}.csv", mime="text/csv", key=f"{key}_csv",
+                       file_name=f"{stem}.csv", mime="text/csv", key=f"{key}_csv",
                        on_click="ignore")
     c2.download_button(t("download_xlsx"),
                        _logged_file(lambda: xlsx_bytes(frame(), meta, title=heading), name,
                                     "xlsx", describe, rows),
-                       file_name=f"{name}.xlsx",
+                       file_name=f"{stem}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=f"{key}_xlsx", on_click="ignore")
 
@@ -660,7 +664,8 @@ def selected_row(event) -> int | None:
 
 
 def table_choice(df: pd.DataFrame, columns: dict[str, str], name: str, *, id_col: str,
-                 label: str, format_func, file_name: str, height: int | None = None):
+                 label: str, format_func, file_name: str, height: int | None = None,
+                 title: str | None = None):
     """A ranking table and a selectbox that choose the same record: ticking a row or
     picking a name both open its card, and each follows the other.
 
@@ -683,7 +688,8 @@ def table_choice(df: pd.DataFrame, columns: dict[str, str], name: str, *, id_col
         table_key = (f"tbl_{name}_{lang()}_"
                      f"{_token((tuple(ids), st.session_state[f'tr_{name}']))}")
     with table_box:
-        table(df, columns, file_name, key=table_key, selectable=True, height=height)
+        table(df, columns, file_name, key=table_key, selectable=True, height=height,
+              title=title)
     return chosen
 
 

@@ -99,7 +99,8 @@ with progress_tab:
         st.dataframe(targets_ui.styled_rates(table, T("rate"), T("status"),
                                              [r[-1] for r in rows], lang),
                      hide_index=True, width="stretch")
-        shared.download_only(table, f"targets_{year}", key="targets_progress")
+        shared.download_only(table, f"targets_{year}", key="targets_progress",
+                             title=f"{T('page_targets')}·{T('tab_progress')}")
         st.caption(f"{T('elapsed')}：{percent(elapsed, lang)}。{T('pace_rule')}"
                    if lang == "zh" else
                    f"{T('elapsed')}: {percent(elapsed, lang)}. {T('pace_rule')}")
@@ -254,4 +255,5 @@ with history_tab:
             "note": h.note or "—"} for h in changes])
         shared.table(history, {c: T(c) for c in ("set_at", "indicator", "county", "previous",
                                                  "new_value", "set_by", "source", "note")},
-                     f"targets_history_{year}", key="targets_history")
+                     f"targets_history_{year}", key="targets_history",
+                     title=f"{T('page_targets')}·{T('tab_history')}")

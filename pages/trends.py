@@ -64,4 +64,5 @@ columns = {"period_label": "period_axis"}
 if split:
     columns[name_col()] = split
 columns["shown"] = scale.header(ind.name(lang), lang)
-shared.table(table, columns, f"trend_{key}_{grain}", key="trend_table", height=300)
+shared.table(table, columns, f"trend_{key}_{grain}", key="trend_table", height=300,
+             title=title)

@@ -98,3 +98,41 @@ def test_a_rise_is_red_and_a_fall_green_on_the_cockpit_as_on_the_wall(app):
     # The wall: 同比 up in red, down in green (the Chinese markets' convention).
     up, down = (tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in (screen.UP, screen.DOWN))
     assert up[0] > max(up[1:]) and down[1] > max(down[0], down[2])
+
+
+def test_the_glossary_names_each_database_in_chinese(app):
+    at = app("definitions")
+    names = at.dataframe[-1].value.iloc[:, 0].tolist()
+    assert names[:2] == ["服务站信息库", "在外人员信息库"]
+    assert not {"stations", "outside_people"} & set(names)
+
+
+def test_the_audit_log_reads_in_words_not_codes_and_json(app, app_data_dir):
+    from access.service import Access
+
+    acc = Access(app_data_dir / "app.db")
+    admin = acc.get_user("admin")
+    acc.log_export(admin, what="stations", fmt="xlsx", filter="全部", rows=246)
+    acc.record("target_import", admin, rows=2, created=2, changed=0, unchanged=0)
+    at = app("audit", role="admin")
+    table = at.dataframe[0].value
+    shown = dict(zip(table["操作"], table["详情"], strict=False))
+    assert shown["导出"] == "内容：服务站信息库；格式：xlsx；筛选条件：全部；行数：246"
+    assert shown["导入目标"] == "行数：2；新增：2；修改：0；未变：0"
+    assert "target_import" not in table["操作"].tolist()
+
+
+def test_a_download_is_named_for_what_it_holds_the_filter_and_the_date(app, monkeypatch):
+    from streamlit.elements.widgets.button import ButtonMixin
+
+    names = []
+    original = ButtonMixin.download_button
+
+    def record(self, label, data, file_name=None, *args, **kwargs):
+        names.append(file_name)
+        return original(self, label, data, file_name, *args, **kwargs)
+
+    monkeypatch.setattr(ButtonMixin, "download_button", record)
+    app("stations", params={"county": "371721"})
+    assert "服务站排行_曹县_2020-08-31.xlsx" in names and "服务站排行_曹县_2020-08-31.csv" in names
+    assert not [n for n in names if n and n.startswith("stations")]
