@@ -528,6 +528,10 @@ def table(df: pd.DataFrame, columns: dict[str, str], name: str, *, key: str,
     shown = display_frame(df.head(TABLE_ROWS) if cut else df, columns)
     # A missing number reads "—": the grid draws its own "None" over the styler's text.
     kwargs = {"hide_index": True, "width": "stretch", "placeholder": "—"}
+    from pages import tables, viewport  # each column as wide as its text: no number cut
+
+    kwargs["column_config"] = tables.column_config(shown, viewport.content_width(0) or None,
+                                                   selectable)
     if height and len(shown) > height // 36:  # a short table keeps its own height
         kwargs["height"] = height
     event = None

@@ -42,6 +42,16 @@ def test_english_by_year_bars_draw_the_current_partial_year(page, app_url):
     assert not errors, errors[:3]
 
 
+
+def test_the_station_ranking_fits_a_1920_screen_with_no_column_cut(page, app_url):
+    # 16 columns: before, the grid ran 90 px past the page, cutting 参加人次 to "11,69".
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    open_page(page, f"{app_url}/stations")
+    grids = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stDataFrame"]')]
+        .map(g => { const s = g.querySelector('.dvn-scroller');
+                    return [s.scrollWidth, s.clientWidth]; })""")
+    assert grids and all(wide <= shown + 1 for wide, shown in grids), grids
+
 # -- the wall display ---------------------------------------------------------------------
 # 2020 up to 31 Aug (66.7% of the year): 曹县 8,310 returnees, 单县 6,289, 牡丹区 6,320.
 COUNTY_TARGETS = {371721: 11_400, 371722: 9_500, 371702: 21_000}  # 72.9%, 66.2%, 30.1%
