@@ -160,8 +160,9 @@ UI: dict[str, tuple[str, str]] = {
     "rank": ("排名", "Rank"),
     "rank_by": ("排序指标", "Rank by"),
     "sorted_by": ("按{indicator}从高到低排序", "Sorted by {indicator}, highest first"),
-    "total_not_ranked": ("合计行是全市合计，不参加排名，排名记为“—”",
-                         "The total row is the whole city's; it takes no rank (\"—\")"),
+    "total_not_ranked": ("合计行是表中各县区之和，不参加排名，排名记为“—”",
+                         "The total row adds up the counties listed; it takes no rank "
+                         "(\"—\")"),
     "station_short_note": ("服务站以简称显示：“城市站”为市级站，“县区(城市)站”为县级站",
                            "Stations by short name: a city for a city-level station, "
                            "county (city) for a county-level one"),

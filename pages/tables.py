@@ -57,6 +57,10 @@ def widths(shown: pd.DataFrame, available: int | None = None,
         return out
     # The grid's borders and rounding take a few pixels of the width it is given.
     over = sum(out.values()) + (CHECKBOX_PX if selectable else 0) + 12 - available
+    least = sum(min(out[c], max(TEXT_FLOOR_PX, int(text_px(c) + HEADER_PAD_PX)))
+                if c in text_cols else min(out[c], max(contents[c], 60)) for c in out)
+    if over <= 0 or least + (CHECKBOX_PX if selectable else 0) + 12 > available:
+        return out  # it fits as it is, or cannot fit at all: then it scrolls, headers whole
     # First the long texts give up width, to a floor (their rest shows on hover) …
     for col in sorted(text_cols, key=lambda c: -out[c]):
         if over <= 0:

@@ -104,14 +104,14 @@ def test_the_wall_display_is_one_canvas_scaled_to_any_window_with_true_completio
         store.set("returnees", 2020, value, county=county, by="admin")
     page.set_viewport_size({"width": 1366, "height": 768})
     page.goto(f"{app_url}/screen?rotate=5&refresh=60", wait_until="domcontentloaded")
-    # The left panel turns to the counties' 完成率 (its fourth view), drawn.
-    page.wait_for_function(
-        """() => document.querySelector('.scr-panel-title[data-view="left-3"]')
+    # The left panel turns to the counties' 完成率 (its fourth view): read as soon as drawn,
+    # before it turns on.
+    chart = page.wait_for_function(
+        """(read) => document.querySelector('.scr-panel-title[data-view="left-3"]')
               && document.querySelectorAll('[data-testid="stPlotlyChart"]')[0]
-                  .querySelectorAll('.barlayer .point path').length === 3""",
-        timeout=CHART_TIMEOUT_MS, polling=200)
-    settle(page)
-    chart = page.evaluate(LEFT_CHART)
+                  .querySelectorAll('.barlayer .point path').length === 3
+              && eval('(' + read + ')')()""",
+        arg=LEFT_CHART, timeout=CHART_TIMEOUT_MS, polling=200).json_value()
     # A completion axis runs to 100% at least (72.9% is not a full bar).
     assert chart["range"][0] == 0 and chart["range"][1] >= 100, chart["range"]
     # Coloured by pace, in rank order: ahead (green), on track (blue), behind (red).

@@ -46,7 +46,7 @@ def test_the_county_total_row_takes_no_rank_reads_a_dash_and_says_why(app):
     assert table.proto.placeholder == "—"
     total = table.value[table.value["县区"] == "合计"]
     assert len(total) == 1 and total["排名"].isna().all()
-    assert "合计行是全市合计，不参加排名" in captions(at)
+    assert "合计行是表中各县区之和，不参加排名" in captions(at)
 
 
 def test_one_chart_writes_its_numbers_one_way(app):
