@@ -94,7 +94,55 @@ ACTIONS = {
     "user_change": ("用户变更", "user change"),
     "import": ("导入数据", "import"),
     "denied": ("无权限的访问", "access denied"),
+    "target_set": ("设定目标", "target set"),
+    "target_withdraw": ("撤销目标", "target withdrawn"),
+    "target_import": ("导入目标", "targets imported"),
 }
+# The details of an entry in words: its keys, and the codes among its values.
+DETAIL_KEYS = {
+    "what": ("内容", "what"), "format": ("格式", "format"), "filter": ("筛选条件", "filter"),
+    "rows": ("行数", "rows"), "scope": ("数据范围", "scope"), "table": ("数据库", "table"),
+    "record": ("记录", "record"), "reason": ("事由", "reason"), "page": ("页面", "page"),
+    "permission": ("所需权限", "permission"), "indicator": ("指标", "indicator"),
+    "county": ("县区", "county"), "year": ("年度", "year"), "value": ("目标值", "value"),
+    "previous": ("原值", "previous"), "source": ("来源", "source"), "file": ("文件", "file"),
+    "sha256": ("文件校验值", "sha256"), "note": ("备注", "note"), "created": ("新增", "created"),
+    "changed": ("修改", "changed"), "unchanged": ("未变", "unchanged"),
+    "method": ("方式", "method"), "user": ("用户", "user"), "role": ("角色", "role"),
+    "mode": ("方式", "mode"), "counties": ("县区", "counties"),
+}
+DETAIL_VALUES = {
+    "demo": ("演示数据", "demo data"), "app": ("页面", "app"), "import": ("导入", "import"),
+    "cli": ("命令行", "command line"), "password": ("密码", "password"),
+    "stations": ("服务站信息库", "station register"),
+    "outside_people": ("在外人员信息库", "outside register"),
+    "returnees": ("返乡创业人员信息库", "returnee register"),
+    "entities": ("经济实体", "businesses"), "projects": ("项目信息库", "projects"),
+    "parks": ("园区(基地)信息库", "parks"), "activities": ("活动与捐赠", "events"),
+    "briefing": ("领导简报", "briefing"), "audit_log": ("审计日志", "audit log"),
+}
+
+
+def details_text(details: dict, lang: str = "zh") -> str:
+    """An audit entry's details as words (格式：xlsx；行数：246), not raw JSON: known keys
+    and codes in the user's language, anything else as it was stored."""
+    i = 0 if lang == "zh" else 1
+    colon, sep = ("：", "；") if lang == "zh" else (": ", "; ")
+
+    def value(v) -> str:
+        if isinstance(v, str):
+            return DETAIL_VALUES.get(v, (v, v))[i]
+        if isinstance(v, (list, tuple)):
+            return "、".join(value(x) for x in v) if lang == "zh" else ", ".join(
+                value(x) for x in v)
+        if isinstance(v, dict):
+            return json.dumps(v, ensure_ascii=False, sort_keys=True)
+        return "—" if v is None else str(v)
+
+    order = list(DETAIL_KEYS)  # the known keys in a reading order, the rest after them
+    keys = sorted(details, key=lambda k: (order.index(k) if k in order else len(order), k))
+    return sep.join(f"{DETAIL_KEYS.get(k, (k, k))[i]}{colon}{value(details[k])}"
+                    for k in keys)
 
 
 # -- values --------------------------------------------------------------------------------
@@ -904,7 +952,7 @@ class Access:
             heads[2]: R.role_label(e.role, lang) if e.role else "",
             heads[3]: e.client or "",
             heads[4]: ACTIONS.get(e.action, (e.action, e.action))[0 if lang == "zh" else 1],
-            heads[5]: json.dumps(e.details, ensure_ascii=False, sort_keys=True),
+            heads[5]: details_text(e.details, lang),
         } for e in entries], columns=list(heads))
 
     def audit_export(self, viewer: User, *, fmt: str = "csv", lang: str = "zh",

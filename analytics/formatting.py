@@ -97,6 +97,60 @@ def format_value(value, unit: str, lang: str = "zh", decimals: int | None = None
     return f"{english_number(value, d)} {u.en}"
 
 
+def _magnitude(top, decimals: int) -> tuple[int, str]:
+    """The divisor and word the largest absolute value `top` is written with in Chinese
+    (chinese_number's rule)."""
+    if _round(_decimal(top) / 10_000, decimals) >= 10_000:
+        return 100_000_000, "亿"
+    if _round(_decimal(top), decimals) >= 10_000:
+        return 10_000, "万"
+    return 1, ""
+
+
+def format_values(values, unit: str, lang: str = "zh", top=None) -> list[str]:
+    """Values shown side by side (a chart's bars) in one magnitude, the largest's (or
+    `top`'s, when several series share a chart): 1.4万家 beside 0.85万家, not beside
+    8,467家. A value below one of that magnitude keeps one more decimal."""
+    if unit == "ratio" or lang != "zh":  # English writes 8,467 and 1.4 million alike
+        return [format_value(v, unit, lang) for v in values]
+    u = UNITS[unit]
+    factor = u.yuan_factor or 1
+    shown = [v for v in values if v is not None and v == v]
+    if top is None:
+        top = max((abs(v) for v in shown), default=0)
+    money = bool(u.yuan_factor)
+    decimals = 1
+    divisor, word = _magnitude(abs(top) * factor, decimals)
+    if divisor == 1:
+        return [format_value(v, unit, lang) for v in values]
+    places = max(decimals, 2) if divisor >= 100_000_000 else decimals
+    out = []
+    for v in values:
+        if v is None or v != v:
+            out.append("—")
+            continue
+        number = _decimal(v) * _decimal(factor) / divisor
+        text = _trim(number, places if abs(number) >= 1 else places + 1)
+        out.append(f"{text}{word}{'元' if money else u.zh}")
+    return out
+
+
+def axis_ticks(top: float, lang: str = "zh", count: int = 5):
+    """Tick values and texts for a count axis from 0 to `top` written the way its bars
+    are: 2万 4万 6万 in Chinese once the axis passes 1万 (not 20,000 beside 2.1万人);
+    None when plotly's own ticks read the same (below 1万, or English)."""
+    if lang != "zh" or top < 10_000:
+        return None
+    raw = top / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    ticks = [i * step for i in range(int(top // step) + 1)]
+    divisor, word = _magnitude(ticks[-1], 2)
+    if divisor == 1:
+        return None
+    return ticks, [f"{_trim(_decimal(v) / divisor, 2)}{word}" if v else "0" for v in ticks]
+
+
 def format_change(change, unit: str, lang: str = "zh") -> str:
     if change is None:
         return ""

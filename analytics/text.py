@@ -216,6 +216,9 @@ UI: dict[str, tuple[str, str]] = {
     "rank": ("排名", "Rank"),
     "rank_by": ("排序指标", "Rank by"),
     "sorted_by": ("按{indicator}从高到低排序", "Sorted by {indicator}, highest first"),
+    "total_not_ranked": ("合计行是表中各县区之和，不参加排名，排名记为“—”",
+                         "The total row adds up the counties listed; it takes no rank "
+                         "(\"—\")"),
     "station_short_note": ("服务站以简称显示：“城市站”为市级站，“县区(城市)站”为县级站",
                            "Stations by short name: a city for a city-level station, "
                            "county (city) for a county-level one"),
@@ -324,6 +327,9 @@ UI: dict[str, tuple[str, str]] = {
     "tenants": ("入驻实体", "Tenants"),
     "tenant_jobs": ("入驻实体就业", "Tenant jobs"),
     "incubation": ("孵化期（年）", "Incubation (years)"),
+    "incubation_note": ("孵化期只适用于孵化基地；创业园和产业基地不设孵化期，记为“—”。",
+                        "Only incubation bases have an incubation period; other parks and "
+                        "bases have none, shown as \"—\"."),
     "status": ("状态", "Status"),
     "choose_park": ("选择园区查看入驻实体", "Choose a park for its tenants"),
     "entity_name": ("实体名称", "Business"),

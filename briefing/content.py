@@ -164,6 +164,12 @@ def scope_words(a: Analytics, f: Filter, lang: str) -> str:
 
 
 def filename_stem(a: Analytics, f: Filter, end: date, lang: str) -> str:
+    return export_stem(a, f, s("filename", lang), end, lang)
+
+
+def export_stem(a: Analytics, f: Filter, what: str, end: date, lang: str) -> str:
+    """A download's file name without its extension: what it holds, whose data (全市, the
+    counties, or 筛选) and up to which day — 服务站排行_曹县_2020-08-31."""
     counties = f.counties or a.scope or ()
     if f.industries or f.levels or f.provinces:
         scope = s("filename_filtered", lang)
@@ -172,7 +178,7 @@ def filename_stem(a: Analytics, f: Filter, end: date, lang: str) -> str:
         scope = "-".join(str(names[c]) if lang == "zh" else str(c) for c in counties)
     else:
         scope = s("filename_city", lang)
-    stem = f"{s('filename', lang)}_{scope}_{end.isoformat()}"
+    stem = f"{what}_{scope}_{end.isoformat()}"
     return re.sub(r'[\\/:*?"<>|\s]+', "-", stem)
 
 

@@ -54,9 +54,10 @@ def _export(fmt: str):
     return downloads.logged_file(lambda: made.pop("data"), log_export, service, bound, client)
 
 
+stem = f"{t('page_audit')}_{start.isoformat()}_{end.isoformat()}".replace(" ", "-")
 c1, c2, _ = st.columns([1, 1, 4])
-c1.download_button(t("download_csv"), _export("csv"), file_name="audit.csv", mime="text/csv",
-                   key="audit_csv", on_click="ignore")
-c2.download_button(t("download_xlsx"), _export("xlsx"), file_name="audit.xlsx",
+c1.download_button(t("download_csv"), _export("csv"), file_name=f"{stem}.csv",
+                   mime="text/csv", key="audit_csv", on_click="ignore")
+c2.download_button(t("download_xlsx"), _export("xlsx"), file_name=f"{stem}.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                    key="audit_xlsx", on_click="ignore")

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import streamlit as st
 
 from analytics import palette
-from analytics.formatting import format_value, scale_for
+from analytics.formatting import axis_ticks, format_value, format_values, scale_for
 from pages import shared
 
 FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", sans-serif'
@@ -53,6 +53,14 @@ def _hover(name: str, unit: str, values) -> list[str]:
     return [f"{name}{colon}{format_value(v, unit, shared.lang())}" for v in values]
 
 
+def _category_axis(fig: dict, horizontal: bool = False) -> dict:
+    """The axis of the categories is categorical, whatever its labels look like: left to
+    plotly's guess, labels like 2015 … 2019 read as numbers and the partial year's
+    "2020 (Jan–Aug)" as no number at all — its bar was not drawn."""
+    fig["layout"]["yaxis" if horizontal else "xaxis"]["type"] = "category"
+    return fig
+
+
 def _value_axis(fig: dict, scale, shown, horizontal: bool) -> dict:
     # A vertical axis title would stand rotated ("个" turned on its side): the bars carry
     # their unit in their labels; a horizontal axis names its unit below.
@@ -65,6 +73,9 @@ def _value_axis(fig: dict, scale, shown, horizontal: bool) -> dict:
         axis["dtick"] = 1  # small counts: 0 1 2 3, not 0 0.5 1 1.5 shown as "0 1 1 2"
     if numbers and max(numbers) > 0:
         axis["range"] = [0, max(numbers) * 1.18]  # room for the labels beside the bars
+        ticks = axis_ticks(axis["range"][1], shared.lang()) if scale.tickformat == ",d" else None
+        if ticks:  # 2万 4万 beside bars labelled 3.4万人, not 20,000
+            axis.update(tickmode="array", tickvals=ticks[0], ticktext=ticks[1])
     return fig
 
 
@@ -79,16 +90,38 @@ def bars(categories: Sequence[str], values: Sequence[float], *, unit: str, name:
     trace = {
         "type": "bar", "orientation": "h" if horizontal else "v", "name": name,
         "x": shown if horizontal else categories, "y": categories if horizontal else shown,
-        "text": [format_value(v, unit, shared.lang()) for v in values],
+        "text": format_values(values, unit, shared.lang()),
         "textposition": "outside", "cliponaxis": False,
         "marker": {"color": colours or palette.PRIMARY, "opacity": opacity},
         "customdata": _hover(name, unit, values),
         "hovertemplate": "%{" + ("y" if horizontal else "x") + "}<br>%{customdata}<extra></extra>",
     }
-    fig = _figure([trace], title, height)
+    fig = _category_axis(_figure([trace], title, height), horizontal)
     _value_axis(fig, scale, shown, horizontal)
     if horizontal:
         fig["layout"]["yaxis"]["autorange"] = "reversed"  # the first category on top
+    return fig
+
+
+def completion_bars(categories: Sequence[str], rates: Sequence[float],
+                    colours: Sequence[str], *, name: str, title: str,
+                    marks: Sequence[tuple[float, str]] = (), height: int | None = None) -> dict:
+    """完成率 as horizontal bars on an axis from 0 to 100% (further when a rate is above),
+    each bar in its own colour (its pace), with a line at 100% and at each (share, label)
+    of `marks` (the time elapsed, say)."""
+    fig = bars(categories, rates, unit="ratio", name=name, title=title, colours=list(colours),
+               horizontal=True, height=height)
+    shown = [r * 100 for r in rates if r == r]
+    fig["layout"]["xaxis"]["range"] = [0, max([100.0, *shown]) * 1.18]
+    lines = [(1.0, "100%", "solid")] + [(share, label, "dash") for share, label in marks]
+    fig["layout"]["shapes"] = [
+        {"type": "line", "xref": "x", "yref": "paper", "x0": share * 100, "x1": share * 100,
+         "y0": 0, "y1": 1, "line": {"color": "#6b7280", "width": 1.5, "dash": dash}}
+        for share, _, dash in lines]
+    fig["layout"]["annotations"] = [
+        {"xref": "x", "yref": "paper", "x": share * 100, "y": 1, "yanchor": "bottom",
+         "text": label, "showarrow": False, "font": {"size": 12, "color": "#4b5563"}}
+        for share, label, _ in lines]
     return fig
 
 
@@ -97,6 +130,9 @@ def grouped_bars(categories: Sequence[str], series, *, unit: str, title: str,
     """Several series side by side: (name, colour, values, unit) each."""
     scale = scale_for(unit, shared.lang())
     traces, every = [], []
+    # One magnitude for every label of the chart, the largest's (8,467家 beside 1.4万家 read
+    # as if a different kind of number).
+    top = max((abs(v) for *_, values, _ in series for v in values if v == v), default=0)
     for name, colour, values, value_unit in series:
         shown = scale.apply(values)
         every += shown
@@ -104,12 +140,13 @@ def grouped_bars(categories: Sequence[str], series, *, unit: str, title: str,
                    for p in (partial or [False] * len(shown))]
         traces.append({
             "type": "bar", "x": list(categories), "y": shown, "name": name,
-            "text": [format_value(v, value_unit, shared.lang()) for v in values],
+            "text": format_values(values, value_unit, shared.lang(), top=top),
             "textposition": "outside", "cliponaxis": False,
             "marker": {"color": colour, "opacity": opacity},
             "customdata": _hover(name, value_unit, values),
             "hovertemplate": "%{x}<br>%{customdata}<extra></extra>"})
-    return _value_axis(_figure(traces, title, height, barmode="group"), scale, every, False)
+    return _value_axis(_category_axis(_figure(traces, title, height, barmode="group")),
+                       scale, every, False)
 
 
 def stacked_bars(categories: Sequence[str], series, *, unit: str, title: str,
@@ -128,8 +165,8 @@ def stacked_bars(categories: Sequence[str], series, *, unit: str, title: str,
             "marker": {"color": colour}, "customdata": _hover(name, unit, values),
             "hovertemplate": "%{" + ("y" if horizontal else "x")
             + "}<br>%{customdata}<extra></extra>"})
-    fig = _value_axis(_figure(traces, title, height, barmode="stack"), scale, totals,
-                      horizontal)
+    fig = _value_axis(_category_axis(_figure(traces, title, height, barmode="stack"),
+                                     horizontal), scale, totals, horizontal)
     if horizontal:
         fig["layout"]["yaxis"]["autorange"] = "reversed"
     return fig
@@ -148,7 +185,7 @@ def lines(categories: Sequence[str], series, *, unit: str, title: str,
             "name": name, "line": {"color": colour}, "marker": {"color": colour},
             "customdata": _hover(name, unit, values),
             "hovertemplate": "%{x}<br>%{customdata}<extra></extra>"})
-    return _value_axis(_figure(traces, title, height), scale, every, False)
+    return _value_axis(_category_axis(_figure(traces, title, height)), scale, every, False)
 
 
 def donut(labels: Sequence[str], values: Sequence[float], colours: Sequence[str], *,
@@ -176,8 +213,8 @@ def heatmap(grid, *, title: str, value_name: str, unit: str, colours,
                             for row in values],
              "hovertemplate": "%{y} · %{x}<br>" + value_name + colon
              + "%{customdata}<extra></extra>"}
-    return _figure([trace], title, height, xaxis={"tickangle": -45},
-                   yaxis={"autorange": "reversed"})
+    return _figure([trace], title, height, xaxis={"tickangle": -45, "type": "category"},
+                   yaxis={"autorange": "reversed", "type": "category"})
 
 
 def draw(fig: dict, empty: bool = False) -> None:

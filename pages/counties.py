@@ -75,7 +75,8 @@ charts.draw(fig)
 shared.rank_note(counties, key)
 
 st.subheader(t("counties_compare"))
-st.caption(t("sorted_by").format(indicator=ind.name(lang)))
+st.caption(t("sorted_by").format(indicator=ind.name(lang))
+           + ("；" if lang == "zh" else "; ") + t("total_not_ranked"))
 columns = {"rank": "rank", name_col(): "county"}
 shown = table.copy()
 for k in keys:
@@ -83,7 +84,8 @@ for k in keys:
     scale = scale_for(i.unit, lang)
     shown[f"{k}__shown"] = scale.apply(shown[k])
     columns[f"{k}__shown"] = scale.header(i.name(lang), lang)
-shared.table(shown, columns, "counties", key=f"counties_table_{key}")
+shared.table(shown, columns, "counties", key=f"counties_table_{key}",
+             title=t("counties_compare"))
 
 year = shared.analytics().snapshot.as_of.year
 in_force = targets_ui.lookup(year)

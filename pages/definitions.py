@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from access.service import DETAIL_VALUES as TABLE_NAMES
 from analytics import indicators as reg
 from analytics.text import DATABASES
 from pages import shared
@@ -42,8 +43,11 @@ st.table(meta.set_index(t("indicator")))  # plain text: small, and copyable
 
 st.subheader(t("databases"))
 sizes = a.table_sizes().set_index("table")["rows"]
-db_rows = [{t("table"): name, t("definition"): zh if lang == "zh" else en,
+# Each database by its name in the user's language (服务站信息库, not "stations").
+db_rows = [{t("table"): TABLE_NAMES[name][0 if lang == "zh" else 1],
+            t("definition"): zh if lang == "zh" else en,
             t("rows"): int(sizes[name])}
            for name, zh, en in DATABASES]
-st.dataframe(pd.DataFrame(db_rows), hide_index=True, width="stretch")
+# Counts with thousands separators, as in every other table (420,000, not 420000).
+st.dataframe(shared._styled(pd.DataFrame(db_rows)), hide_index=True, width="stretch")
 st.caption(f"{reg.REPORT_SOURCE_ZH if lang == 'zh' else reg.REPORT_SOURCE_EN}")

@@ -19,6 +19,8 @@ shown = parks.assign(kind_label=shared.labels("kind", parks["kind"]),
 shared.cards(("parks", "park_tenants"), compute(compare.headline, ("parks", "park_tenants")),
              per_row=3)
 st.subheader(t("parks_ranked"))
+if parks["incubation_years"].isna().any():
+    st.caption(t("incubation_note"))
 names = dict(zip(parks["park_id"], parks["name_zh"], strict=True))
 park = shared.table_choice(
     shown, {"rank": "rank", "name_zh": "park_name", f"county_{suffix}": "county",
@@ -27,7 +29,7 @@ park = shared.table_choice(
             f"focus_{suffix}": "focus", "opened_on": "opened_on",
             "incubation_years": "incubation", "status_label": "status"},
     "park", id_col="park_id", label=t("choose_park"), format_func=names.get,
-    file_name="parks")
+    file_name="parks", title=t("parks_ranked"))
 tenants = shared.call("park_tenants", park)
 st.subheader(f"{shared.plain(names[park])} · {t('tenants')}")
 if tenants.empty:
@@ -37,4 +39,5 @@ else:
     shared.table(tenants, {"name_zh": "entity_name", "type_label": "entity_type",
                            f"industry_{suffix}": "industry", "founded_on": "founded_on",
                            "registered_capital": "registered_capital", "jobs": "jobs"},
-                 f"park_{park}_tenants", key="tenants_table", height=360)
+                 f"park_{park}_tenants", key="tenants_table", height=360,
+                 title=f"{names[park]} · {t('tenants')}")

@@ -80,4 +80,5 @@ else:
                             "stage_label": "stage", "signed_on": "signed_on",
                             "landed_on": "landed_on", "station_zh": "recommended_by",
                             "investor": "investor"},
-                 "big_projects", key="big_projects_table", height=420)
+                 "big_projects", key="big_projects_table", height=420,
+                 title=t("big_projects_list"))

@@ -48,13 +48,14 @@ from analytics.formatting import (
     format_change,
     format_rate,
     format_value,
+    format_values,
     pixel_scale,
     scale_for,
 )
 from data import geography as geo
 from pages import shared, targets_ui
 from targets import progress
-from targets.text import percent, status_label, status_text
+from targets.text import percent, status_hex, status_label, status_text
 
 ROTATE_DEFAULT = 30
 REFRESH_DEFAULT = 60
@@ -79,6 +80,13 @@ MAINLAND = (73.4, 17.6, 135.2, 53.6)  # west, south, east, north of the main vie
 SOUTH_SEA = (106.5, 3.0, 123.5, 24.0)  # the inset: Hainan to the nine-dash line
 SOUTH_SEA_LABEL = [117.2, 19.6]       # open sea below Taiwan and the Pearl River mouth
 COLUMNS = [28, 44, 28]
+# The screen is laid out once, on a 1920×1080 canvas, and scaled as a whole to the window
+# (smaller or larger, the same picture), as wall displays are: nothing reflows or overflows.
+DESIGN_WIDTH, DESIGN_HEIGHT = 1920, 1080
+PAD_X, GAP_X = 24, 14  # the page's side padding and the gap between columns
+PANEL_WIDTH = (DESIGN_WIDTH - 2 * PAD_X - (len(COLUMNS) - 1) * GAP_X) * COLUMNS[0] // sum(COLUMNS)
+MARGIN_L, MARGIN_R = 10, 24  # a side panel chart's margins
+TITLE_MIN_PX = 24
 
 BG = "#071325"
 PANEL = "#0d1e38"
@@ -87,7 +95,7 @@ MUTED = "#9fb3cf"
 ACCENT = "#ffd166"
 GRID = "#1f3557"
 CHOSEN_NOT = "#4a5d7a"  # a county not chosen, beside the chosen ones
-UP, DOWN = "#ff6b6b", "#4cc9f0"  # a rise in red, a fall in cyan (Chinese convention)
+UP, DOWN = "#ff6b6b", "#3ddc84"  # a rise in red, a fall in green (Chinese convention)
 FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", sans-serif'
 PROVINCE_FILL = [20, 38, 66, 255]
 PROVINCE_LINE = [70, 104, 150, 255]
@@ -109,7 +117,7 @@ TEXT_ZH_EN: dict[str, tuple[str, str]] = {
     "stations_top": ("服务站推荐返乡 TOP10", "Top 10 stations: returnees referred"),
     "county_returnees": ("各县区返乡创业就业人数", "Returnees by county"),
     "county_investment": ("各县区过亿元项目投资", "Big-project investment by county"),
-    "county_rate": ("各县区{year}年{name}完成率", "{year} completion by county: {name}"),
+    "county_rate": ("各县区{name}完成率", "Completion by county: {name}"),
     "returnees_year": ("返乡创业就业人数（按年）", "Returnees by year"),
     "returnees_month": ("近24个月返乡人数", "Returnees, last 24 months"),
     "entities_year": ("领办创办经济实体（按年）", "Businesses founded by year"),
@@ -206,12 +214,21 @@ def style() -> str:
     > [data-testid="stElementContainer"]:has(> [data-testid="stAlert"]) {{ display: none; }}
 .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {{ background: {BG}; }}
 [data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] {{ gap: 0; }}
-[data-testid="stMain"] {{ margin-left: 0 !important; }}
-[data-testid="stMainBlockContainer"] {{ max-width: 100% !important;
-    padding: 14px 24px 0 24px !important; }}
+[data-testid="stMain"] {{ margin-left: 0 !important; overflow: hidden !important; }}
+html, body {{ overflow: hidden !important; }}
+/* The design canvas, scaled to the window by fit_script(); letterboxed in the background. */
+[data-testid="stMainBlockContainer"] {{ position: fixed !important; left: 0; top: 0;
+    width: {DESIGN_WIDTH}px !important; min-width: {DESIGN_WIDTH}px;
+    max-width: {DESIGN_WIDTH}px !important; height: {DESIGN_HEIGHT}px; overflow: hidden;
+    box-sizing: border-box; padding: 14px {PAD_X}px 0 {PAD_X}px !important;
+    transform-origin: 0 0; transform: translate(var(--heze-screen-x, 0px),
+    var(--heze-screen-y, 0px)) scale(var(--heze-screen-scale, 1)); }}
 .st-key-{STYLE_KEY}, .st-key-{STYLE_KEY} * {{ font-family: {FONT}; }}
 .st-key-{STYLE_KEY} [data-testid="stVerticalBlock"] {{ gap: 10px; }}
-.st-key-{STYLE_KEY} [data-testid="stHorizontalBlock"] {{ gap: 14px; }}
+.st-key-{STYLE_KEY} [data-testid="stHorizontalBlock"] {{ gap: {GAP_X}px;
+    flex-wrap: nowrap !important; }}
+/* The canvas is 1920 wide whatever the window: columns never stack as on a phone. */
+.st-key-{STYLE_KEY} [data-testid="stColumn"] {{ min-width: 0 !important; }}
 /* A fragment rerun must not fade the old content (no flicker). */
 .st-key-{STYLE_KEY} [data-stale="true"], .st-key-{STYLE_KEY} .stale-element
     {{ opacity: 1 !important; transition: none !important; }}
@@ -242,9 +259,11 @@ def style() -> str:
     margin-top: 4px; }}
 .scr-bar > i {{ display: block; height: 100%; background: {ACCENT}; }}
 .scr-panel-title {{ display: flex; justify-content: space-between; align-items: baseline;
-    color: {TEXT}; font-size: {PANEL_TITLE_PX}px; font-weight: 600;
-    border-left: 6px solid {ACCENT}; padding-left: 12px; }}
-.scr-dots {{ font-size: {LABEL_PX}px; color: {MUTED}; letter-spacing: 4px; }}
+    color: {TEXT}; font-size: {PANEL_TITLE_PX}px; font-weight: 600; gap: 8px;
+    border-left: 6px solid {ACCENT}; padding-left: 12px; white-space: nowrap; }}
+.scr-panel-title > span:first-child {{ overflow: hidden; text-overflow: ellipsis;
+    min-width: 0; }}
+.scr-dots {{ font-size: {LABEL_PX}px; color: {MUTED}; letter-spacing: 4px; flex: none; }}
 .scr-dots b {{ color: {ACCENT}; }}
 .scr-caption {{ font-size: {LABEL_PX}px; color: {MUTED}; }}
 .scr-status {{ font-size: {LABEL_PX}px; color: {MUTED}; text-align: right; }}
@@ -273,6 +292,30 @@ def clock_script() -> str:
             "el.textContent=zh?(y+'年'+m+'月'+day+'日 星期'+wd[w]+' '+t)"
             ":(y+'-'+pad(m)+'-'+pad(day)+' '+t);}"
             "tick();window.__hezeScreenClock=setInterval(tick,1000);})();</script>")
+
+
+def fit_script() -> str:
+    """Scales the 1920×1080 canvas to the window, whole and centred (the same rule as
+    clock_script for what the sanitizer keeps).
+
+    Charts size themselves by what getBoundingClientRect says, which is the scaled size:
+    drawn at that size and then scaled, they would shrink twice. Inside the canvas it
+    answers in the canvas's own (design) pixels instead; elsewhere, and on any other page,
+    as before."""
+    return ("<script>(function(){if(window.__hezeScreenFit){return;}"
+            "var box='[data-testid=\"stMainBlockContainer\"]',mark='.st-key-" + STYLE_KEY + "';"
+            "function fit(){var w=window.innerWidth,h=window.innerHeight,"
+            f"s=Math.min(w/{DESIGN_WIDTH},h/{DESIGN_HEIGHT}),r=document.documentElement.style;"
+            "window.__hezeScreenScale=s;r.setProperty('--heze-screen-scale',s);"
+            f"r.setProperty('--heze-screen-x',((w-{DESIGN_WIDTH}*s)/2)+'px');"
+            f"r.setProperty('--heze-screen-y',((h-{DESIGN_HEIGHT}*s)/2)+'px');}}"
+            "var measure=Element.prototype.getBoundingClientRect;"
+            "Element.prototype.getBoundingClientRect=function(){var b=measure.call(this),"
+            "s=window.__hezeScreenScale||1,c=document.querySelector(box);"
+            "if(s===1||!c||c===this||!c.contains(this)||!c.querySelector(mark)){return b;}"
+            "return new DOMRect(b.x,b.y,b.width/s,b.height/s);};"
+            "fit();window.addEventListener('resize',fit);window.__hezeScreenFit=fit;})();"
+            "</script>")
 
 
 def now_text(moment: datetime | None = None) -> str:
@@ -318,7 +361,7 @@ def _check_for_news() -> None:
 
 # -- the headline strip -----------------------------------------------------------------------
 def delta_text(comp) -> str:
-    """同比 as a rate (a ratio's change in points), red for a rise, cyan for a fall."""
+    """同比 as a rate (a ratio's change in points), red for a rise, green for a fall."""
     if comp.change is None:
         return ""
     lang = shared.lang()
@@ -372,9 +415,40 @@ def _bright(hex_colour: str, share: float = 0.3) -> str:
     return "#" + "".join(f"{round(c + (255 - c) * share):02x}" for c in rgb)
 
 
-def dark(fig: go.Figure, height: int = PANEL_HEIGHT, horizontal: bool = False) -> go.Figure:
+def text_px(text: str, size: float = CHART_PX) -> float:
+    """About how wide `text` is drawn at `size` px: a Chinese character is as wide as the
+    type is high, a Latin letter or digit about 0.6 of it (rounded up, to be safe)."""
+    return sum(size if unicodedata.east_asian_width(c) in "WF" else size * 0.6
+               for c in str(text))
+
+
+def value_range(fig: go.Figure, floor: float = 0.0) -> float:
+    """Where a side panel's horizontal value axis ends: at least `floor`, and far enough
+    that each bar's label, drawn beyond its bar, ends inside the panel (not cut off)."""
+    ticks = max((text_px(y) for tr in fig.data for y in (tr.y or [])), default=0)
+    plot = PANEL_WIDTH - MARGIN_L - MARGIN_R - ticks - 12
+    top = floor
+    for trace in fig.data:
+        for value, label in zip(trace.x or (), trace.text or (), strict=False):
+            if value == value and value > 0:
+                room = max(plot - text_px(label) - 8, plot * 0.2)
+                top = max(top, value * plot / room)
+    return top
+
+
+def title_px(title: str, dots: int) -> int:
+    """The panel title's type size: PANEL_TITLE_PX, smaller (to TITLE_MIN_PX) for a title
+    that would not fit on its one line beside the view dots."""
+    room = PANEL_WIDTH - 18 - dots * (LABEL_PX + 4) - 8
+    fits = room / max(text_px(title, 1), 1)
+    return int(max(TITLE_MIN_PX, min(PANEL_TITLE_PX, fits)))
+
+
+def dark(fig: go.Figure, height: int = PANEL_HEIGHT, horizontal: bool = False,
+         floor: float = 0.0) -> go.Figure:
     """A figure restyled for the wall: transparent on the dark page, large type, no title
-    (the panel carries it), bar labels that would shrink below 18 px hidden."""
+    (the panel carries it), bar labels that would shrink below 18 px hidden. A horizontal
+    value axis runs from 0 to at least `floor`, with room for every bar's label."""
     axis = {"tickfont": {"size": CHART_PX, "color": TEXT},
             "title": {"font": {"size": CHART_PX, "color": MUTED}}, "gridcolor": GRID,
             "zerolinecolor": GRID, "linecolor": GRID}
@@ -382,17 +456,29 @@ def dark(fig: go.Figure, height: int = PANEL_HEIGHT, horizontal: bool = False) -
         title={"text": "", "font": {"size": CHART_PX}}, height=height,
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
         font={"family": FONT, "size": CHART_PX, "color": TEXT},
-        margin={"l": 10, "r": 24, "t": 16, "b": 10}, showlegend=False,
+        margin={"l": MARGIN_L, "r": MARGIN_R, "t": 16, "b": 10}, showlegend=False,
         uniformtext={"minsize": CHART_MIN_PX, "mode": "hide"})
     fig.update_xaxes(**axis)
     fig.update_yaxes(**axis)
     fig.update_traces(textfont={"size": CHART_PX, "color": TEXT}, selector={"type": "bar"})
     if horizontal:  # room for the labels beyond the longest bar
-        values = [v for trace in fig.data for v in (trace.x or []) if v == v]
-        if values and max(values) > 0:
-            fig.update_xaxes(range=[0, max(values) * 1.32], showticklabels=False,
-                             showgrid=False, title=None)
+        top = value_range(fig, floor)
+        if top > 0:
+            fig.update_xaxes(range=[0, top], showticklabels=False, showgrid=False,
+                             title=None)
     return fig
+
+
+def completion_bars(labels, rates, texts, statuses) -> go.Figure:
+    """完成率 as bars on an axis from 0 to 100% (further when a rate is above), the 100%
+    mark drawn, each bar in the colour of its pace (behind, on track, ahead, met)."""
+    fig = go.Figure(go.Bar(
+        x=[r * 100 for r in rates], y=list(labels), orientation="h", text=list(texts),
+        textposition="outside", cliponaxis=False,
+        marker={"color": [_bright(status_hex(s), 0.25) for s in statuses]}))
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.add_vline(x=100, line={"color": MUTED, "width": 2, "dash": "dash"})
+    return dark(fig, horizontal=True, floor=100)
 
 
 def hbars(labels, values, unit: str, colours, name: str) -> go.Figure:
@@ -400,9 +486,10 @@ def hbars(labels, values, unit: str, colours, name: str) -> go.Figure:
     scale = scale_for(unit, lang)
     fig = go.Figure(go.Bar(
         x=scale.apply(values), y=list(labels), orientation="h", name=name,
-        text=[format_value(v, unit, lang) for v in values], textposition="outside",
+        text=format_values(values, unit, lang), textposition="outside",
         cliponaxis=False, marker={"color": colours}))
-    fig.update_yaxes(autorange="reversed")
+    # Categorical, whatever the labels look like (years would be read as numbers).
+    fig.update_yaxes(autorange="reversed", type="category")
     return dark(fig, horizontal=True)
 
 
@@ -465,14 +552,10 @@ def view_county_targets():
     if df.empty:
         return None
     lang = shared.lang()
-    fig = go.Figure(go.Bar(
-        x=[r * 100 for r in df["rate"]], y=county_names(df["code"]), orientation="h",
-        text=[f"{percent(r, lang)} {status_text(key, s, lang)}"
-              for r, s in zip(df["rate"], df["status"], strict=True)],
-        textposition="outside", cliponaxis=False, marker={"color": ACCENT}))
-    fig.update_yaxes(autorange="reversed")
-    return (T("county_rate", year=year, name=reg.get(key).name(lang)),
-            dark(fig, horizontal=True))
+    texts = [f"{percent(r, lang)} {status_text(key, s, lang)}"
+             for r, s in zip(df["rate"], df["status"], strict=True)]
+    return (T("county_rate", name=reg.get(key).name(lang)),
+            completion_bars(county_names(df["code"]), df["rate"], texts, df["status"]))
 
 
 def _year_view(key: str, title: str, share: float):
@@ -519,13 +602,10 @@ def view_city_targets():
     if not rows:
         return None
     lang = shared.lang()
-    fig = go.Figure(go.Bar(
-        x=[c.rate * 100 for _, c in rows], y=[reg.get(k).name(lang) for k, _ in rows],
-        orientation="h", text=[f"{percent(c.rate, lang)} {status_label(c, lang)}"
-                               for _, c in rows],
-        textposition="outside", cliponaxis=False, marker={"color": ACCENT}))
-    fig.update_yaxes(autorange="reversed")
-    return T("targets_city", year=year), dark(fig, horizontal=True)
+    return T("targets_city", year=year), completion_bars(
+        [reg.get(k).name(lang) for k, _ in rows], [c.rate for _, c in rows],
+        [f"{percent(c.rate, lang)} {status_label(c, lang)}" for _, c in rows],
+        [c.status for _, c in rows])
 
 
 SIDES = {
@@ -554,7 +634,8 @@ def panel(side: str) -> None:
         return
     title, fig = shown
     dots = "".join("<b>●</b>" if i == position else "○" for i in range(len(views)))
-    st.html(f'<div class="scr-panel-title" data-view="{side}-{position}">'
+    st.html(f'<div class="scr-panel-title" data-view="{side}-{position}" '
+            f'style="font-size:{title_px(title, len(views))}px" title="{_esc(title)}">'
             f'<span>{_esc(title)}</span><span class="scr-dots">{dots}</span></div>')
     st.plotly_chart(fig, key=f"screen_{side}_chart", width="stretch",
                     config={"staticPlot": True, "displayModeBar": False, "responsive": True})
@@ -701,6 +782,7 @@ def main() -> None:
                (s.notice for s in (rotate, refresh) if s.notice)]
     st.html(style())
     st.html(clock_script(), unsafe_allow_javascript=True)
+    st.html(fit_script(), unsafe_allow_javascript=True)
     a = shared.analytics()
     st.session_state[VERSION] = a.version
     with st.container(key=STYLE_KEY):

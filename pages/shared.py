@@ -479,7 +479,8 @@ def _computed(_a: Analytics, version: str, name: str, _fn, args: tuple, kwargs: 
 
 def change_text(comp) -> tuple[str | None, str]:
     """The card's delta: 同比 as a rate and the change itself (+40.1%（+7.9万人）); ratios
-    change in percentage points. Returns (text, colour) — grey when nothing changed."""
+    change in percentage points. Returns (text, colour) — grey when nothing changed; a rise
+    red and a fall green, the Chinese convention (as on the 大屏), not Streamlit's default."""
     ind = reg.get(comp.key)
     if comp.change is None:
         return None, "off"
@@ -489,7 +490,7 @@ def change_text(comp) -> tuple[str | None, str]:
     text = change if comp.change_rate is None else (
         f"{format_rate(comp.change_rate, lang())}（{change}）" if lang() == "zh"
         else f"{format_rate(comp.change_rate, lang())} ({change})")
-    return text, ("off" if comp.change == 0 else "normal")
+    return text, ("off" if comp.change == 0 else "inverse")
 
 
 def indicator_card(key: str, comp, spark: list | None = None, border: bool = True) -> None:
@@ -585,16 +586,14 @@ def table(df: pd.DataFrame, columns: dict[str, str], name: str, *, key: str,
     first TABLE_ROWS and says so, and its downloads hold them all. `full` is (a function
     that fetches the rows the downloads hold, their count) when `df` holds only the rows
     to draw; the page then says how many the downloads hold."""
-    if full is not None:
-        fetch, rows = full
-        st.dataframe(_styled(display_frame(df, columns)), key=key, hide_index=True,
-                     width="stretch", **({"height": height} if height else {}))
-        download_only(lambda: display_frame(fetch(), columns), name, key=key, title=title,
-                      rows=rows)
-        return None
-    cut = not selectable and len(df) > TABLE_ROWS
+    cut = not selectable and full is None and len(df) > TABLE_ROWS
     shown = display_frame(df.head(TABLE_ROWS) if cut else df, columns)
-    kwargs = {"hide_index": True, "width": "stretch"}
+    # A missing number reads "—": the grid draws its own "None" over the styler's text.
+    kwargs = {"hide_index": True, "width": "stretch", "placeholder": "—"}
+    from pages import tables, viewport  # each column as wide as its text: no number cut
+
+    kwargs["column_config"] = tables.column_config(shown, viewport.content_width(0) or None,
+                                                   selectable)
     if height and len(shown) > height // 36:  # a short table keeps its own height
         kwargs["height"] = height
     event = None
@@ -603,7 +602,11 @@ def table(df: pd.DataFrame, columns: dict[str, str], name: str, *, key: str,
                              selection_mode="single-row", **kwargs)
     else:
         st.dataframe(_styled(shown), key=key, **kwargs)
-    if cut:
+    if full is not None:
+        fetch, rows = full
+        download_only(lambda: display_frame(fetch(), columns), name, key=key, title=title,
+                      rows=rows)
+    elif cut:
         st.caption(t("table_first_rows").format(shown=f"{len(shown):,}", total=f"{len(df):,}"))
         download_only(lambda: display_frame(df, columns), name, key=key, title=title,
                       rows=len(df))
@@ -655,6 +658,10 @@ def download_only(shown: pd.DataFrame | Callable[[], pd.DataFrame], name: str, *
             t("source"): t("synthetic") if a.snapshot.is_synthetic else t("imported"),
             t("snapshot"): a.snapshot.snapshot_id}
     heading = f"{t('app_title')} · {title or name}"
+    from briefing.content import export_stem  # 服务站排行_曹县_2020-08-31, like the briefing
+
+    stem = export_stem(a, current_filter(), title or name, a.period_end(current_filter()),
+                       lang())
     if callable(shown):
         frame = shown
     else:
@@ -666,12 +673,12 @@ def download_only(shown: pd.DataFrame | Callable[[], pd.DataFrame], name: str, *
     c1.download_button(t("download_csv"),
                        _logged_file(lambda: csv_bytes(frame(), meta), name, "csv", describe,
                                     rows),
-                       file_name=f"{name}.csv", mime="text/csv", key=f"{key}_csv",
+                       file_name=f"{stem}.csv", mime="text/csv", key=f"{key}_csv",
                        on_click="ignore")
     c2.download_button(t("download_xlsx"),
                        _logged_file(lambda: xlsx_bytes(frame(), meta, title=heading), name,
                                     "xlsx", describe, rows),
-                       file_name=f"{name}.xlsx",
+                       file_name=f"{stem}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=f"{key}_xlsx", on_click="ignore")
 
@@ -738,7 +745,8 @@ def selected_row(event) -> int | None:
 
 
 def table_choice(df: pd.DataFrame, columns: dict[str, str], name: str, *, id_col: str,
-                 label: str, format_func, file_name: str, height: int | None = None):
+                 label: str, format_func, file_name: str, height: int | None = None,
+                 title: str | None = None):
     """A ranking table and a selectbox that choose the same record: ticking a row or
     picking a name both open its card, and each follows the other.
 
@@ -761,7 +769,8 @@ def table_choice(df: pd.DataFrame, columns: dict[str, str], name: str, *, id_col
         table_key = (f"tbl_{name}_{lang()}_"
                      f"{_token((tuple(ids), st.session_state[f'tr_{name}']))}")
     with table_box:
-        table(df, columns, file_name, key=table_key, selectable=True, height=height)
+        table(df, columns, file_name, key=table_key, selectable=True, height=height,
+              title=title)
     return chosen
 
 

@@ -54,6 +54,6 @@ columns["donations_shown"] = donated.header(t("donations"), lang)
 names = dict(zip(ranking["station_id"], ranking["name_zh"], strict=True))
 station = shared.table_choice(shown, columns, "station", id_col="station_id",
                               label=t("choose_station"), format_func=names.get,
-                              file_name="stations", height=420)
+                              file_name="stations", height=420, title=t("ranking"))
 st.divider()
 shared.station_card(station)

@@ -55,6 +55,17 @@ if flash:
     st.success(flash)
 
 lookup = targets_ui.lookup(year)
+
+
+def over_city_warnings(targets, key: str = "over_city") -> None:
+    """Say where the county targets add up to more than the city's (allowed, but then the
+    city's target cannot be what its counties do)."""
+    for ind, counties, city in progress.over_city(targets):
+        st.warning(T(key, year=year, indicator=ind_name(ind),
+                     counties=shown_value(ind, counties), city=shown_value(ind, city)))
+
+
+over_city_warnings(lookup)
 progress_tab, set_tab, import_tab, history_tab = st.tabs(
     [T("tab_progress"), T("tab_set"), T("tab_import"), T("tab_history")])
 
@@ -71,23 +82,25 @@ with progress_tab:
                               lookup=lookup) if city_keys else {}
         for key in city_keys:
             c = city[key]
-            rows.append((key, None, c.target, c.value, c.rate, status_label(c, lang)))
+            rows.append((key, None, c.target, c.value, c.rate, status_label(c, lang),
+                         c.status))
         ranked = {key: shared.compute(progress.rank_counties, key, year, flt=Filter(),
                                       lookup=lookup) for key in county_keys}
         for key in county_keys:
             for r in ranked[key].itertuples():
                 if isinstance(r.status, str):  # a county with a target
                     rows.append((key, r.code, r.target, r.value, r.rate,
-                                 status_text(key, r.status, lang)))
+                                 status_text(key, r.status, lang), r.status))
         table = pd.DataFrame([{
             T("indicator"): ind_name(key), T("county"): county_name(code),
             T("target"): shown_value(key, target), T("done"): shown_value(key, value),
-            T("rate"): rate, T("status"): status} for key, code, target, value, rate, status
-            in rows])
-        st.dataframe(table, hide_index=True, width="stretch", column_config={
-            T("rate"): st.column_config.ProgressColumn(T("rate"), format="percent",
-                                                       min_value=0.0, max_value=1.0)})
-        shared.download_only(table, f"targets_{year}", key="targets_progress")
+            T("rate"): rate, T("status"): status}
+            for key, code, target, value, rate, status, _ in rows])
+        st.dataframe(targets_ui.styled_rates(table, T("rate"), T("status"),
+                                             [r[-1] for r in rows], lang),
+                     hide_index=True, width="stretch")
+        shared.download_only(table, f"targets_{year}", key="targets_progress",
+                             title=f"{T('page_targets')}·{T('tab_progress')}")
         st.caption(f"{T('elapsed')}：{percent(elapsed, lang)}。{T('pace_rule')}"
                    if lang == "zh" else
                    f"{T('elapsed')}: {percent(elapsed, lang)}. {T('pace_rule')}")
@@ -198,6 +211,14 @@ with import_tab:
                 T("new_value"): shown_value(item.indicator, item.value),
                 T("change_kind"): T(kind)} for item, kind in zip(result.targets, kinds,
                                                                  strict=True)])
+            for y in sorted({i.year for i in result.targets}):
+                after = {(t.indicator, t.county): t.value for t in store.current(y)}
+                after.update({(i.indicator, i.county): i.value for i in result.targets
+                              if i.year == y})
+                for ind, counties, city in progress.over_city(after):
+                    st.warning(tt("over_city_import", lang, year=y, indicator=ind_name(ind),
+                                  counties=shown_value(ind, counties),
+                                  city=shown_value(ind, city)))
             st.info(T("preview", n=len(result.targets), created=kinds.count("kind_new"),
                       changed=kinds.count("kind_changed"), unchanged=kinds.count("kind_same")))
             st.dataframe(preview, hide_index=True, width="stretch")
@@ -234,4 +255,5 @@ with history_tab:
             "note": h.note or "—"} for h in changes])
         shared.table(history, {c: T(c) for c in ("set_at", "indicator", "county", "previous",
                                                  "new_value", "set_by", "source", "note")},
-                     f"targets_history_{year}", key="targets_history")
+                     f"targets_history_{year}", key="targets_history",
+                     title=f"{T('page_targets')}·{T('tab_history')}")

@@ -25,7 +25,14 @@ from pages import shared
 from targets import progress
 from targets.model import Completion
 from targets.store import TargetStore
-from targets.text import STATUS_COLOUR, card_text, percent, status_label, status_text
+from targets.text import (
+    STATUS_COLOUR,
+    card_text,
+    percent,
+    status_hex,
+    status_label,
+    status_text,
+)
 from targets.text import t as tt
 
 _STORES: dict[str, TargetStore] = {}
@@ -101,11 +108,23 @@ def shown_value(key: str, value, lang: str | None = None) -> str:
     return format_value(value, ind.unit, lang or shared.lang(), ind.decimals)
 
 
+def styled_rates(table, rate_col: str, status_col: str, statuses, lang: str):
+    """A table's 完成率 with one decimal (66.7%, the cards' and the wall's rule) and its
+    pace in the pace's colour; the rates stay numbers for sorting."""
+    colours = [status_hex(s) for s in statuses]
+    return (table.style.format({rate_col: lambda v: percent(v, lang)}, na_rep="—")
+            .apply(lambda _: [f"color: {c}; font-weight: 600" for c in colours],
+                   subset=[status_col]))
+
+
 def draw_county_ranking(df, key: str, lang: str | None = None) -> None:
-    """Counties ranked by 完成率 of one indicator (progress.rank_counties): rank, county,
-    target, the year so far, 完成率 as a bar and the pace in words. Chosen counties are
+    """Counties ranked by 完成率 of one indicator (progress.rank_counties): a bar per county
+    on a 0–100% axis in the colour of its pace, with the time elapsed marked; then rank,
+    county, target, the year so far, 完成率 and the pace in words. Chosen counties are
     marked ▶; counties without a target are not ranked but named under the table."""
     import pandas as pd
+
+    from pages import charts
 
     lang = lang or shared.lang()
     names = df["name_zh"] if lang == "zh" else df["name_en"]
@@ -114,6 +133,14 @@ def draw_county_ranking(df, key: str, lang: str | None = None) -> None:
     has = df["rank"].notna()
     if has.any():
         ranked = df[has]
+        elapsed = float(ranked["elapsed"].iloc[0]) if "elapsed" in ranked else None
+        fig = charts.completion_bars(
+            marked[has].tolist(), ranked["rate"].tolist(),
+            [status_hex(s) for s in ranked["status"]], name=tt("rate", lang),
+            title=f"{reg.get(key).name(lang)} · {tt('rate', lang)}",
+            marks=[(elapsed, tt("elapsed_mark", lang))] if elapsed is not None else (),
+            height=max(260, 30 * len(ranked) + 110))
+        charts.draw(fig)
         shown = pd.DataFrame({
             tt("rank", lang): ranked["rank"].astype(int).to_numpy(),
             tt("county", lang): marked[has].to_numpy(),
@@ -121,9 +148,9 @@ def draw_county_ranking(df, key: str, lang: str | None = None) -> None:
             tt("done", lang): [shown_value(key, v, lang) for v in ranked["value"]],
             tt("rate", lang): ranked["rate"].to_numpy(),
             tt("status", lang): [status_text(key, s, lang) for s in ranked["status"]]})
-        st.dataframe(shown, hide_index=True, width="stretch", column_config={
-            tt("rate", lang): st.column_config.ProgressColumn(
-                tt("rate", lang), format="percent", min_value=0.0, max_value=1.0)})
+        st.dataframe(styled_rates(shown, tt("rate", lang), tt("status", lang),
+                                  ranked["status"].tolist(), lang),
+                     hide_index=True, width="stretch")
     if not has.all():
         sep = "、" if lang == "zh" else ", "
         st.caption(tt("without_target", lang,

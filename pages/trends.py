@@ -54,7 +54,7 @@ else:
 charts.draw(fig)
 if any(axis.partial):
     st.caption(t("partial_note").format(period=axis.labels[-1]))
-st.caption(f"{t('definition')}：{ind.definition(lang)}")
+st.caption(f"{t('definition')}{'：' if lang == 'zh' else ': '}{ind.definition(lang)}")
 
 label_text = dict(zip(axis.frame["period"], axis.labels, strict=True))
 table = df.assign(period_label=[label_text[p] for p in df["period"]])
@@ -64,4 +64,5 @@ columns = {"period_label": "period_axis"}
 if split:
     columns[name_col()] = split
 columns["shown"] = scale.header(ind.name(lang), lang)
-shared.table(table, columns, f"trend_{key}_{grain}", key="trend_table", height=300)
+shared.table(table, columns, f"trend_{key}_{grain}", key="trend_table", height=300,
+             title=title)

@@ -55,6 +55,21 @@ def target_for(key: str, counties: tuple[int, ...], lookup: Lookup) -> float | N
     return None if any(v is None for v in values) else sum(values)
 
 
+def over_city(lookup: Lookup) -> list[tuple[str, float, float]]:
+    """The indicators (those that add up over the year) whose county targets together
+    exceed the city's: (key, the counties' total, the city's target), in registry order.
+    Legal to store, but the city's target cannot then be the sum of its counties'."""
+    out = []
+    for key in model.TARGETABLE:
+        city = lookup.get((key, None))
+        if city is None or model.kind(key) == "level":
+            continue
+        total = sum(v for (k, c), v in lookup.items() if k == key and c is not None)
+        if total > city:
+            out.append((key, total, city))
+    return out
+
+
 def year_filter(f: Filter, year: int, as_of: date) -> Filter | None:
     """`f` with the days of `year` the data covers as its period (None before the year)."""
     period = model.year_period(year, as_of)

@@ -40,6 +40,13 @@ STRINGS: dict[str, tuple[str, str]] = {
                   "“ahead”, more below is “behind”; a share (recommended by stations) is "
                   "“met” once it reaches its target."),
     "ranking": ("县区完成率排名", "Counties by completion"),
+    "over_city": ("{year}年{indicator}：各县区目标合计{counties}，超过全市目标{city}，请核对。",
+                  "{year} {indicator}: the county targets add up to {counties}, more than "
+                  "the city's {city}; please check."),
+    "over_city_import": ("导入后，{year}年{indicator}各县区目标合计{counties}，将超过全市目标{city}。",
+                         "After this import the {year} county targets for {indicator} would "
+                         "add up to {counties}, more than the city's {city}."),
+    "elapsed_mark": ("时间进度", "Time elapsed"),
     "ranking_indicator": ("排名指标", "Rank by"),
     "no_county_targets": ("该指标{year}年没有县区目标。", "No county has a {year} target for this "
                           "indicator."),
@@ -101,6 +108,13 @@ LEVEL_MET = ("已达标", "met")
 # Streamlit's coloured text for each status (green on pace, orange close, red behind).
 STATUS_COLOUR = {"met": "green", "ahead": "green", "on_track": "blue", "behind": "red",
                  "missed": "red", "not_started": "gray", "below": "orange"}
+# The same colours for charts, on a light page: a bar of 完成率 is coloured by its pace.
+STATUS_HEX = {"green": "#2e9d5b", "blue": "#2f6fdf", "red": "#d62728", "gray": "#9aa0a6",
+              "orange": "#f08c00"}
+
+
+def status_hex(status) -> str:
+    return STATUS_HEX[STATUS_COLOUR.get(status, "gray")]
 
 
 def t(key: str, lang: str = "zh", **values) -> str:

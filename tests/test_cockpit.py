@@ -155,9 +155,9 @@ def test_no_change_is_grey_without_an_arrow(signed_in):
     text, colour = change_text(same)
     assert (text, colour) == ("持平", "off")
     up = Comparison("returnees", 110, 100, Base("as_of", None, date(2019, 8, 31)))
-    assert change_text(up) == ("+10%（+10人）", "normal")
+    assert change_text(up) == ("+10%（+10人）", "inverse")  # a rise in red
     down = Comparison("returnees", 90, 100, Base("as_of", None, date(2019, 8, 31)))
-    assert change_text(down) == ("-10%（-10人）", "normal")  # ASCII minus: a red ↓
+    assert change_text(down) == ("-10%（-10人）", "inverse")  # ASCII minus: a green ↓
 
 
 # -- charts that do not mislead --------------------------------------------------------------
@@ -286,7 +286,9 @@ def test_a_long_table_shows_its_first_rows_says_so_and_its_download_holds_every_
     assert len(table_with(at, "项目名称")) == (limit if cut else BIG_PROJECTS)
     note = f"表中列出前{limit:,}行（共{BIG_PROJECTS:,}行）"
     assert any(note in c.value for c in at.caption) is cut
-    lines = list(csv.reader(io.StringIO(files["big_projects.csv"]().decode("utf-8-sig"))))
+    # Named for what it holds, the filter and the data's date.
+    made = files["过亿元返乡创业项目清单_全市_2020-08-31.csv"]()
+    lines = list(csv.reader(io.StringIO(made.decode("utf-8-sig"))))
     header = next(i for i, row in enumerate(lines) if row and row[0] == "项目名称")
     assert len(lines) - header - 1 == BIG_PROJECTS
 

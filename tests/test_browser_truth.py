@@ -1,0 +1,141 @@
+"""What the charts draw, read back from the browser: every period the table lists has its
+bar, whatever the language. One server for the module; each test opens one page."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser_kit import assert_no_errors, open_page, require_chromium, settle
+
+require_chromium()
+pytestmark = pytest.mark.browser
+
+# The scale-1 snapshot runs from 2015 to 31 Aug 2020: six years, the last one partial.
+YEARS = ["2015", "2016", "2017", "2018", "2019", "2020(Jan–Aug)"]  # two lines on the axis
+
+BARS_DRAWN = """(title) => {
+    const chart = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+        .find(el => (el.querySelector('.gtitle') || {}).textContent === title);
+    if (!chart) return null;
+    const box = p => p.getBBox();
+    return {
+        ticks: [...chart.querySelectorAll('.xtick text')].map(t => t.textContent),
+        // per trace, the bars drawn with a real position and a height
+        bars: [...chart.querySelectorAll('.barlayer .trace')].map(tr =>
+            [...tr.querySelectorAll('.point path')].filter(p => {
+                const d = p.getAttribute('d') || '';
+                return d && !d.includes('NaN') && box(p).height > 0;
+            }).length),
+    };
+}"""
+
+
+def test_english_by_year_bars_draw_the_current_partial_year(page, app_url):
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if "NaN" in m.text else None)
+    open_page(page, f"{app_url}/overview?lang=en")
+    assert_no_errors(page, "overview en")
+    drawn = page.evaluate(BARS_DRAWN, "Returnees and new businesses by year")
+    assert drawn is not None, "no by-year chart on the English overview"
+    assert drawn["ticks"] == YEARS
+    assert drawn["bars"] == [len(YEARS), len(YEARS)], drawn
+    assert not errors, errors[:3]
+
+
+
+def test_the_station_ranking_fits_a_1920_screen_with_no_column_cut(page, app_url):
+    # 16 columns: before, the grid ran 90 px past the page, cutting 参加人次 to "11,69".
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    open_page(page, f"{app_url}/stations")
+    grids = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stDataFrame"]')]
+        .map(g => { const s = g.querySelector('.dvn-scroller');
+                    return [s.scrollWidth, s.clientWidth]; })""")
+    assert grids and all(wide <= shown + 1 for wide, shown in grids), grids
+
+# -- the wall display ---------------------------------------------------------------------
+# 2020 up to 31 Aug (66.7% of the year): 曹县 8,310 returnees, 单县 6,289, 牡丹区 6,320.
+COUNTY_TARGETS = {371721: 11_400, 371722: 9_500, 371702: 21_000}  # 72.9%, 66.2%, 30.1%
+
+# Where each thing is drawn on the window (a Range measures what is drawn, whatever the
+# page does to Element.getBoundingClientRect for the charts' sake).
+DRAWN = """const drawn = el => { const r = document.createRange(); r.selectNode(el);
+                                 return r.getBoundingClientRect(); };"""
+SCREEN_FIT = """() => {""" + DRAWN + """
+    const box = drawn(document.querySelector('[data-testid="stMainBlockContainer"]'));
+    const main = document.querySelector('[data-testid="stMain"]');
+    const cols = [...document.querySelectorAll(
+        '.st-key-heze_screen [data-testid="stHorizontalBlock"] > [data-testid="stColumn"]')];
+    return {box: [box.left, box.top, box.right, box.bottom],
+            scroll: [main.scrollWidth - main.clientWidth, main.scrollHeight - main.clientHeight,
+                     document.documentElement.scrollWidth - window.innerWidth,
+                     document.documentElement.scrollHeight - window.innerHeight],
+            columnTops: cols.map(c => Math.round(drawn(c).top))};
+}"""
+
+LEFT_CHART = """() => {""" + DRAWN + """
+    const chart = document.querySelectorAll('[data-testid="stPlotlyChart"]')[0];
+    const svg = drawn(chart.querySelector('svg.main-svg'));
+    const gd = chart.querySelector('.js-plotly-plot');
+    const bars = [...chart.querySelectorAll('.barlayer .point path')];
+    return {
+        range: gd._fullLayout.xaxis.range,
+        svg: [svg.left, svg.right, svg.bottom],
+        // the labels of the bars and the counties, each as drawn: left, right, bottom
+        texts: [...chart.querySelectorAll('svg text')].filter(t => t.textContent.trim())
+            .map(t => { const r = drawn(t);
+                        return [t.textContent, r.left, r.right, r.bottom]; }),
+        fills: bars.map(p => getComputedStyle(p).fill),
+        bottoms: bars.map(p => drawn(p).bottom),
+    };
+}"""
+
+
+def _rgb(css: str) -> tuple[int, ...]:
+    return tuple(int(v) for v in css[css.index("(") + 1:css.index(")")].split(",")[:3])
+
+
+def test_the_wall_display_is_one_canvas_scaled_to_any_window_with_true_completion_bars(
+        page, app_url):
+    from targets import TargetStore
+    from tests.browser_kit import APP_DATA, CHART_TIMEOUT_MS
+
+    store = TargetStore(APP_DATA[app_url] / "app.db")
+    for county, value in COUNTY_TARGETS.items():
+        store.set("returnees", 2020, value, county=county, by="admin")
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(f"{app_url}/screen?rotate=5&refresh=60", wait_until="domcontentloaded")
+    # The left panel turns to the counties' 完成率 (its fourth view): read as soon as drawn,
+    # before it turns on.
+    chart = page.wait_for_function(
+        """(read) => document.querySelector('.scr-panel-title[data-view="left-3"]')
+              && document.querySelectorAll('[data-testid="stPlotlyChart"]')[0]
+                  .querySelectorAll('.barlayer .point path').length === 3
+              && eval('(' + read + ')')()""",
+        arg=LEFT_CHART, timeout=CHART_TIMEOUT_MS, polling=200).json_value()
+    # A completion axis runs to 100% at least (72.9% is not a full bar).
+    assert chart["range"][0] == 0 and chart["range"][1] >= 100, chart["range"]
+    # Coloured by pace, in rank order: ahead (green), on track (blue), behind (red).
+    ahead, on_track, behind = (_rgb(f) for f in chart["fills"])
+    assert ahead[1] > max(ahead[0], ahead[2]), chart["fills"]
+    assert on_track[2] > max(on_track[0], on_track[1]), chart["fills"]
+    assert behind[0] > max(behind[1], behind[2]), chart["fills"]
+    for width, height in ((1366, 768), (390, 844), (1920, 1080)):
+        page.set_viewport_size({"width": width, "height": height})
+        scale = min(width / 1920, height / 1080)
+        page.wait_for_function(
+            """(s) => Math.abs(parseFloat(document.documentElement.style
+                  .getPropertyValue('--heze-screen-scale')) - s) < 1e-6""", arg=scale)
+        settle(page)
+        fit = page.evaluate(SCREEN_FIT)
+        left, top, right, bottom = fit["box"]
+        # The whole 1920×1080 canvas, scaled to the window and centred; nothing scrolls.
+        assert abs((right - left) - 1920 * scale) < 2 and abs((bottom - top) - 1080 * scale) < 2
+        assert left >= -1 and top >= -1 and right <= width + 1 and bottom <= height + 1, fit
+        assert max(fit["scroll"]) <= 1, fit
+        assert len(set(fit["columnTops"])) == 1, fit  # side by side, also on a phone
+        # Whichever view the panel shows now: every label whole, every bar on the screen.
+        chart = page.evaluate(LEFT_CHART)
+        svg_left, svg_right, svg_bottom = chart["svg"]
+        cut = [t for t in chart["texts"] if t[1] < svg_left - 1 or t[2] > svg_right + 1]
+        assert not cut, f"{width}: labels cut at the panel's edge: {cut}"
+        assert max(chart["bottoms"]) <= min(svg_bottom, bottom) + 1
