@@ -349,8 +349,10 @@ def test_county_staff_see_their_own_row_counts_on_definitions(signed_in, snapsho
         citywide = n("SELECT count(*) FROM returnees")
     finally:
         con.close()
-    assert {k: shown[k] for k in expected} == expected
-    assert shown["returnees"] < citywide
+    names = {"stations": "服务站信息库", "returnees": "返乡创业人员信息库",
+             "parks": "园区(基地)信息库", "projects": "项目信息库"}  # as the page names them
+    assert {k: shown[names[k]] for k in expected} == expected
+    assert shown[names["returnees"]] < citywide
 
 
 def test_the_map_tooltips_hold_imported_names_as_escaped_html(signed_in, hostile_snapshot,
