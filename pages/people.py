@@ -38,7 +38,8 @@ else:
                if matched <= people.EXPORT_LIMIT else
                t("people_download_capped").format(limit=shared.fmt(exported, "person"),
                                                   total=shared.fmt(matched, "person")))
-    shown = rows.assign(group_label=shared.labels("group", rows["person_group"]),
+    shown = rows.assign(returnee_id=rows["returnee_id"].astype(str),  # a number, not 275,939
+                        group_label=shared.labels("group", rows["person_group"]),
                         outcome_label=shared.labels("outcome", rows["outcome"]),
                         gender_label=[t(f"gender_{g}") for g in rows["gender"]])
     analytics, flt = shared.analytics(), shared.current_filter()

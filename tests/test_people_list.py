@@ -122,7 +122,7 @@ def test_the_page_searches_and_says_how_many_match(app, db):
                           "(id_number[15:18] = ? OR mobile[8:11] = ?)",
                       [CAOXIAN, id_number[-4:], id_number[-4:]])
     table = at.dataframe[0].value
-    assert len(table) == min(expected, people.LIST_LIMIT) and rid in set(table["编号"])
+    assert len(table) == min(expected, people.LIST_LIMIT) and str(rid) in set(table["编号"])
     assert f"找到{expected:,}人".replace(",", "") in page_text(at).replace(",", "")
 
 
