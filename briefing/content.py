@@ -17,6 +17,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from analytics import indicators as reg
+from analytics import palette
 from analytics.filters import Filter
 from analytics.formatting import format_change, format_value, unit_name
 from analytics.queries import Analytics
@@ -349,7 +350,8 @@ def year_chart(a: Analytics, f: Filter, end: date, lang: str) -> tuple[Image | N
     series = []
     for key, df in frames.items():
         by_year = dict(zip((int(p.year) for p in df["period"]), df["value"], strict=True))
-        series.append((_ind_header(key, lang), [float(by_year.get(y, 0)) for y in years]))
+        series.append((_ind_header(key, lang), palette.colour("indicator", key),
+                       [float(by_year.get(y, 0)) for y in years]))
     chart = charts.year_bars(labels, series, lang)
     note = ""
     last = years[-1]
@@ -386,7 +388,8 @@ def industry_chart(a: Analytics, f: Filter, lang: str) -> tuple[Image | None, st
         return None, s("no_data", lang)
     labels = [format_value(v, "entity", lang) for v in mix["entities"]]
     chart = charts.horizontal_bars(list(mix[_name_col(lang)]), list(mix["entities"]), labels,
-                                   lang, s("axis_entities", lang))
+                                   lang, s("axis_entities", lang),
+                                   colours=[palette.colour("industry", c) for c in mix["code"]])
     return Image(chart, charts.WIDTH_IN * 25.4), s("chart_industry_note", lang)
 
 
