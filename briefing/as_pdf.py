@@ -44,9 +44,6 @@ STYLE = {  # size (pt), line height (mm), bold, colour, space before (mm), space
 }
 PT_MM = 25.4 / 72
 KEEP_TABLE_MM = 110  # tables up to this height are not split across pages
-# A picture that does not fit the rest of a page is drawn smaller, down to this share of
-# its width, rather than moved to the next page with half a page left white behind it.
-MIN_PICTURE_SCALE = 0.5
 
 
 class _Document(FPDF):
@@ -151,7 +148,7 @@ class _Document(FPDF):
             own = style[4] + style[1] + style[5]
             return own + (self.block_height(rest[0], rest[1:]) if rest else 0)
         if isinstance(block, Image):  # as small as it may be drawn, with its note
-            return block.width_mm * block.chart.aspect * MIN_PICTURE_SCALE + 2 + \
+            return block.width_mm * block.chart.aspect * block.min_scale + 2 + \
                 self.note_height(rest)
         if isinstance(block, Table):  # a short table stays whole, a long one may run on
             row = STYLE["table"][1] + 1.8
@@ -169,13 +166,13 @@ class _Document(FPDF):
 
     def picture(self, block: Image, rest: list) -> None:
         """The picture at its width if it fits the rest of the page, else as large as
-        fits there (centred, not less than MIN_PICTURE_SCALE), else on the next page.
+        fits there (centred, not less than its min_scale), else on the next page.
         Its note, if one follows, stays on the page with it."""
         full = block.width_mm * block.chart.aspect
         note = self.note_height(rest)
         room = self.page_break_trigger - self.get_y() - 2 - note
         scale = 1.0 if full <= room else room / full
-        if scale < MIN_PICTURE_SCALE:
+        if scale < block.min_scale:
             self.add_page()
             scale = min(1.0, (self.page_break_trigger - self.get_y() - 2 - note) / full)
         width, height = block.width_mm * scale, full * scale

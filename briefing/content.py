@@ -73,6 +73,9 @@ class Table:
 class Image:
     chart: charts.Chart
     width_mm: float
+    # the least share of its width it may be drawn at to fill the rest of a page: a chart
+    # keeps its lettering legible; the map, with little lettering, may shrink to half
+    min_scale: float = 0.75
 
 
 Block = Heading | Paragraph | Table | Image
@@ -402,7 +405,7 @@ def map_image(stations: pd.DataFrame, lang: str) -> Image:
                       stations["level"], strict=True))
     counts = stations["level"].value_counts().to_dict()
     chart = charts.station_map(points, counts, heze, lang)
-    return Image(chart, 150.0)
+    return Image(chart, 150.0, min_scale=0.5)
 
 
 def station_table(stations: pd.DataFrame, lang: str) -> Table:
