@@ -96,3 +96,35 @@ def test_no_page_but_the_last_is_left_a_third_white(briefings, which, tmp_path):
     fill = page_fill(briefings[which].pdf, tmp_path)
     assert len(fill) >= 4
     assert all(f >= 0.66 for f in fill[:-1]), [round(float(f), 2) for f in fill]
+
+
+# -- (c) printed cards ----------------------------------------------------------------------
+
+A4_PX = (794, 1123)  # A4 at 96 dpi
+
+
+@pytest.mark.browser
+def test_printed_kpi_cards_use_the_whole_printable_width(page, app_url):
+    """园区 has two cards: they share the row instead of taking two of its three places."""
+    from tests.browser_kit import SHOTS, open_page, require_chromium, resize_and_settle
+
+    require_chromium()
+    open_page(page, f"{app_url}/parks")
+    page.locator('[data-testid="stMetric"]').nth(1).wait_for()
+    page.emulate_media(media="print")
+    resize_and_settle(page, *A4_PX)
+    widths = page.evaluate("""() => {
+        const main = document.querySelector('[data-testid="stMainBlockContainer"]')
+                             .getBoundingClientRect();
+        const cards = [...document.querySelectorAll('[data-testid="stMetric"]')]
+                      .map(e => e.getBoundingClientRect());
+        const left = Math.min(...cards.map(b => b.left));
+        const right = Math.max(...cards.map(b => b.right));
+        return {main: main.width, mainLeft: main.left, cards: right - left, left, right,
+                viewport: window.innerWidth};
+    }""")
+    (SHOTS / "print").mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "print" / "parks.png"))
+    page.emulate_media(media="screen")
+    assert widths["cards"] >= 0.95 * widths["main"], widths
+    assert widths["main"] >= 0.95 * widths["viewport"], widths
