@@ -147,20 +147,37 @@ class _Document(FPDF):
             style = STYLE["h1" if block.level == 1 else "h2"]
             own = style[4] + style[1] + style[5]
             return own + (self.block_height(rest[0], rest[1:]) if rest else 0)
-        if isinstance(block, Image):
-            return block.width_mm * block.chart.aspect + 3
+        if isinstance(block, Image):  # as small as it may be drawn, with its note
+            return block.width_mm * block.chart.aspect * block.min_scale + 2 + \
+                self.note_height(rest)
         if isinstance(block, Table):  # a short table stays whole, a long one may run on
             row = STYLE["table"][1] + 1.8
             whole = STYLE["table_head"][1] * 3 + 1.8 + row * len(block.rows)
             return whole if whole <= KEEP_TABLE_MM else STYLE["table_head"][1] * 3 + row * 3
         return STYLE["body"][1] * 2
 
-    def picture(self, block: Image) -> None:
-        height = block.width_mm * block.chart.aspect
-        self.room_for(height + 2)
-        x = MARGIN_X + (TEXT_W - block.width_mm) / 2
-        self.image(io.BytesIO(block.chart.png), x=x, y=self.get_y(), w=block.width_mm,
-                      h=height)
+    def note_height(self, rest: list) -> float:
+        """The height of the note under a picture, if the next block is one."""
+        if not (rest and isinstance(rest[0], Paragraph) and rest[0].kind == "note"):
+            return 0.0
+        self.use("note")
+        _size, line, *_ = STYLE["note"]
+        return line * len(self.lines(rest[0].text, TEXT_W)) + STYLE["note"][5]
+
+    def picture(self, block: Image, rest: list) -> None:
+        """The picture at its width if it fits the rest of the page, else as large as
+        fits there (centred, not less than its min_scale), else on the next page.
+        Its note, if one follows, stays on the page with it."""
+        full = block.width_mm * block.chart.aspect
+        note = self.note_height(rest)
+        room = self.page_break_trigger - self.get_y() - 2 - note
+        scale = 1.0 if full <= room else room / full
+        if scale < block.min_scale:
+            self.add_page()
+            scale = min(1.0, (self.page_break_trigger - self.get_y() - 2 - note) / full)
+        width, height = block.width_mm * scale, full * scale
+        x = MARGIN_X + (TEXT_W - width) / 2
+        self.image(io.BytesIO(block.chart.png), x=x, y=self.get_y(), w=width, h=height)
         self.set_y(self.get_y() + height + 2)
 
     def grid(self, block: Table) -> None:
@@ -209,7 +226,7 @@ def render(content: Content) -> bytes:
     blocks = content.blocks
     for i, block in enumerate(blocks):
         if isinstance(block, Heading):
-            pdf.heading(block, blocks[i + 1:i + 3])
+            pdf.heading(block, blocks[i + 1:i + 4])
         elif isinstance(block, Paragraph):
             if block.kind == "demo":
                 pdf.demo(block.text)
@@ -218,7 +235,7 @@ def render(content: Content) -> bytes:
         elif isinstance(block, Table):
             pdf.grid(block)
         elif isinstance(block, Image):
-            pdf.picture(block)
+            pdf.picture(block, blocks[i + 1:i + 2])
     data = bytes(pdf.output())
     missing = sorted({chr(c) for font in pdf.fonts.values()
                       for c in getattr(font, "missing_glyphs", [])})

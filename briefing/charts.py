@@ -26,6 +26,7 @@ from matplotlib.collections import LineCollection, PolyCollection  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
+from analytics import palette  # noqa: E402
 from analytics.formatting import chinese_number, english_number  # noqa: E402
 from briefing.fonts import cjk_font  # noqa: E402
 from briefing.text import BriefingError, s  # noqa: E402
@@ -33,16 +34,12 @@ from briefing.text import BriefingError, s  # noqa: E402
 WIDTH_IN = 6.7  # 170 mm, the text width of the page in both documents
 DPI = 200
 FONT_PT = 8.5
+# Ink, grid and axis lines; the colours of the data (series, counties, industries, station
+# levels) are the dashboard's, from analytics.palette, so a reader sees the same colours
+# on paper as on the screen.
 INK = "#212529"
 GRID = "#dee2e6"
-MUTED = "#adb5bd"
-# Series colours: returnees and businesses; a selected county; other counties.
-RETURNEES_RGB = "#1d4ed8"
-ENTITIES_RGB = "#f59e0b"
-HIGHLIGHT_RGB = "#b22222"
-BAR_RGB = "#6c8ebf"
-# Station levels, as on the dashboard's map page: city red, county blue.
-LEVEL_RGB = {"city": "#e63946", "county": "#1d4ed8"}
+AXIS = "#adb5bd"
 PROVINCE_FILL = "#f3f1ec"
 PROVINCE_EDGE = "#a0a0a0"
 SEA_LINE = "#6e6e6e"
@@ -67,7 +64,7 @@ def _configure() -> None:
         "font.sans-serif": [font.regular.family, "DejaVu Sans"],
         "font.size": FONT_PT,
         "axes.unicode_minus": False,  # U+2212 is in the CJK font, but keep plain hyphens
-        "axes.edgecolor": MUTED,
+        "axes.edgecolor": AXIS,
         "axes.labelcolor": INK,
         "xtick.color": INK,
         "ytick.color": INK,
@@ -116,19 +113,19 @@ def _clean(ax, grid_axis: str) -> None:
     ax.tick_params(length=0)
 
 
-def year_bars(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float]]],
+def year_bars(labels: Sequence[str], series: Sequence[tuple[str, str, Sequence[float]]],
               lang: str) -> Chart:
-    """Grouped bars per year: one bar per series, the value above each bar."""
+    """Grouped bars per year: one bar per series (name, colour, values), the value above
+    each bar."""
     with _drawing():
         fig = Figure(figsize=(WIDTH_IN, 3.0))
         ax = fig.add_subplot()
         n = len(series)
         width = 0.8 / max(n, 1)
-        colours = (RETURNEES_RGB, ENTITIES_RGB, BAR_RGB)
-        top = max((v for _, vals in series for v in vals), default=0)
-        for i, (name, values) in enumerate(series):
+        top = max((v for _, _, vals in series for v in vals), default=0)
+        for i, (name, colour, values) in enumerate(series):
             xs = [x - 0.4 + width * (i + 0.5) for x in range(len(labels))]
-            bars = ax.bar(xs, values, width * 0.92, label=name, color=colours[i % 3])
+            bars = ax.bar(xs, values, width * 0.92, label=name, color=colour)
             for bar, v in zip(bars, values, strict=True):
                 if v:
                     ax.text(bar.get_x() + bar.get_width() / 2, v + top * 0.015, number(v, lang),
@@ -144,18 +141,20 @@ def year_bars(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float]
 
 def horizontal_bars(names: Sequence[str], values: Sequence[float], labels: Sequence[str],
                     lang: str, axis_label: str, highlight: Sequence[bool] | None = None,
-                    ) -> Chart:
-    """One bar per name, largest on top, its label at the end of the bar."""
+                    colours: Sequence[str] | None = None) -> Chart:
+    """One bar per name, largest on top, its label at the end of the bar. As on the
+    dashboard: with `highlight`, the chosen bars stand out and the others are muted;
+    `colours` gives each bar its own (an industry's colour); else the app's colour."""
     with _drawing():
         rows = len(names)
-        fig = Figure(figsize=(WIDTH_IN, max(1.4, 0.24 * rows + 0.7)))
+        fig = Figure(figsize=(WIDTH_IN, max(1.4, 0.2 * rows + 0.7)))
         ax = fig.add_subplot()
         ys = list(range(rows))[::-1]
-        highlight = highlight or [False] * rows
-        any_highlight = any(highlight)
-        colours = [HIGHLIGHT_RGB if h else (MUTED if any_highlight else BAR_RGB)
-                   for h in highlight]
-        ax.barh(ys, values, 0.7, color=colours)
+        if highlight and any(highlight):
+            colours = [palette.HIGHLIGHT if h else palette.MUTED for h in highlight]
+        elif colours is None:
+            colours = [palette.PRIMARY] * rows
+        ax.barh(ys, values, 0.7, color=list(colours))
         top = max(values, default=0) or 1
         texts = [ax.text(v, y, f" {text}", va="center", ha="left", fontsize=FONT_PT - 1,
                          color=INK) for y, v, text in zip(ys, values, labels, strict=True)]
@@ -317,7 +316,7 @@ def station_map(points: Sequence[tuple[float, float, str]], counts: dict[str, in
                       n=counts.get(level, 0))
             size = 26 if level == "city" else 14
             handles.append(ax.scatter([p[0] for p in xy], [p[1] for p in xy], s=size,
-                                      color=LEVEL_RGB[level], edgecolors="white",
+                                      color=palette.LEVEL_COLOURS[level], edgecolors="white",
                                       linewidths=0.5, label=label, zorder=3))
         hx, hy = albers(*heze)
         ax.scatter([hx], [hy], s=90, marker="*", color="#111111", edgecolors="white",

@@ -17,6 +17,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from analytics import indicators as reg
+from analytics import palette
 from analytics.filters import Filter
 from analytics.formatting import format_change, format_value, unit_name
 from analytics.queries import Analytics
@@ -72,6 +73,9 @@ class Table:
 class Image:
     chart: charts.Chart
     width_mm: float
+    # the least share of its width it may be drawn at to fill the rest of a page: a chart
+    # keeps its lettering legible; the map, with little lettering, may shrink to half
+    min_scale: float = 0.75
 
 
 Block = Heading | Paragraph | Table | Image
@@ -349,7 +353,8 @@ def year_chart(a: Analytics, f: Filter, end: date, lang: str) -> tuple[Image | N
     series = []
     for key, df in frames.items():
         by_year = dict(zip((int(p.year) for p in df["period"]), df["value"], strict=True))
-        series.append((_ind_header(key, lang), [float(by_year.get(y, 0)) for y in years]))
+        series.append((_ind_header(key, lang), palette.colour("indicator", key),
+                       [float(by_year.get(y, 0)) for y in years]))
     chart = charts.year_bars(labels, series, lang)
     note = ""
     last = years[-1]
@@ -386,7 +391,8 @@ def industry_chart(a: Analytics, f: Filter, lang: str) -> tuple[Image | None, st
         return None, s("no_data", lang)
     labels = [format_value(v, "entity", lang) for v in mix["entities"]]
     chart = charts.horizontal_bars(list(mix[_name_col(lang)]), list(mix["entities"]), labels,
-                                   lang, s("axis_entities", lang))
+                                   lang, s("axis_entities", lang),
+                                   colours=[palette.colour("industry", c) for c in mix["code"]])
     return Image(chart, charts.WIDTH_IN * 25.4), s("chart_industry_note", lang)
 
 
@@ -399,7 +405,7 @@ def map_image(stations: pd.DataFrame, lang: str) -> Image:
                       stations["level"], strict=True))
     counts = stations["level"].value_counts().to_dict()
     chart = charts.station_map(points, counts, heze, lang)
-    return Image(chart, 150.0)
+    return Image(chart, 150.0, min_scale=0.5)
 
 
 def station_table(stations: pd.DataFrame, lang: str) -> Table:

@@ -516,6 +516,9 @@ def cards(keys, values, per_row: int = 4, sparks: dict | None = None) -> None:
     """Headline cards in rows, so long values like 541.58亿元 are never cut (two to a row
     on a phone: see style.css)."""
     keys = list(keys)
+    # Fewer cards than a row holds share the whole row (two cards on 园区 took two thirds of
+    # the width, on screen and on paper).
+    per_row = max(1, min(per_row, len(keys)))
     bases = {values[k].base.label(lang()) for k in keys if values[k].change is not None}
     if bases:
         st.caption(f"{t('yoy')}：{'；'.join(sorted(bases))}" if lang() == "zh"
