@@ -85,8 +85,8 @@ UI: dict[str, tuple[str, str]] = {
     "targets_rank": ("各县区年度目标完成率", "Counties by completion of this year's target"),
     "page_audit": ("审计日志", "Audit log"),
     "people_note": ("按返乡日期从新到旧显示{shown}（共{total}）；姓名、身份证号、手机号已脱敏。",
-                    "The {shown} most recent returnees of {total}; names, ID numbers and "
-                    "mobiles are masked."),
+                    "Showing the {shown} who returned most recently, of {total}; names, ID "
+                    "numbers and mobiles are masked."),
     "own_county_note": ("您的数据范围是{county}：这里显示{county}自身的各项指标、逐年变化和产业分布；"
                         "其他县区的数据不在您的权限范围内。",
                         "Your data scope is {county}: this page shows {county} itself — every "
