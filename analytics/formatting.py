@@ -97,6 +97,23 @@ def format_value(value, unit: str, lang: str = "zh", decimals: int | None = None
     return f"{english_number(value, d)} {u.en}"
 
 
+def headline_value(value, unit: str, lang: str = "zh", decimals: int | None = None) -> str:
+    """A headline figure where width is scarce (the wall display's cards): the Chinese way
+    as everywhere (27.6万人); in English a count from 10,000 up in thousands or millions
+    (276K people, 2.8M people; not 276,000 people) and money from a billion yuan in billions
+    (54.16B yuan), so seven cards fit the 1920-pixel wall side by side."""
+    if lang != "zh" and UNITS[unit].yuan_factor and value is not None and value == value:
+        yuan = _decimal(value) * UNITS[unit].yuan_factor
+        if abs(yuan) >= 1_000_000_000:  # 54.16B yuan, on one line
+            return f"{_trim(yuan / 1_000_000_000, 2)}B yuan"
+    if (lang != "zh" and unit != "ratio" and not UNITS[unit].yuan_factor
+            and value is not None and value == value and abs(value) >= 10_000):
+        if _round(abs(_decimal(value)) / 1000, 0) >= 1000:
+            return f"{_trim(_decimal(value) / 1_000_000, 1)}M {UNITS[unit].en}"
+        return f"{_trim(_decimal(value) / 1000, 0)}K {UNITS[unit].en}"
+    return format_value(value, unit, lang, decimals)
+
+
 def _magnitude(top, decimals: int) -> tuple[int, str]:
     """The divisor and word the largest absolute value `top` is written with in Chinese
     (chinese_number's rule)."""

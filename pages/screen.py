@@ -47,8 +47,8 @@ from analytics import indicators as reg
 from analytics.formatting import (
     format_change,
     format_rate,
-    format_value,
     format_values,
+    headline_value,
     pixel_scale,
     scale_for,
 )
@@ -112,7 +112,7 @@ TEXT_ZH_EN: dict[str, tuple[str, str]] = {
     "stale": ("最新数据无法读取，显示上一版本", "The newest data cannot be read; showing the last "
               "good version"),
     "updated": ("更新于", "Updated"),
-    "yoy": ("同比", "Year on year"),
+    "yoy": ("同比", "YoY"),  # the wall's cards are narrow: seven side by side
     "no_change": ("与上年持平", "unchanged"),
     "stations_top": ("服务站推荐返乡 TOP10", "Top 10 stations: returnees referred"),
     "county_returnees": ("各县区返乡创业就业人数", "Returnees by county"),
@@ -247,10 +247,19 @@ html, body {{ overflow: hidden !important; }}
 .scr-card {{ flex: 1 1 auto; min-width: min-content; background: {PANEL};
     border: 1px solid {GRID}; border-radius: 10px; padding: 8px 12px 10px 12px; }}
 .scr-label {{ font-size: {LABEL_PX}px; color: {MUTED}; line-height: 1.3; }}
-.scr-value {{ color: {ACCENT}; white-space: nowrap; line-height: 1.1; }}
-.scr-num {{ font-size: {VALUE_PX}px; font-weight: 700; font-variant-numeric: tabular-nums; }}
-.scr-unit {{ font-size: {UNIT_PX}px; margin-left: 4px; }}
-.scr-delta {{ font-size: {LABEL_PX}px; white-space: nowrap; }}
+.scr-value {{ color: {ACCENT}; line-height: 1.1; display: flex; flex-wrap: wrap;
+    align-items: baseline; column-gap: 4px; }}
+.scr-num {{ font-size: {VALUE_PX}px; font-weight: 700; font-variant-numeric: tabular-nums;
+    white-space: nowrap; }}
+.scr-unit {{ font-size: {UNIT_PX}px; white-space: nowrap; }}
+.scr-delta {{ font-size: {LABEL_PX}px; }}
+/* English words are longer than the Chinese: seven equal cards, a smaller type, so the
+   strip keeps the Chinese strip's height and the panels below keep their room. */
+.scr-cards.en .scr-card {{ flex: 1 1 0; }}
+.scr-cards.en .scr-label, .scr-cards.en .scr-delta {{ font-size: {LABEL_PX - 4}px;
+    line-height: 1.25; }}
+.scr-cards.en .scr-num {{ font-size: {VALUE_PX - 14}px; }}
+.scr-cards.en .scr-unit {{ font-size: {UNIT_PX - 8}px; }}
 .scr-delta.up {{ color: {UP}; }} .scr-delta.down {{ color: {DOWN}; }}
 .scr-delta.flat {{ color: {MUTED}; }}
 .scr-goalbox {{ height: 46px; }}
@@ -330,8 +339,9 @@ def _esc(text) -> str:
 
 
 def split_value(text: str) -> tuple[str, str]:
-    """"27.6万人" → ("27.6", "万人"); "541.58亿元" → ("541.58", "亿元"); "70%" → ("70", "%")."""
-    match = re.match(r"^([+-−]?[\d,.]+)(.*)$", text)
+    """"27.6万人" → ("27.6", "万人"); "541.58亿元" → ("541.58", "亿元"); "70%" → ("70", "%");
+    "276K people" → ("276K", "people"); "54.16B yuan" → ("54.16B", "yuan")."""
+    match = re.match(r"^([+-−]?[\d,.]+[KMB]?)(?![A-Za-z])(.*)$", text)
     return (match.group(1), match.group(2).strip()) if match else (text, "")
 
 
@@ -381,7 +391,7 @@ def headline_html(values: dict, done: dict) -> str:
     for key in reg.HEADLINE:
         ind = reg.get(key)
         comp = values[key]
-        number, unit = split_value(format_value(comp.value, ind.unit, lang, ind.decimals))
+        number, unit = split_value(headline_value(comp.value, ind.unit, lang, ind.decimals))
         delta_html = delta_text(comp)
         goal = done.get(key)
         goal_html = '<div class="scr-goalbox">'  # the same height with or without a target
@@ -394,7 +404,7 @@ def headline_html(values: dict, done: dict) -> str:
             f'<div class="scr-card" data-key="{key}"><div class="scr-label">{_esc(ind.name(lang))}'
             f'</div><div class="scr-value"><span class="scr-num">{_esc(number)}</span>'
             f'<span class="scr-unit">{_esc(unit)}</span></div>{delta_html}{goal_html}</div>')
-    return f'<div class="scr-cards">{"".join(cards)}</div>'
+    return f'<div class="scr-cards {lang}">{"".join(cards)}</div>'
 
 
 def headline(notices: tuple[str, ...] = ()) -> None:

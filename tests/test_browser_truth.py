@@ -139,3 +139,47 @@ def test_the_wall_display_is_one_canvas_scaled_to_any_window_with_true_completio
         cut = [t for t in chart["texts"] if t[1] < svg_left - 1 or t[2] > svg_right + 1]
         assert not cut, f"{width}: labels cut at the panel's edge: {cut}"
         assert max(chart["bottoms"]) <= min(svg_bottom, bottom) + 1
+
+
+CARDS_FIT = """() => {""" + DRAWN + """
+    const canvas = drawn(document.querySelector('[data-testid="stMainBlockContainer"]'));
+    return {canvas: [canvas.left, canvas.right],
+            cards: [...document.querySelectorAll('.scr-card')].map(c => {
+                const r = drawn(c), n = c.querySelector('.scr-num');
+                return [c.dataset.key, r.left, r.right, n.textContent,
+                        c.scrollWidth - c.clientWidth]; })};
+}"""
+
+
+def test_the_english_wall_fits_every_headline_card_on_the_1920_canvas(page, app_url):
+    # "276,000 people" made the strip 1,990 px wide: the seventh card was cut off.
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(f"{app_url}/screen?lang=en", wait_until="domcontentloaded")
+    page.wait_for_function("() => document.querySelectorAll('.scr-card').length === 7",
+                           timeout=90_000)
+    settle(page)
+    fit = page.evaluate(CARDS_FIT)
+    left, right = fit["canvas"]
+    for key, card_left, card_right, number, overflow in fit["cards"]:
+        assert left - 1 <= card_left and card_right <= 1921, (key, fit["cards"])
+        assert overflow <= 1, (key, number)
+    numbers = {key: number for key, _l, _r, number, _o in fit["cards"]}
+    assert numbers["returnees"] == "276K" and numbers["jobs"] == "503K"
+
+
+def test_the_english_wall_shows_its_last_county_row_at_1080(page, app_url):
+    # Wrapped English cards pushed the panels down and cut the last county's row.
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(f"{app_url}/screen?lang=en", wait_until="domcontentloaded")
+    page.wait_for_function("() => document.querySelectorAll('.scr-card').length === 7",
+                           timeout=90_000)
+    page.wait_for_function("""() => document.querySelectorAll(
+        '[data-testid="stPlotlyChart"] .barlayer .point path').length > 0""", timeout=90_000)
+    settle(page)
+    heights = page.evaluate("""() => [...document.querySelectorAll('.scr-card')]
+        .map(c => c.getBoundingClientRect().height)""")
+    chart = page.evaluate(LEFT_CHART)
+    assert max(chart["bottoms"]) <= 1080 + 1, (heights, chart["bottoms"])
+    cut = [t for t in chart["texts"] if t[3] > 1080 + 1]
+    assert not cut, (heights, cut)
+

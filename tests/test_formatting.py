@@ -292,3 +292,23 @@ def test_colours_run_from_low_to_high_by_share_of_the_largest():
 def test_colours_of_different_channel_counts_are_refused():
     with pytest.raises(ValueError):
         colour_ramp([1], (0, 0, 0), (255, 255))
+
+
+@pytest.mark.parametrize(("value", "unit", "lang", "shown"), [
+    (9_999, "person", "en", "9,999 people"),        # below 10,000: as everywhere
+    (10_000, "person", "en", "10K people"),         # on the boundary
+    (275_959, "person", "en", "276K people"),
+    (999_499, "person", "en", "999K people"),
+    (999_500, "person", "en", "1M people"),         # rounds up to a million
+    (2_760_000, "person", "en", "2.8M people"),
+    (275_959, "person", "zh", "27.6万人"),           # Chinese: unchanged
+    (0.7, "ratio", "en", "70%"),
+    (5_415_800, "wan_yuan", "en", "54.16B yuan"),   # money from a billion in billions
+    (99_990, "wan_yuan", "en", "999.9 million yuan"),  # below it: as everywhere
+    (100_000, "wan_yuan", "en", "1B yuan"),         # on the boundary
+    (5_415_800, "wan_yuan", "zh", "541.58亿元"),
+])
+def test_a_wall_card_writes_english_counts_in_thousands(value, unit, lang, shown):
+    from analytics.formatting import headline_value
+
+    assert headline_value(value, unit, lang) == shown

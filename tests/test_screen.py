@@ -256,7 +256,7 @@ def test_the_screen_speaks_english_when_the_session_does(screen):
     at = screen(before=english, rotate="abc")
     html = shown_html(at)
     assert "Heze Return-Home Entrepreneurship Dashboard" in html and "Demo data" in html
-    assert 'class="scr-num">276,000<' in html and 'class="scr-unit">people<' in html
+    assert 'class="scr-num">276K<' in html and 'class="scr-unit">people<' in html
     assert "rotate=abc is not a whole number of seconds; using the default 30 s" in html
     assert not re.search(r"[\u4e00-\u9fff]", re.sub(r"<style>.*?</style>|<script>.*?</script>",
                                                     "", html, flags=re.S))
