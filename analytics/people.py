@@ -109,12 +109,18 @@ def returnee_count(a, f: Filter = Filter(), search: str = "") -> int:
 def returnee_list(a, limit: int = LIST_LIMIT, f: Filter = Filter(),
                   search: str = "") -> pd.DataFrame:
     """The newest `limit` returnees under the filter and the search, masked."""
-    cond, params = a._where(RETURNEES, a.check(f))
     where, sparams = _search(search)
-    order, oparams = _order(search)
+    return _newest(a, a.check(f), where, sparams, search, limit)
+
+
+def _newest(a, f: Filter, where: str, params: list, query: str, limit: int) -> pd.DataFrame:
+    """The newest `limit` returnees under `f` (and the county scope) that meet `where`,
+    a typed record number first, masked."""
+    cond, fparams = a._where(RETURNEES, f)
+    order, oparams = _order(query)
     sql = (f"SELECT {_COLUMNS} FROM {_source()} WHERE {cond} AND {where} "
            f"ORDER BY {order} LIMIT ?")
-    df = a._frame(sql, params + sparams + oparams + [int(limit)])
+    df = a._frame(sql, fparams + params + oparams + [int(limit)])
     df["returned_on"] = pd.to_datetime(df["returned_on"]).dt.date
     return a._with_names(mask_frame(df))
 
@@ -139,13 +145,7 @@ def find_person(a, query: str, limit: int = FIND_LIMIT) -> pd.DataFrame:
             sql, p = _term(word)
             clauses.append(sql)
             params += p
-    cond, fparams = a._where(RETURNEES, Filter())
-    order, oparams = _order(query)
-    sql = (f"SELECT {_COLUMNS} FROM {_source()} WHERE {cond} AND {' AND '.join(clauses)} "
-           f"ORDER BY {order} LIMIT ?")
-    df = a._frame(sql, fparams + params + oparams + [int(limit)])
-    df["returned_on"] = pd.to_datetime(df["returned_on"]).dt.date
-    return a._with_names(mask_frame(df))
+    return _newest(a, Filter(), " AND ".join(clauses), params, query, limit)
 
 
 def returnee_record(a, returnee_id: int) -> dict | None:
