@@ -120,7 +120,14 @@ DETAIL_VALUES = {
     "entities": ("经济实体", "businesses"), "projects": ("项目信息库", "projects"),
     "parks": ("园区(基地)信息库", "parks"), "activities": ("活动与捐赠", "events"),
     "briefing": ("领导简报", "briefing"), "audit_log": ("审计日志", "audit log"),
+    # what the dashboard's downloads hold (pages: the name given to shared.table)
+    "big_projects": ("过亿元项目清单", "projects over 100 million yuan"),
+    "counties": ("县区比较表", "county comparison"),
+    "county_indicators": ("本县区各项指标", "the county's indicators"),
+    "county_stations": ("向本县区输送的服务站", "stations sending to the county"),
+    "tenants": ("园区入驻实体", "park tenants"),
 }
+_STATION_EVENTS = re.compile(r"^station_(\d+)_events$")
 
 
 def details_text(details: dict, lang: str = "zh") -> str:
@@ -131,6 +138,9 @@ def details_text(details: dict, lang: str = "zh") -> str:
 
     def value(v) -> str:
         if isinstance(v, str):
+            if m := _STATION_EVENTS.match(v):
+                return (f"服务站近期活动（服务站编号 {m.group(1)}）" if lang == "zh"
+                        else f"station {m.group(1)}'s recent events")
             return DETAIL_VALUES.get(v, (v, v))[i]
         if isinstance(v, (list, tuple)):
             return "、".join(value(x) for x in v) if lang == "zh" else ", ".join(

@@ -113,12 +113,18 @@ def test_the_audit_log_reads_in_words_not_codes_and_json(app, app_data_dir):
     acc = Access(app_data_dir / "app.db")
     admin = acc.get_user("admin")
     acc.log_export(admin, what="stations", fmt="xlsx", filter="全部", rows=246)
+    acc.log_export(admin, what="big_projects", fmt="csv", filter="全部", rows=201)
+    acc.log_export(admin, what="station_17_events", fmt="csv", filter="全部", rows=9)
     acc.record("target_import", admin, rows=2, created=2, changed=0, unchanged=0)
     at = app("audit", role="admin")
     table = at.dataframe[0].value
-    shown = dict(zip(table["操作"], table["详情"], strict=False))
-    assert shown["导出"] == "内容：服务站信息库；格式：xlsx；筛选条件：全部；行数：246"
-    assert shown["导入目标"] == "行数：2；新增：2；修改：0；未变：0"
+    # Other tests of this session log entries too: look for these, in any order.
+    exports = table.loc[table["操作"] == "导出", "详情"].tolist()
+    assert "内容：服务站信息库；格式：xlsx；筛选条件：全部；行数：246" in exports
+    assert "内容：过亿元项目清单；格式：csv；筛选条件：全部；行数：201" in exports
+    assert "内容：服务站近期活动（服务站编号 17）；格式：csv；筛选条件：全部；行数：9" in exports
+    targets = table.loc[table["操作"] == "导入目标", "详情"].tolist()
+    assert "行数：2；新增：2；修改：0；未变：0" in targets
     assert "target_import" not in table["操作"].tolist()
 
 
