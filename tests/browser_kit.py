@@ -146,19 +146,20 @@ def _raise(message: str) -> None:
 
 
 @contextlib.contextmanager
-def streamlit_process(args: list[str], env: Mapping[str, str], log: Path, health_url: str,
-                      *, start_s: float = SERVER_START_S, fail=_raise) -> Iterator:
-    """`streamlit run *args` from the project directory with `env`, its output in `log`.
+def server_process(command: list[str], env: Mapping[str, str], log: Path, health_url: str,
+                   *, start_s: float = SERVER_START_S, fail=_raise) -> Iterator:
+    """`python *command` from the project directory with `env`, its output in `log`.
     Yields the process once `health_url` answers 200; `fail(message)` (which raises) if it
     exits or does not answer within `start_s`. Stops it on exit."""
+    name = " ".join(command[:2])
     with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", *args], cwd=ROOT,
-                                env=dict(env), stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen([sys.executable, *command], cwd=ROOT, env=dict(env),
+                                stdout=out, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + start_s
         while True:
             if proc.poll() is not None:
-                fail(f"streamlit exited ({proc.returncode}):\n{log.read_text()}")
+                fail(f"{name} exited ({proc.returncode}):\n{log.read_text()}")
             try:
                 with urllib.request.urlopen(health_url, timeout=2) as r:
                     if r.status == 200:
@@ -166,7 +167,7 @@ def streamlit_process(args: list[str], env: Mapping[str, str], log: Path, health
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                fail(f"streamlit did not answer on {health_url}:\n{log.read_text()}")
+                fail(f"{name} did not answer on {health_url}:\n{log.read_text()}")
             time.sleep(0.3)
         yield proc
     finally:
@@ -176,6 +177,13 @@ def streamlit_process(args: list[str], env: Mapping[str, str], log: Path, health
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=10)
+
+
+def streamlit_process(args: list[str], env: Mapping[str, str], log: Path, health_url: str,
+                      *, start_s: float = SERVER_START_S, fail=_raise):
+    """`streamlit run *args` as a server_process."""
+    return server_process(["-m", "streamlit", "run", *args], env, log, health_url,
+                          start_s=start_s, fail=fail)
 
 
 @pytest.fixture(scope="module")

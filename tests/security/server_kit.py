@@ -8,10 +8,6 @@ import asyncio
 import concurrent.futures
 import contextlib
 import os
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +16,7 @@ import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from tests.browser_kit import _free_port, make_users
+from tests.browser_kit import _free_port, make_users, server_process
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 START_S = 60
@@ -73,31 +69,9 @@ def serving(folder: Path, settings: Mapping[str, Mapping[str, object]] | None = 
         env["HEZE_SNAPSHOT"] = str(snapshot)
     log = folder / "serve.log"
     url = f"http://127.0.0.1:{port}"
-    with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "ops.serve"], cwd=ROOT, env=env,
-                                stdout=out, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + START_S
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"ops.serve exited ({proc.returncode}):\n{log.read_text()}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"ops.serve did not answer:\n{log.read_text()}")
-            time.sleep(0.3)
+    with server_process(["-m", "ops.serve"], env, log, f"{url}/_stcore/health",
+                        start_s=START_S):
         yield Served(url, data_dir, log)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 @dataclass

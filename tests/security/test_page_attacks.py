@@ -14,12 +14,9 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import contextlib
 import csv
 import io
 import os
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -41,6 +38,7 @@ from tests.browser_kit import (
     make_users,
     new_watched_page,
     open_page,
+    server_process,
     sign_in,
     wait_idle,
 )
@@ -97,32 +95,14 @@ def server(hostile_snapshot, tmp_path_factory):
     (tmp / "none.toml").write_text("", encoding="utf-8")
     url = f"http://127.0.0.1:{port}"
     log = tmp / "server.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "ops.serve", "--server.port", str(port),
-                                 "--server.address", "127.0.0.1"], cwd=ROOT, env=env,
-                                stdout=out, stderr=subprocess.STDOUT)
     APP_DATA[url] = data_dir
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"ops.serve exited ({proc.returncode}):\n{log.read_text()}")
-            with contextlib.suppress(OSError):
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            if time.monotonic() > deadline:
-                pytest.fail(f"ops.serve did not answer:\n{log.read_text()}")
-            time.sleep(0.3)
-        yield url
+        with server_process(["-m", "ops.serve", "--server.port", str(port),
+                             "--server.address", "127.0.0.1"], env, log,
+                            f"{url}/_stcore/health", start_s=60, fail=pytest.fail):
+            yield url
     finally:
         APP_DATA.pop(url, None)
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
