@@ -260,6 +260,16 @@ def city_home_counties(a, top: int = 3, f: Filter = Filter()) -> pd.DataFrame:
                                        "returnees", "top", "rest"])
 
 
+def stations_sending(a, f: Filter = Filter()) -> pd.DataFrame:
+    """Each station with what it sent to the counties in view (a county user's one county):
+    station_id, station_zh, level, returnees, projects, investment (万元), most returnees
+    first."""
+    return (a.station_arcs(f).groupby(["station_id", "station_zh", "level"], as_index=False)
+            [["returnees", "projects", "investment"]].sum()
+            .sort_values(["returnees", "projects", "station_id"],
+                         ascending=[False, False, True], ignore_index=True))
+
+
 def station_counties(a, station_id: int, f: Filter = Filter()) -> pd.DataFrame:
     """The Heze counties one station's returnees and projects went to, most returnees
     first: county_code, county_zh, returnees, projects, investment (万元)."""

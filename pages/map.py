@@ -316,11 +316,7 @@ if (mine := shared.own_county()) is not None:
     # County staff: a Heze map of one county is a blank box; their county's stations instead.
     name = shared.names("county")[mine]
     st.subheader(t("map_own_stations").format(county=name))
-    by_station = (call("station_arcs").groupby(["station_id", "station_zh", "level"],
-                                               as_index=False)
-                  [["returnees", "projects", "investment"]].sum()
-                  .sort_values(["returnees", "projects", "station_id"],
-                               ascending=[False, False, True], ignore_index=True))
+    by_station = compute(compare.stations_sending)
     if by_station.empty:
         shared.empty_state()
     else:

@@ -20,7 +20,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from access import downloads
 from access import ui as access_ui
-from analytics import Analytics, Filter, palette
+from analytics import Analytics, Filter, compare, palette
 from analytics import indicators as reg
 from analytics.export import csv_bytes, xlsx_bytes
 from analytics.formatting import (
@@ -38,6 +38,7 @@ from analytics.text import UI, code_label
 from data.snapshot import Served, SnapshotUnavailable, open_read_only
 from data.snapshot import served as snapshot_served
 from data.store import SnapshotStore
+from ops.settings import current as current_settings
 
 FILTER_KEY = "active_filter"
 # The unit of each station measure (for headers: 推荐返乡人数（人）).
@@ -170,9 +171,6 @@ def own_county_ranks(keys) -> pd.DataFrame | None:
     """The user's county's rank among all counties on each of `keys`
     (compare.county_standing: ranks only, no other county's figure), when the city allows
     it (setting access.county_rank); None otherwise or for a user without one county."""
-    from analytics import compare
-    from ops.settings import current as current_settings
-
     county = own_county()
     if county is None or not current_settings()["access.county_rank"]:
         return None
@@ -828,7 +826,6 @@ def station_card(station_id: int) -> None:
 
 def station_home_counties(station_id: int) -> None:
     """On the station card: the Heze counties its returnees and projects went to."""
-    from analytics import compare
     from pages import charts
 
     went = compute(compare.station_counties, int(station_id))
