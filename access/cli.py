@@ -224,7 +224,7 @@ def run(argv: list[str], acc_factory=Access) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     from appdb import AppDbError
-    from ops.settings import SettingsError
+    from core.settings import SettingsError
 
     argv = sys.argv[1:] if argv is None else argv
     try:

@@ -303,7 +303,7 @@ class Access:
     def __init__(self, db_path: Path | str | None = None, *, settings=None,
                  clock: Clock | None = None, hasher: argon2.PasswordHasher | None = None):
         if settings is None:
-            from ops.settings import current
+            from core.settings import current
             settings = current()
         self.settings = settings
         self.db_path = Path(db_path) if db_path is not None else settings.app_db

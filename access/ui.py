@@ -49,7 +49,7 @@ from access import handoff
 from access import roles as R
 from access.service import Access, LoginFailed, User
 from access.text import t
-from ops.settings import current as current_settings
+from core.settings import current as current_settings
 
 COOKIE = "heze_session"
 COOKIE_BOX = "heze_access_cookie"

@@ -32,9 +32,9 @@ from datetime import date, timedelta
 
 import duckdb
 
-from analytics import indicators as reg
-from analytics.facts import FACTS, Fact
-from analytics.indicators import Measure
+from model import indicators as reg
+from model.facts import FACTS, Fact
+from model.indicators import Measure
 
 PREFIX = "agg_"
 GRAINS = ("month", "day")

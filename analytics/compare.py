@@ -18,8 +18,8 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from analytics import indicators as reg
-from analytics.filters import Filter
+from model import indicators as reg
+from model.filters import Filter
 
 
 def year_before(day: date) -> date:

@@ -14,8 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from analytics.filters import LEVELS
 from analytics.text import CODES
+from model.filters import LEVELS
 
 LANG_ALIASES = {"zh": "zh", "zh-cn": "zh", "zh_cn": "zh", "cn": "zh", "中文": "zh",
                 "chinese": "zh", "en": "en", "en-us": "en", "en_us": "en", "en-gb": "en",

@@ -15,9 +15,9 @@ import unicodedata
 
 import pandas as pd
 
-from analytics.facts import RETURNEES
-from analytics.filters import Filter
 from analytics.masking import mask_frame
+from model.facts import RETURNEES
+from model.filters import Filter
 
 LIST_LIMIT = 500  # rows drawn on the page (newest first)
 # A download holds every row the user may see under the filter and the search, up to this

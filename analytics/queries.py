@@ -18,10 +18,10 @@ import numpy as np
 import pandas as pd
 
 from analytics import aggregates
-from analytics import indicators as reg
-from analytics.facts import ENTITIES, FACTS, OUTSIDE_PEOPLE, PROJECTS, RETURNEES, STATIONS, Fact
-from analytics.filters import Filter, FilterError
 from analytics.masking import mask_frame
+from model import indicators as reg
+from model.facts import ENTITIES, FACTS, OUTSIDE_PEOPLE, PROJECTS, RETURNEES, STATIONS, Fact
+from model.filters import Filter, FilterError
 
 GRAINS = ("year", "quarter", "month")
 ROWS = reg.Measure("count")  # every row of a fact

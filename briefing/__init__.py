@@ -15,10 +15,10 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 
-from analytics.filters import Filter
 from analytics.queries import Analytics
 from briefing.content import Target, Targets, compose
 from briefing.text import BriefingError
+from model.filters import Filter
 
 __all__ = ["Briefing", "BriefingError", "Target", "Targets", "build"]
 

@@ -15,8 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from analytics.filters import Filter, FilterError
 from briefing.text import BriefingError
+from model.filters import Filter, FilterError
 
 DEFAULT_NAME = "briefing"
 

@@ -24,9 +24,9 @@ import tempfile
 import time
 
 from analytics.bench import BUILD_DIR, snapshot_for
-from analytics.filters import Filter
 from analytics.queries import Analytics
 from data.snapshot import PROJECT_DIR, open_read_only
+from model.filters import Filter
 
 REPORT = BUILD_DIR / "bench-briefing.md"
 BUDGET_S = 10.0

@@ -27,9 +27,9 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from analytics import palette  # noqa: E402
-from analytics.formatting import chinese_number, english_number  # noqa: E402
 from briefing.fonts import cjk_font  # noqa: E402
 from briefing.text import BriefingError, s  # noqa: E402
+from core.formatting import chinese_number, english_number  # noqa: E402
 
 WIDTH_IN = 6.7  # 170 mm, the text width of the page in both documents
 DPI = 200

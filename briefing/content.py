@@ -2,7 +2,7 @@
 
 `compose` returns a `Content`: the title lines and a list of blocks (headings, paragraphs,
 tables, images) that the DOCX and the PDF writers render the same way. Every number comes
-from `Analytics` and is written by `analytics.formatting`; every sentence is a template
+from `Analytics` and is written by `core.formatting`; every sentence is a template
 from `briefing.text` filled with computed names and numbers.
 """
 
@@ -16,13 +16,13 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from analytics import indicators as reg
 from analytics import palette
-from analytics.filters import Filter
-from analytics.formatting import format_change, format_value, unit_name
 from analytics.queries import Analytics
 from briefing import charts, periods
 from briefing.text import BriefingError, s
+from core.formatting import format_change, format_value, unit_name
+from model import indicators as reg
+from model.filters import Filter
 
 LANGS = ("zh", "en")
 # The figures of the narrative and the county ranking (facts that carry county and

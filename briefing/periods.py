@@ -7,8 +7,8 @@ import calendar
 from dataclasses import replace
 from datetime import date
 
-from analytics.filters import Filter
 from briefing.text import MONTHS_EN, s
+from model.filters import Filter
 
 
 def is_month_end(day: date) -> bool:

@@ -1025,7 +1025,7 @@ def main(argv: list[str] | None = None) -> int:
                              "serve the demo even over imported data")
     args = parser.parse_args(argv)
     if args.store:
-        from ops.settings import SettingsError, current
+        from core.settings import SettingsError, current
 
         try:
             store_dir = current().snapshots_dir

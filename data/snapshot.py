@@ -67,8 +67,8 @@ def served() -> Served:
     single = snapshot_path()
     if single is not None:
         return _served_single(single)
+    from core.settings import current
     from data.store import SnapshotStore
-    from ops.settings import current
 
     store = SnapshotStore(current().snapshots_dir)
     snap_id = store.current_id()

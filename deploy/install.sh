@@ -241,10 +241,10 @@ fi
 
 step "设置文件 / settings file: $CONFIG"
 if [ -f "$CONFIG" ]; then
-    rel_py -m ops.settings "$CONFIG" >/dev/null \
+    rel_py -m core.settings "$CONFIG" >/dev/null \
         || die "现有设置文件有误，请按上面的提示修改后重新运行 / the settings file is wrong: fix it as said above and run again" "$CONFIG"
-    file_data="$(rel_py -m ops.settings "$CONFIG" --get data.dir)"
-    file_port="$(rel_py -m ops.settings "$CONFIG" --get server.port)"
+    file_data="$(rel_py -m core.settings "$CONFIG" --get data.dir)"
+    file_port="$(rel_py -m core.settings "$CONFIG" --get server.port)"
     if [ -n "$DATA" ] && [ "$DATA" != "$file_data" ]; then
         die "--data $DATA 与设置文件中的 data.dir = $file_data 不同；请修改设置文件，或去掉 --data /
     --data differs from data.dir in the settings file: edit the file, or leave --data out" "$CONFIG"
@@ -281,7 +281,7 @@ if [ "$NEW_CONFIG" = 1 ]; then
     tmp_conf="$(mktemp "$conf_dir/.heze.toml.XXXXXX")"
     # The dashboard answers the intranet directly (password logins); behind a reverse proxy
     # set server.address = "127.0.0.1" (the default when the file does not say).
-    rel_py -m ops.settings --template --set "data.dir=$DATA" --set "server.port=$PORT" \
+    rel_py -m core.settings --template --set "data.dir=$DATA" --set "server.port=$PORT" \
         --set "server.address=0.0.0.0" > "$tmp_conf"
     if [ "$(id -u)" = 0 ] && [ "$SVC_USER" != root ]; then
         # root owns it, the service reads it: only root may change the settings
@@ -293,7 +293,7 @@ if [ "$NEW_CONFIG" = 1 ]; then
         chmod 0600 "$tmp_conf"
     fi
     mv "$tmp_conf" "$CONFIG"
-    rel_py -m ops.settings "$CONFIG" >/dev/null
+    rel_py -m core.settings "$CONFIG" >/dev/null
     say "已写入 / written (data.dir = $DATA, server.port = $PORT, server.address = 0.0.0.0)"
 fi
 
@@ -427,7 +427,7 @@ for venv in "$PREFIX"/venvs/*; do
     [ "$used" = 1 ] || rm -rf "$venv"
 done
 
-url="$(rel_py -c 'from ops.settings import load; from ops.status import url_for; import sys; print(url_for(load(sys.argv[1])))' "$CONFIG")"
+url="$(rel_py -c 'from core.settings import load; from ops.status import url_for; import sys; print(url_for(load(sys.argv[1])))' "$CONFIG")"
 cat <<DONE
 
 安装完成 / installed: 菏泽市返乡创业数据看板 $VERSION

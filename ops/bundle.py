@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ops.settings import PROJECT_DIR
+from core.settings import PROJECT_DIR
 
 NAME = "heze-dashboard"
 LOCK = PROJECT_DIR / "requirements.lock"

@@ -97,9 +97,9 @@ class Refused(Exception):
 
 def run(argv: list[str]) -> int:
     import appdb
+    from core.settings import SettingsError, current
     from ops import backup as bk
     from ops import daemon, status
-    from ops.settings import SettingsError, current
 
     args = _parser().parse_args(argv)
     try:

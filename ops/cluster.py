@@ -23,7 +23,7 @@ import sys
 import time
 from pathlib import Path
 
-from ops.settings import PROJECT_DIR, SettingsError, current
+from core.settings import PROJECT_DIR, SettingsError, current
 
 TEMPLATE = PROJECT_DIR / "deploy" / "nginx" / "nginx.conf.in"
 NGINX = "nginx"
@@ -57,7 +57,7 @@ class Cluster:
     """nginx and N dashboard processes; a context manager that stops them all."""
 
     def __init__(self, workers: int, env: dict | None = None, port: int | None = None):
-        from ops.settings import Settings
+        from core.settings import Settings
 
         settings = current()
         if port is not None:

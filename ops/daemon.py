@@ -19,8 +19,8 @@ import sys
 import time
 from pathlib import Path
 
+from core.settings import PROJECT_DIR
 from data.snapshot import _pid_alive
-from ops.settings import PROJECT_DIR
 from ops.status import http_health
 
 PID_FILE = "dashboard.pid"

@@ -28,8 +28,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.settings import PROJECT_DIR
 from ops import benchlogin
-from ops.settings import PROJECT_DIR
 from ops.stclient import Session
 
 P95_LIMIT_S = 2.0

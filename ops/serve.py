@@ -28,7 +28,7 @@ import sys
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from ops.settings import PROJECT_DIR, SettingsError, current
+from core.settings import PROJECT_DIR, SettingsError, current
 
 SETTINGS_FAILED = 2
 APP_DB_FAILED = 3

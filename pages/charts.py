@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import streamlit as st
 
 from analytics import palette
-from analytics.formatting import axis_ticks, format_value, format_values, scale_for
+from core.formatting import axis_ticks, format_value, format_values, scale_for
 from pages import shared
 
 FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", sans-serif'
@@ -231,7 +231,7 @@ def draw(fig: dict, empty: bool = False) -> None:
 def own_county_years(key: str, height: int | None = None) -> None:
     """For county staff, in place of a comparison of their one county: `key` for their
     county year by year, the partial current year marked and said."""
-    from analytics import indicators as reg
+    from model import indicators as reg
 
     county = shared.own_county()
     ind, lang = reg.get(key), shared.lang()

@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from analytics import compare, palette
-from analytics import indicators as reg
-from analytics.formatting import scale_for
+from core.formatting import scale_for
+from model import indicators as reg
 from pages import charts, shared, targets_ui
 from pages.shared import compute, name_col, t
 from targets import model, progress

@@ -77,7 +77,7 @@ if st.button(tr("check"), type="primary", key="check"):
             status.write(tr("rows_read_progress", rows=f"{rows:,}",
                             file=file + (f" / {sheet}" if sheet else "")))
 
-        from ops.settings import current
+        from core.settings import current
 
         try:
             report = pipeline.check(paths, as_of=as_of, mode=mode, store=store,

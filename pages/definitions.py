@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from access.service import DETAIL_VALUES as TABLE_NAMES
-from analytics import indicators as reg
 from analytics.text import DATABASES
+from model import indicators as reg
 from pages import shared
 from pages.shared import t
 

@@ -21,9 +21,9 @@ import streamlit as st
 from pydeck.bindings.json_tools import default_serialize
 
 from analytics import Filter, compare
-from analytics import indicators as reg
-from analytics.formatting import colour_ramp, pixel_scale, scale_for
+from core.formatting import colour_ramp, pixel_scale, scale_for
 from data import geography as geo
+from model import indicators as reg
 from pages import shared, viewport
 from pages.shared import call, compute, fmt, name_col, t
 

@@ -5,7 +5,7 @@ register, projects by county (every county, the chosen ones marked), the industr
 import streamlit as st
 
 from analytics import compare, palette
-from analytics import indicators as reg
+from model import indicators as reg
 from pages import charts, shared
 from pages.shared import call, compute, fmt, name_col, t
 

@@ -4,8 +4,8 @@ them, by stage (in pipeline order), industry and county (every county, the chose
 import streamlit as st
 
 from analytics import compare, palette
-from analytics import indicators as reg
-from analytics.formatting import scale_for
+from core.formatting import scale_for
+from model import indicators as reg
 from pages import charts, shared
 from pages.shared import compute, fmt, name_col, t
 

@@ -43,8 +43,7 @@ import streamlit as st
 from pydeck.bindings.json_tools import default_serialize
 
 from analytics import compare, palette
-from analytics import indicators as reg
-from analytics.formatting import (
+from core.formatting import (
     format_change,
     format_rate,
     format_values,
@@ -53,6 +52,7 @@ from analytics.formatting import (
     scale_for,
 )
 from data import geography as geo
+from model import indicators as reg
 from pages import shared, targets_ui
 from targets import progress
 from targets.text import percent, status_hex, status_label, status_text
@@ -178,7 +178,7 @@ def parse_seconds(raw, name: str, default: int) -> Seconds:
 def idle_limit_seconds() -> int | None:
     """Half the sign-in idle time: a refresh at least this often keeps the session open."""
     try:
-        from ops.settings import current
+        from core.settings import current
 
         return int(current()["session.idle_minutes"]) * 60 // 2
     except Exception:  # noqa: BLE001 - settings unreadable: no cap

@@ -21,9 +21,11 @@ from streamlit.runtime.pages_manager import PagesManager
 from access import downloads
 from access import ui as access_ui
 from analytics import Analytics, Filter, compare, palette
-from analytics import indicators as reg
 from analytics.export import csv_bytes, xlsx_bytes
-from analytics.formatting import (
+from analytics.links import LinkState
+from analytics.masking import mask_frame
+from analytics.text import UI, code_label
+from core.formatting import (
     format_change,
     format_date,
     format_rate,
@@ -32,13 +34,11 @@ from analytics.formatting import (
     period_label,
     unit_name,
 )
-from analytics.links import LinkState
-from analytics.masking import mask_frame
-from analytics.text import UI, code_label
+from core.settings import current as current_settings
 from data.snapshot import Served, SnapshotUnavailable, open_read_only
 from data.snapshot import served as snapshot_served
 from data.store import SnapshotStore
-from ops.settings import current as current_settings
+from model import indicators as reg
 
 FILTER_KEY = "active_filter"
 # The unit of each station measure (for headers: 推荐返乡人数（人）).

@@ -4,7 +4,7 @@ named); ticking a row or picking a name opens the station's card."""
 import streamlit as st
 
 from analytics import compare
-from analytics.formatting import scale_for, short_station_name
+from core.formatting import scale_for, short_station_name
 from pages import shared
 from pages.shared import compute, t
 

@@ -12,7 +12,7 @@ import streamlit as st
 
 from access.service import PermissionDenied
 from analytics import Filter
-from analytics import indicators as reg
+from model import indicators as reg
 from pages import shared, targets_ui
 from targets import TargetError, model, progress
 from targets import sheet as xl

@@ -18,9 +18,9 @@ import threading
 import streamlit as st
 
 from analytics import Filter
-from analytics import indicators as reg
-from analytics.formatting import format_value
-from ops.settings import current as current_settings
+from core.formatting import format_value
+from core.settings import current as current_settings
+from model import indicators as reg
 from pages import shared
 from targets import progress
 from targets.model import Completion

@@ -3,9 +3,9 @@ county and industry always in its own colour, the partial current period marked.
 
 import streamlit as st
 
-from analytics import indicators as reg
 from analytics import palette
-from analytics.formatting import scale_for
+from core.formatting import scale_for
+from model import indicators as reg
 from pages import charts, shared
 from pages.shared import call, name_col, t
 

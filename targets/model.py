@@ -48,7 +48,7 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
-from analytics import indicators as reg
+from model import indicators as reg
 
 FIRST_YEAR = 2015      # the programme's first year; no data before it
 LAST_YEAR = 2100

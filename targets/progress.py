@@ -22,7 +22,7 @@ from datetime import date
 
 import pandas as pd
 
-from analytics.filters import Filter
+from model.filters import Filter
 from targets import model
 from targets.model import Completion
 

@@ -34,7 +34,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from access import counties as county_ref
-from analytics import indicators as reg
+from model import indicators as reg
 from targets import model
 from targets.store import TargetInput, TargetRow
 

@@ -30,7 +30,7 @@ from pathlib import Path
 import appdb
 from access import counties as county_ref
 from access.service import Actor, PermissionDenied, User
-from analytics import indicators as reg
+from model import indicators as reg
 from targets import model
 
 AUDIT_SET = "target_set"
@@ -130,7 +130,7 @@ class TargetStore:
                  clock: Callable[[], datetime] | None = None):
         if db_path is None:
             if settings is None:
-                from ops.settings import current
+                from core.settings import current
                 settings = current()
             db_path = settings.app_db
         self.db_path = Path(db_path)

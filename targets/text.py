@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from analytics import indicators as reg
-from analytics.formatting import format_value
+from core.formatting import format_value
+from model import indicators as reg
 from targets.model import LEVEL_KEYS, Completion
 
 STRINGS: dict[str, tuple[str, str]] = {

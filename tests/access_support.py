@@ -9,7 +9,7 @@ from pathlib import Path
 import argon2
 
 from access import Access, Actor
-from ops.settings import load
+from core.settings import load
 
 START = datetime(2026, 5, 8, 9, 0, tzinfo=UTC)
 SETUP = Actor("cli:test")

@@ -3,7 +3,7 @@
 A figure written exactly (246 stations, 201 projects) must be met exactly; one written with
 "+" or 余/多 (50万+ jobs) is a lower bound; one written to a precision (27.6万, 541.58亿元,
 70%, 约630万元) is met by any value that rounds half up to it at that precision. These are
-written here from the report, not read from analytics/indicators.py.
+written here from the report, not read from model/indicators.py.
 """
 
 from __future__ import annotations

@@ -17,9 +17,9 @@ import pandas as pd
 import pytest
 
 from analytics import aggregates
-from analytics import indicators as reg
-from analytics.filters import Filter
 from analytics.queries import Analytics
+from model import indicators as reg
+from model.filters import Filter
 
 ALL_KEYS = [i.key for i in reg.INDICATORS]
 CUBED_KEYS = [i.key for i in reg.INDICATORS if i.fact in aggregates.CUBED]

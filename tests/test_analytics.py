@@ -16,12 +16,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import formatting, masking
-from analytics import indicators as reg
-from analytics.facts import FACTS
-from analytics.filters import Filter, FilterError
+from analytics import masking
 from analytics.queries import Analytics
+from core import formatting
 from data.snapshot import create_schema
+from model import indicators as reg
+from model.facts import FACTS
+from model.filters import Filter, FilterError
 from tests.published import PUBLISHED
 
 AS_OF = date(2020, 8, 31)

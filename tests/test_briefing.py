@@ -20,13 +20,13 @@ import duckdb
 import pytest
 from PIL import Image as PILImage
 
-from analytics import indicators as reg
-from analytics.filters import Filter
-from analytics.formatting import format_change, format_value
 from analytics.queries import Analytics
 from briefing import BriefingError, build, charts, periods
 from briefing.content import Paragraph, Table, compose
 from briefing.wrap import NO_LINE_END, NO_LINE_START, wrap
+from core.formatting import format_change, format_value
+from model import indicators as reg
+from model.filters import Filter
 
 CAO = 371721  # 曹县
 AS_OF = date(2020, 8, 31)

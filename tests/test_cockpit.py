@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics.formatting import format_rate, format_value
+from core.formatting import format_rate, format_value
 from tests.conftest import scalar
 from tests.test_pages import page_text, shown_table
 

@@ -8,8 +8,8 @@ from datetime import date
 import numpy as np
 import pytest
 
-from analytics.filters import Filter, FilterError
 from analytics.queries import Analytics
+from model.filters import Filter, FilterError
 
 SHAN = 371722
 MUDAN = 371702

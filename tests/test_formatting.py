@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.formatting import (
+from core.formatting import (
     chinese_number,
     colour_ramp,
     english_number,
@@ -309,6 +309,6 @@ def test_colours_of_different_channel_counts_are_refused():
     (5_415_800, "wan_yuan", "zh", "541.58亿元"),
 ])
 def test_a_wall_card_writes_english_counts_in_thousands(value, unit, lang, shown):
-    from analytics.formatting import headline_value
+    from core.formatting import headline_value
 
     assert headline_value(value, unit, lang) == shown

@@ -16,11 +16,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from analytics import indicators as reg
 from analytics.queries import Analytics
 from data.importer import pipeline
 from data.importer.workbook import export
 from data.store import Manifest, SnapshotStore
+from model import indicators as reg
 from tests.test_import import (  # noqa: F401 - fixtures
     AS_OF,
     PROJECT_HEADERS,

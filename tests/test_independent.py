@@ -10,8 +10,8 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from analytics.filters import Filter
 from analytics.queries import Analytics
+from model.filters import Filter
 from tests.published import PUBLISHED
 
 AS_OF = date(2020, 8, 31)

@@ -26,10 +26,10 @@ import pytest
 import appdb
 from access import Access, Actor
 from access.service import LoginFailed
+from core.settings import KEYS, PROJECT_DIR, SettingsError, keys_markdown, load, template
 from data.store import Manifest, SnapshotStore
 from ops import backup as bk
 from ops import bundle, cli, serve, status
-from ops.settings import KEYS, PROJECT_DIR, SettingsError, keys_markdown, load, template
 from tests.access_support import FAST, settings_for
 
 SETUP = Actor("cli:test")
@@ -111,7 +111,7 @@ def modes(root: Path) -> dict[str, int]:
 def test_the_documents_list_every_setting_with_the_table_the_keys_make(doc):
     text = (PROJECT_DIR / doc).read_text(encoding="utf-8")
     table = keys_markdown()
-    assert table in text, (f"{doc}: the settings table differs from `python -m ops.settings "
+    assert table in text, (f"{doc}: the settings table differs from `python -m core.settings "
                            "--keys --markdown`; paste its output there")
     for key in KEYS:
         assert f"`{key.dotted}`" in table and key.help_zh and key.help_en

@@ -9,9 +9,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics import Analytics, Filter
-from analytics import indicators as reg
-from analytics.formatting import format_value
 from analytics.masking import contains_unmasked
+from core.formatting import format_value
+from model import indicators as reg
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = ["overview", "trends", "stations", "map", "projects", "parks", "counties",

@@ -73,7 +73,7 @@ def test_the_glossary_counts_have_thousands_separators(app):
 
 
 def test_values_side_by_side_share_the_largest_ones_magnitude():
-    from analytics.formatting import axis_ticks, format_values
+    from core.formatting import axis_ticks, format_values
 
     assert format_values([8_467, 14_000, 995], "entity") == ["0.85万家", "1.4万家", "0.1万家"]
     assert format_values([8_467, 9_000], "entity") == ["8,467家", "9,000家"]

@@ -16,9 +16,9 @@ import pytest
 from PIL import Image as PILImage
 
 from analytics import palette
-from analytics.filters import Filter
 from analytics.queries import Analytics
 from briefing import build
+from model.filters import Filter
 
 CAO = 371721  # 曹县
 POPPLER = all(shutil.which(tool) for tool in ("pdftoppm",))

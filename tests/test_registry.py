@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from analytics import indicators as reg
+from model import indicators as reg
 
 
 def test_names_and_definitions_come_in_chinese_unless_english_is_asked_for():

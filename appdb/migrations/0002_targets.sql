@@ -8,7 +8,7 @@
 
 CREATE TABLE targets (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
-    indicator   TEXT NOT NULL,                 -- a key of analytics/indicators.py
+    indicator   TEXT NOT NULL,                 -- a key of model/indicators.py
     county_code INTEGER,                       -- adcode; NULL: the whole city (全市)
     year        INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 2100),
     value       REAL CHECK (value IS NULL OR value > 0),  -- in the indicator's stored

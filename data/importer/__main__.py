@@ -108,7 +108,7 @@ def _run(args, store, lang: str) -> int:
             print(path)
         return 0
     if args.command in ("check", "load"):
-        from ops.settings import current
+        from core.settings import current
 
         max_bytes = current()["data.max_upload_mb"] << 20
         report = loader.check(args.paths, as_of=args.as_of, mode=args.mode, store=store,

@@ -6,9 +6,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics import indicators as reg
 from analytics.queries import Analytics
 from data.store import SnapshotStore
+from model import indicators as reg
 
 
 def _values(path) -> tuple[dict, pd.DataFrame]:

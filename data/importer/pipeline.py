@@ -163,7 +163,7 @@ class LoadResult:
 # -- the store and the current snapshot ------------------------------------------------------
 
 def default_store() -> SnapshotStore:
-    from ops.settings import current
+    from core.settings import current
 
     return SnapshotStore(current().snapshots_dir)
 
@@ -507,7 +507,7 @@ def load(paths, *, mode: str = "replace", as_of: date | None = None, by: str | N
     previous = store.promote(snap_id, by=by)
     _pause("promoted")
     if keep is None:
-        from ops.settings import current as settings
+        from core.settings import current as settings
 
         keep = settings()["data.keep_snapshots"]
     removed = store.prune(keep)

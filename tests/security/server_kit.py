@@ -30,14 +30,14 @@ class Served:
 
     def access(self, **kw):
         from access.service import Access
-        from ops.settings import load
+        from core.settings import load
 
         return Access(self.data_dir / "app.db", settings=load(self.data_dir.parent / "heze.toml"),
                       **kw)
 
 
 def _toml(sections: Mapping[str, Mapping[str, object]]) -> str:
-    from ops.settings import toml_value
+    from core.settings import toml_value
 
     out = []
     for section, values in sections.items():

@@ -22,8 +22,8 @@ import appdb
 from access import AccessError, LoginFailed
 from access import roles as R
 from access.text import t
+from core.settings import load as load_settings
 from ops.serve import streamlit_args
-from ops.settings import load as load_settings
 from tests.access_support import SETUP, Clock, add, make_access
 from tests.browser_kit import PASSWORD
 from tests.security.server_kit import ROOT, Refused, open_page, run_async, serving

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from analytics.facts import FACTS, Fact
+from model.facts import FACTS, Fact
 
 REPORT_DATE = date(2020, 8, 14)  # the report on the Lhasa station, August 2020
 REPORT_SOURCE_ZH = "菏泽市返乡创业(拉萨)服务站揭牌报道，2020年8月"

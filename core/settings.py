@@ -3,10 +3,10 @@
 Where the file is: ``$HEZE_CONFIG`` if set, else ``heze.toml`` beside the code if present,
 else the defaults below. ``$HEZE_DATA_DIR`` overrides ``data.dir`` (the tests use it).
 
-    python -m ops.settings [FILE]               # print the settings in effect, or what is wrong
-    python -m ops.settings [FILE] --get KEY     # one value (for scripts: the installer)
-    python -m ops.settings --keys [--markdown]  # every key with its default and meaning
-    python -m ops.settings --template [--set KEY=VALUE ...]
+    python -m core.settings [FILE]               # print the settings in effect, or what is wrong
+    python -m core.settings [FILE] --get KEY     # one value (for scripts: the installer)
+    python -m core.settings --keys [--markdown]  # every key with its default and meaning
+    python -m core.settings --template [--set KEY=VALUE ...]
                                                 # a complete, commented settings file
 
 A wrong value stops the start with one line naming the key, the value and what is allowed,
@@ -319,7 +319,7 @@ def template(overrides: dict[str, Any] | None = None) -> str:
     out = ["# 菏泽市返乡创业数据看板 设置文件 / Heze dashboard settings file (TOML).",
            "# 每一项都有默认值；去掉行首的 # 并修改即可生效，重启服务后生效。",
            "# Every key has a default: remove the leading # and change the value; restart the",
-           "# service afterwards. Check the file with: python -m ops.settings FILE"]
+           "# service afterwards. Check the file with: python -m core.settings FILE"]
     section = None
     for key in KEYS:
         if key.section != section:
