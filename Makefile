@@ -72,7 +72,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-# The offline bundle for the intranet servers (see README, "Installing on the intranet").
+# The offline bundle for the intranet servers (see docs/deploy.md).
 # `make lock` after changing requirements.txt: pins every runtime wheel with its hash.
 lock: $(VENV)/.installed
 	$(PY) -m ops.bundle lock

@@ -283,7 +283,7 @@ def _allowed(key: Key) -> str:
 
 
 def keys_markdown() -> str:
-    """Every key as a Markdown table (the README's table is this text; a test compares)."""
+    """Every key as a Markdown table (docs/deploy.md's table is this text; a test compares)."""
     lines = ["| 设置项 key | 默认值 default | 取值 allowed | 说明 | meaning |",
              "|---|---|---|---|---|"]
     for key in KEYS:

@@ -3,8 +3,8 @@
     python -m data.generate [--seed S] [--scale K] [--out PATH]
 
 No real records exist, so the built-in snapshot is generated. It is deterministic for a
-seed and, at scale 1, reproduces every figure the city published in August 2020 (see the
-README): 246 stations, 27.6万 returnees, 10.4万 entities, 50万+ jobs, 201 landed projects
+seed and, at scale 1, reproduces every figure the city published in August 2020 (see
+docs/data-and-import.md): 246 stations, 27.6万 returnees, 10.4万 entities, 50万+ jobs, 201 landed projects
 over 100 million yuan worth 541.58亿元, 70% of them recommended by stations. `--scale K`
 multiplies the volume of people, entities, projects and ordinary activities for benchmarks;
 the stations, parks and the dated events the report names stay as they are.
@@ -35,7 +35,7 @@ DEFAULT_SEED = 20200831
 
 @dataclass(frozen=True)
 class Targets:
-    """The published figures (FACTS.md) the scale-1 snapshot reproduces exactly."""
+    """The published figures (tests/published.py) the scale-1 snapshot reproduces exactly."""
 
     returnees: int = 276_000
     entities: int = 104_000
@@ -58,7 +58,7 @@ class Targets:
 
 T = Targets()
 
-# Industry mix of each county: its specialities weigh most (FACTS.md, local specialities).
+# Industry mix of each county: its specialities weigh most (the report's local specialities).
 COUNTY_INDUSTRIES = {
     371702: {"peony": 6, "knitwear": 6, "biomed": 3, "services": 4, "logistics": 3},
     371703: {"biomed": 4, "machinery": 4, "agrifood": 3, "wood": 2},

@@ -41,7 +41,7 @@ KILLED = {1, 3, 36, -24, 24, 152, 255}  # a test failed, or the run timed out
 SURVIVED = {0}
 NO_TESTS = {5, 33}
 
-# mutant -> why no test can tell it from the original (see README, "Mutation testing").
+# mutant -> why no test can tell it from the original (see docs/testing.md, "Mutation testing").
 _NUMPY_HIGH = "numpy's integers(high) draws from [0, high), exactly as integers(0, high)"
 _ONE_IN = "differs only when a draw hits one value in 10^8 or more: no test can see it"
 _ON_CODE = ("merge on=None joins on the columns both frames share, which is `code` alone "

@@ -261,7 +261,7 @@ def test_an_xlsx_export_has_a_title_the_filter_a_frozen_header_and_number_format
     assert sheet.column_dimensions["C"].width >= 20
 
 
-BIG_PROJECTS = 201  # FACTS.md: 201 landed projects over 100 million yuan
+BIG_PROJECTS = 201  # tests/published.py: 201 landed projects over 100 million yuan
 
 
 @pytest.mark.parametrize("limit, cut", [(BIG_PROJECTS - 1, True), (BIG_PROJECTS, False)])

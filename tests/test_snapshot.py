@@ -1,7 +1,7 @@
 """The synthetic snapshot: the published figures, its integrity, and how it is built.
 
 Every figure is recomputed by SQL from a freshly built snapshot (the `db` fixture, scale 1,
-default seed). The only numbers written here are the published ones (FACTS.md), compared as
+default seed). The only numbers written here are the published ones (the city's report), compared as
 the report states them (tests/published.py: exact, at least, or rounded to the printed
 precision), so any generator that matches the report passes. Most checks
 of the published figures and of integrity also run on a snapshot built from another seed:
@@ -32,7 +32,7 @@ from tests.published import PUBLISHED
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# -- the published figures (FACTS.md) ----------------------------------------------------
+# -- the published figures (tests/published.py) ----------------------------------------------
 AS_OF = date(2020, 8, 31)
 STATIONS, CITY_STATIONS, COUNTY_STATIONS = 246, 37, 209
 LHASA_STATION = "菏泽市返乡创业(拉萨)服务站"
