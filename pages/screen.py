@@ -354,9 +354,9 @@ def still_signed_in() -> bool:
     user = st.session_state.get("user")
     if user is None:
         return True
-    from access import ui as access_ui
+    from pages import login
 
-    now = access_ui.current_user()
+    now = login.current_user()
     return now is not None and now.id == getattr(user, "id", None) and now.may_open("screen")
 
 

@@ -19,7 +19,6 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from access import downloads
-from access import ui as access_ui
 from analytics import Analytics, Filter, compare, palette
 from analytics.export import csv_bytes, xlsx_bytes
 from analytics.links import LinkState
@@ -39,6 +38,7 @@ from data.snapshot import Served, SnapshotUnavailable, open_read_only
 from data.snapshot import served as snapshot_served
 from data.store import SnapshotStore
 from model import indicators as reg
+from pages import login_request
 
 FILTER_KEY = "active_filter"
 # The unit of each station measure (for headers: 推荐返乡人数（人）).
@@ -623,7 +623,7 @@ def _logged_file(make, what: str, fmt: str, describe: str, rows: int):
     logged), the download is written to the audit log, and the file is bound to this
     session (access.downloads). The button is drawn with ``on_click="ignore"``: a click
     reruns nothing, so the page cannot redraw the button while its file is on the way."""
-    service, client = access_ui.service(), access_ui.client()
+    service, client = login_request.service(), login_request.client()
     u = user()
     bound = downloads.binding(u) if u is not None else None
 
@@ -638,7 +638,7 @@ def own_file(data: bytes) -> bytes:
     download button: bound to this session (access.downloads) for as long as the session
     may stay idle, so no other client holding its URL gets it."""
     u = user()
-    idle = int(access_ui.service().settings["session.idle_minutes"]) * 60
+    idle = int(login_request.service().settings["session.idle_minutes"]) * 60
     downloads.register(data, downloads.binding(u) if u is not None else None, ttl=idle)
     return data
 

@@ -59,9 +59,9 @@ def actor():
 
 def client() -> str | None:
     try:
-        from access import ui as access_ui
+        from pages import login_request
 
-        return access_ui.client()
+        return login_request.client()
     except Exception:  # noqa: BLE001 - no browser context (bare runs)
         return None
 

@@ -240,7 +240,7 @@ def test_a_timed_refresh_keeps_the_kiosk_session_from_idling_out(signed_screen):
 
 def test_an_ended_session_ends_the_display_at_the_next_refresh(signed_screen):
     at, acc = signed_screen
-    from access.ui import STATE
+    from pages.login_request import STATE
 
     acc.logout(at.session_state[STATE]["token"])
     tick(at, "headline")
