@@ -19,7 +19,7 @@ from targets import sheet as xl
 from targets.text import percent, status_label, status_text
 from targets.text import t as tt
 
-shared._run_through_entry_point()  # a deep link on a fresh server runs app.py first
+shared.run_through_entry_point()  # a deep link on a fresh server runs app.py first
 lang = shared.lang()
 a = shared.analytics()
 store = targets_ui.store()

@@ -1,7 +1,7 @@
 """完成率 on screen: the bar and line under a headline card, and what the targets page and the
 大屏 share (the store, the acting user, the completions of the current filter).
 
-Under a card (pages/shared.py's cards, say)::
+Under a card (pages/cards.py's cards, say)::
 
     from pages import targets_ui
     done = targets_ui.card_completions(keys)        # {key: Completion or None}
@@ -21,7 +21,9 @@ from analytics import Filter
 from core.formatting import format_value
 from core.settings import current as current_settings
 from model import indicators as reg
-from pages import shared
+from pages import serving
+from pages.labels import lang as current_lang
+from pages.labels import plain
 from targets import progress
 from targets.model import Completion
 from targets.store import TargetStore
@@ -76,12 +78,12 @@ def card_completions(keys, flt: Filter | None = None,
     """The Completion of each key under the current filter (or `flt`) for `year` (default:
     the data's as-of year), or None where no target applies. Cached per snapshot, filter
     and the targets in force."""
-    a = shared.analytics()
+    a = serving.analytics()
     year = a.snapshot.as_of.year if year is None else int(year)
     targets = lookup(year)
     if not targets:
         return dict.fromkeys(keys)
-    return shared.compute(progress.completions, tuple(keys), flt=flt, year=year,
+    return serving.compute(progress.completions, tuple(keys), flt=flt, year=year,
                           lookup=targets)
 
 
@@ -91,7 +93,7 @@ def draw_completion(comp: Completion | None, where=None, lang: str | None = None
     if comp is None:
         return
     box = where if where is not None else st
-    lang = lang or shared.lang()
+    lang = lang or current_lang()
     box.progress(comp.bar, text=tt("card_short", lang, rate=percent(comp.rate, lang)))
     colour = STATUS_COLOUR.get(comp.status, "gray")
     line = card_text(comp, lang)
@@ -105,7 +107,7 @@ def shown_value(key: str, value, lang: str | None = None) -> str:
     if value is None or value != value:
         return "—"
     ind = reg.get(key)
-    return format_value(value, ind.unit, lang or shared.lang(), ind.decimals)
+    return format_value(value, ind.unit, lang or current_lang(), ind.decimals)
 
 
 def styled_rates(table, rate_col: str, status_col: str, statuses, lang: str):
@@ -126,7 +128,7 @@ def draw_county_ranking(df, key: str, lang: str | None = None) -> None:
 
     from pages import charts
 
-    lang = lang or shared.lang()
+    lang = lang or current_lang()
     names = df["name_zh"] if lang == "zh" else df["name_en"]
     marked = pd.Series([f"▶ {n}" if chosen else n
                         for n, chosen in zip(names, df["chosen"], strict=True)], index=df.index)
@@ -154,4 +156,4 @@ def draw_county_ranking(df, key: str, lang: str | None = None) -> None:
     if not has.all():
         sep = "、" if lang == "zh" else ", "
         st.caption(tt("without_target", lang,
-                       names=sep.join(shared.plain(n) for n in marked[~has])))
+                       names=sep.join(plain(n) for n in marked[~has])))
