@@ -14,6 +14,7 @@ from access.service import PermissionDenied
 from analytics import Filter
 from model import indicators as reg
 from pages import shared, targets_ui
+from presentation.targets import styled_rates
 from targets import TargetError, model, progress
 from targets import sheet as xl
 from targets.text import percent, status_label, status_text
@@ -96,7 +97,7 @@ with progress_tab:
             T("target"): shown_value(key, target), T("done"): shown_value(key, value),
             T("rate"): rate, T("status"): status}
             for key, code, target, value, rate, status, _ in rows])
-        st.dataframe(targets_ui.styled_rates(table, T("rate"), T("status"),
+        st.dataframe(styled_rates(table, T("rate"), T("status"),
                                              [r[-1] for r in rows], lang),
                      hide_index=True, width="stretch")
         shared.download_only(table, f"targets_{year}", key="targets_progress",

@@ -13,6 +13,8 @@ import unicodedata
 import pandas as pd
 
 from analytics.masking import mask_frame
+from core.formatting import scale_for
+from model import indicators as reg
 from presentation.text import header
 
 FONT_PX = 14        # the grid's type size
@@ -110,3 +112,16 @@ def styled(shown: pd.DataFrame):
                         2)
         formats[col] = f"{{:,.{decimals}f}}"
     return shown.style.format(formats, na_rep="—")
+
+
+def in_display_units(table: pd.DataFrame, keys, lang: str) -> tuple[pd.DataFrame, dict]:
+    """A table of indicators (one column per key) with each figure in the unit it is shown
+    in (万人, 亿元) and that unit in its header: (frame with the added "<key>__shown"
+    columns, {column: header})."""
+    shown, columns = table.copy(), {}
+    for key in keys:
+        ind = reg.get(key)
+        scale = scale_for(ind.unit, lang)
+        shown[f"{key}__shown"] = scale.apply(shown[key])
+        columns[f"{key}__shown"] = scale.header(ind.name(lang), lang)
+    return shown, columns

@@ -114,3 +114,20 @@ def test_a_chart_is_labelled_in_the_language_given():
     assert fig["layout"]["xaxis"]["type"] == "category"
     en = build.bars(["A"], [276_000], unit="person", name="x", title="T", lang="en")
     assert en["data"][0]["text"][0].endswith("people")
+
+
+def test_a_comparison_table_shows_money_in_yi_yuan_and_people_whole():
+    frame = pd.DataFrame({"returnees": [276_000.0], "big_investment": [5_415_800.0]})
+    shown, headers = tables.in_display_units(frame, ("returnees", "big_investment"), "zh")
+    assert shown["returnees__shown"].iloc[0] == 276_000  # people stay whole numbers
+    assert shown["big_investment__shown"].iloc[0] == pytest.approx(541.58)
+    assert headers["returnees__shown"] == "返乡创业就业（人）"
+    assert headers["big_investment__shown"].endswith("（亿元）")
+
+
+def test_a_target_is_shown_in_its_indicators_unit():
+    from presentation.targets import shown_value
+
+    assert shown_value("returnees", 276_000, "zh") == "27.6万人"
+    assert shown_value("returnees", None, "zh") == shown_value("returnees", float("nan"),
+                                                               "zh") == "—"
