@@ -36,8 +36,8 @@ from access.service import Access, PermissionDenied, User, token_hash
 log = logging.getLogger("heze.access")
 TTL_SECONDS = 120          # a made file is fetched by the browser at once
 MAX_MADE = 10_000          # files remembered (the oldest are forgotten first)
-STATE = "_heze_access"     # access.ui.STATE: {"mode", "token", "subject"} of this tab
-COOKIE = "heze_session"    # access.ui.COOKIE
+STATE = "_heze_access"     # pages.login_request.STATE: {"mode", "token", "subject"} of this tab
+COOKIE = "heze_session"    # pages.login_request.COOKIE
 
 
 @dataclass(frozen=True)
@@ -184,9 +184,9 @@ class MediaGuard:
     def service(self) -> Access:
         if self._service is not None:
             return self._service()
-        from access import ui
+        from access import process
 
-        return ui.service()
+        return process.service()
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or not scope["path"].startswith(self.prefix):

@@ -40,14 +40,14 @@ def token(data_dir: Path, client: str = "bench") -> str:
 
 
 def cookie(data_dir: Path) -> str:
-    from access.ui import COOKIE
+    from access.downloads import COOKIE
 
     return f"{COOKIE}={token(data_dir)}"
 
 
 def sign_in_apptest(at, data_dir: Path):
     """An AppTest tab signed in as the bench user (what tests.access_support does)."""
-    from access.ui import STATE
+    from access.downloads import STATE
 
     at.session_state[STATE] = {"mode": "password", "token": token(data_dir, "apptest")}
     return at

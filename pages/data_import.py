@@ -8,12 +8,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from access import ui as access_ui
 from data.importer import pipeline, service
 from data.importer.read import EXCEL_EXT, TEXT_EXT
 from data.importer.text import ui
 from data.importer.workbook import bad_rows_xlsx
-from pages import shared
+from pages import login_request, shared
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATE = "data_import"
@@ -34,7 +33,7 @@ state = st.session_state.setdefault(STATE, {})
 
 def audit(**details) -> None:
     if account is not None:
-        access_ui.service().log_import(account, client=access_ui.client(), **details)
+        login_request.service().log_import(account, client=login_request.client(), **details)
 
 
 shared.header_title(tr("page_title"))

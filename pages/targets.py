@@ -14,12 +14,13 @@ from access.service import PermissionDenied
 from analytics import Filter
 from model import indicators as reg
 from pages import shared, targets_ui
+from presentation.targets import styled_rates
 from targets import TargetError, model, progress
 from targets import sheet as xl
 from targets.text import percent, status_label, status_text
 from targets.text import t as tt
 
-shared._run_through_entry_point()  # a deep link on a fresh server runs app.py first
+shared.run_through_entry_point()  # a deep link on a fresh server runs app.py first
 lang = shared.lang()
 a = shared.analytics()
 store = targets_ui.store()
@@ -96,7 +97,7 @@ with progress_tab:
             T("target"): shown_value(key, target), T("done"): shown_value(key, value),
             T("rate"): rate, T("status"): status}
             for key, code, target, value, rate, status, _ in rows])
-        st.dataframe(targets_ui.styled_rates(table, T("rate"), T("status"),
+        st.dataframe(styled_rates(table, T("rate"), T("status"),
                                              [r[-1] for r in rows], lang),
                      hide_index=True, width="stretch")
         shared.download_only(table, f"targets_{year}", key="targets_progress",

@@ -47,8 +47,8 @@ import streamlit as st
 ROOT = {root!r}
 st.set_page_config(page_title="菏泽市返乡创业数据看板", layout="wide")
 if os.environ.get("HEZE_TEST_SIGN_IN"):
-    from access import ui as access_ui
-    st.session_state["user"] = access_ui.gate()
+    from pages import login
+    st.session_state["user"] = login.gate()
 st.session_state["_harness_runs"] = st.session_state.get("_harness_runs", 0) + 1
 st.sidebar.write("侧边栏 sidebar")
 st.warning("演示数据 banner")

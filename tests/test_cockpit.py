@@ -149,7 +149,7 @@ def test_no_change_is_grey_without_an_arrow(signed_in):
     from datetime import date
 
     from analytics.compare import Base, Comparison
-    from pages.shared import change_text
+    from pages.cards import change_text
 
     same = Comparison("returnees", 100, 100, Base("as_of", None, date(2019, 8, 31)))
     text, colour = change_text(same)
@@ -271,7 +271,7 @@ def test_a_long_table_shows_its_first_rows_says_so_and_its_download_holds_every_
 
     from streamlit.runtime.media_file_manager import MediaFileManager
 
-    import pages.shared as shared
+    import pages.tables as shared
 
     files = {}
     register = MediaFileManager.add_deferred

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from pages.screen import (
+from presentation.screen import (
     CHART_MIN_PX,
     LABEL_PX,
     LEVEL_RGB,
