@@ -379,7 +379,8 @@ class Access:
         code = R.resolve_role(role)
         if code is None:
             choices = "、".join(f"{c}（{zh}）" for c, (zh, _en) in R.ROLE_NAMES.items())
-            raise InputError("error.access.no_such_role", role=role, choices=choices, roles=', '.join(R.ROLES))
+            raise InputError("error.access.no_such_role", role=role, choices=choices,
+                             roles=", ".join(R.ROLES))
         return code
 
     @staticmethod
@@ -389,13 +390,15 @@ class Access:
         for item in given:
             code = county_ref.resolve(item)
             if code is None:
-                raise InputError("error.access.no_such_county", item=item, choices=county_ref.choices())
+                raise InputError("error.access.no_such_county", item=item,
+                                 choices=county_ref.choices())
             if code not in codes:
                 codes.append(code)
         if role in R.SCOPED_ROLES and not codes:
             raise InputError("error.access.county_needed")
         if role not in R.SCOPED_ROLES and codes:
-            raise InputError("error.access.role_takes_no_county", role_zh=R.role_label(role), role_en=R.role_label(role, 'en'))
+            raise InputError("error.access.role_takes_no_county", role_zh=R.role_label(role),
+                             role_en=R.role_label(role, "en"))
         return tuple(sorted(codes))
 
     @staticmethod

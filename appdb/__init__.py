@@ -84,7 +84,8 @@ def migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
             raise AppDbError("error.appdb.bad_migration_name", name=path.name)
         version = int(match.group(1))
         if version in found:
-            raise AppDbError("error.appdb.migration_number_twice", version=version, name=path.name, name2=found[version].path.name)
+            raise AppDbError("error.appdb.migration_number_twice", version=version, name=path.name,
+                             name2=found[version].path.name)
         found[version] = Migration(version, match.group(2), path)
     return [found[v] for v in sorted(found)]
 

@@ -174,14 +174,17 @@ def _check(key: Key, value: Any) -> Any:
     wrong_type = (not isinstance(value, key.kind)
                   or (key.kind is int and isinstance(value, bool)))
     if wrong_type:
-        raise SettingsError("error.settings.invalid_value", dotted=key.dotted, value=value, allowed_zh=allowed[0], allowed_en=allowed[1])
+        raise SettingsError("error.settings.invalid_value", dotted=key.dotted, value=value,
+                            allowed_zh=allowed[0], allowed_en=allowed[1])
     if key.kind is int and ((key.minimum is not None and value < key.minimum)
                             or (key.maximum is not None and value > key.maximum)):
         raise SettingsError(
-            "error.settings.out_of_range", dotted=key.dotted, value=value, minimum=key.minimum, maximum=key.maximum)
+            "error.settings.out_of_range", dotted=key.dotted, value=value, minimum=key.minimum,
+            maximum=key.maximum)
     if key.choices and value not in key.choices:
         raise SettingsError(
-            "error.settings.invalid_choice", dotted=key.dotted, value=value, choices_zh='、'.join(key.choices), choices_en=', '.join(key.choices))
+            "error.settings.invalid_choice", dotted=key.dotted, value=value,
+            choices_zh="、".join(key.choices), choices_en=", ".join(key.choices))
     return value
 
 

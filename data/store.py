@@ -179,7 +179,8 @@ class SnapshotStore:
             finally:
                 con.close()
         except duckdb.Error as exc:
-            raise StoreError("error.store.unreadable", snapshot_id=snapshot_id, error=type(exc).__name__) \
+            raise StoreError("error.store.unreadable", snapshot_id=snapshot_id,
+                             error=type(exc).__name__) \
                 from None
         if row is None or row[0] != snapshot_id:
             raise StoreError("error.store.id_mismatch", name=path.name, snapshot_id=snapshot_id)

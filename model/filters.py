@@ -32,7 +32,8 @@ def _tuple(values, convert=None, what: tuple[str, str] = ("值", "value")) -> tu
         try:
             out.append(convert(value) if convert else value)
         except (TypeError, ValueError):
-            raise FilterError("error.filters.unknown_value", what_zh=what[0], value=value, what_en=what[1]) from None
+            raise FilterError("error.filters.unknown_value", what_zh=what[0], value=value,
+                              what_en=what[1]) from None
     return tuple(dict.fromkeys(out))  # keep order, drop repeats
 
 

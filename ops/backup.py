@@ -296,10 +296,12 @@ def read_archive(archive: Path, into: Path) -> dict:
     expected = meta.get("files", {})
     if set(expected) != set(written):
         missing = sorted(set(expected) - set(written))
-        raise BackupError("error.backup.incomplete", missing_zh='、'.join(missing) or '—', missing_en=', '.join(missing) or '—')
+        raise BackupError("error.backup.incomplete", missing_zh="、".join(missing) or "—",
+                          missing_en=", ".join(missing) or "—")
     damaged = [name for name, digest in written.items() if expected[name] != digest]
     if damaged:
-        raise BackupError("error.backup.damaged", damaged_zh='、'.join(damaged), damaged_en=', '.join(damaged))
+        raise BackupError("error.backup.damaged", damaged_zh="、".join(damaged),
+                          damaged_en=", ".join(damaged))
     return meta
 
 
@@ -312,7 +314,7 @@ def restore(archive: Path, data_dir: Path, *, replace: bool = False) -> RestoreR
     servers = running_servers(data_dir)
     if servers:
         raise BackupError(
-            "error.backup.dashboard_running", servers=', '.join(map(str, servers)))
+            "error.backup.dashboard_running", servers=", ".join(map(str, servers)))
     existing = [p for p in (data_dir / "app.db", data_dir / "snapshots") if p.exists()]
     if existing and not replace:
         raise BackupError(
@@ -342,7 +344,8 @@ def restore(archive: Path, data_dir: Path, *, replace: bool = False) -> RestoreR
             try:
                 store.verify(snap_id)
             except StoreError as exc:
-                raise BackupError("error.backup.snapshot_unusable", detail_zh=exc.zh, detail_en=exc.en) \
+                raise BackupError("error.backup.snapshot_unusable", detail_zh=exc.zh,
+                                  detail_en=exc.en) \
                     from None
         current = store.current_id()
         snapshots = len(store.ids())

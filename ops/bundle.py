@@ -156,7 +156,8 @@ def _pip(*args: str, cwd: Path | None = None) -> None:
     cmd = [sys.executable, "-m", "pip", "--disable-pip-version-check", *args]
     result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
     if result.returncode:
-        raise BundleError("error.bundle.pip_failed", stdout=result.stdout[-3000:], stderr=result.stderr[-3000:])
+        raise BundleError("error.bundle.pip_failed", stdout=result.stdout[-3000:],
+                          stderr=result.stderr[-3000:])
 
 
 def _installed_versions() -> str:
@@ -205,7 +206,7 @@ def write_lock(requirements: Path = REQUIREMENTS, lock: Path = LOCK,
     lock.write_text("\n".join(lines) + "\n", encoding="utf-8")
     problems = lock_problems(requirements, lock)
     if problems:
-        raise BundleError("error.bundle.lock_mismatch", problems='\n  '.join(problems))
+        raise BundleError("error.bundle.lock_mismatch", problems="\n  ".join(problems))
     log(f"{lock.name}: {len(pins)} wheels")
     return pins
 
@@ -276,7 +277,7 @@ def build(out_dir: Path = OUT_DIR, cache: Path = WHEEL_CACHE, root: Path = PROJE
     started = time.monotonic()
     problems = lock_problems(root / "requirements.txt", lock)
     if problems:
-        raise BundleError("error.bundle.lock_outdated", problems='\n  '.join(problems))
+        raise BundleError("error.bundle.lock_outdated", problems="\n  ".join(problems))
     wheels = fetch_wheels(lock, cache)
     ver = version()
     top = f"{NAME}-{ver}"
