@@ -34,10 +34,10 @@ CODES["identity"] = CODES["group"]
 
 def code_label(dim: str, code, lang: str = "zh") -> str:
     """The label of a stored code; an unknown code as it is, None as ""."""
-    pair = CODES[dim].get(code) if dim in CODES else None
-    if pair is None:
+    dim = "group" if dim == "identity" else dim
+    if code is None or not isinstance(code, str) or code not in CODE_VALUES.get(dim, ()):
         return "" if code is None else str(code)
-    return pair[0] if lang == "zh" else pair[1]
+    return text(f"code.{dim}.{code}", lang)
 
 
 # UI strings: key -> (Chinese, English).

@@ -7,7 +7,10 @@ in either language is an error, never a silent fallback to the key. ``{name}`` p
 are filled with ``str.format`` when values are given.
 
 The catalogues are ``core/locale/<locale>/LC_MESSAGES/heze.po``, compiled beside them to
-``heze.mo`` (``make messages``); only the standard library's ``gettext`` reads them here.
+``heze.mo``; only the standard library's ``gettext`` reads them here (Babel is a development
+tool). A new message: use its key in the code, run ``make messages`` (it adds the key to both
+.po files with empty text), word it in both, run ``make messages`` again to compile.
+tests/test_messages.py fails while either language lacks it.
 """
 
 from __future__ import annotations
