@@ -6,7 +6,7 @@ DEMO := build/data/snapshots/CURRENT
 GENERATOR := data/generate.py data/identity.py data/reference.py data/snapshot.py \
              data/schema.sql $(wildcard data/reference/*.csv)
 
-.PHONY: run test bench bench-import bench-100 bench-browser load serve lint snapshot clean lock bundle screenshots mutate
+.PHONY: run test bench bench-import bench-100 bench-browser load serve lint snapshot clean lock bundle screenshots mutate messages
 
 WORKERS ?= 1
 
@@ -59,6 +59,18 @@ mutate: $(VENV)/.installed
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
+
+# The message catalogue (core/locale/*/LC_MESSAGES/heze.po): list the keys the code uses
+# (babel.cfg), add a new one to both .po files with empty text (word it there; the tests fail
+# until both languages have it), mark the unused ones obsolete, and compile the .mo files the
+# app reads. The .mo files are committed: the intranet install has no Babel.
+BABEL := $(PY) -m babel.messages.frontend
+messages: $(VENV)/.installed
+	mkdir -p build
+	$(BABEL) -q extract -F babel.cfg --no-location --sort-output \
+	    --project heze-returnee-dashboard --version 0.1.0 -o build/heze.pot .
+	$(BABEL) -q update -i build/heze.pot -d core/locale -D heze --no-fuzzy-matching
+	$(BABEL) compile -d core/locale -D heze --statistics
 
 snapshot: $(DEMO)
 

@@ -34,6 +34,8 @@ import appdb
 from access import counties as county_ref
 from access import names
 from access import roles as R
+from core.errors import BilingualError
+from core.i18n import pair
 
 Clock = Callable[[], datetime]
 TOUCH_SECONDS = 30  # a session's last_seen is written at most this often
@@ -48,19 +50,9 @@ _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+$")
 
 
 # -- errors --------------------------------------------------------------------------------
-class AccessError(Exception):
+class AccessError(BilingualError):
     """Something refused, in both languages. ``usage`` marks bad input (the command line
     exits 2 for it), otherwise a refusal (exit 1)."""
-
-    usage = False
-
-    def __init__(self, zh: str, en: str):
-        super().__init__(f"{zh} / {en}")
-        self.zh = zh
-        self.en = en
-
-    def message(self, lang: str = "zh") -> str:
-        return self.zh if lang == "zh" else self.en
 
 
 class InputError(AccessError):
@@ -71,17 +63,17 @@ class LoginFailed(AccessError):
     """The one answer to every failed login: it never says which part was wrong."""
 
     def __init__(self) -> None:
-        super().__init__(*LOGIN_FAILED)
+        super().__init__("access.login_failed")
 
 
 class PermissionDenied(AccessError):
     def __init__(self) -> None:
-        super().__init__(*NO_PERMISSION)
+        super().__init__("access.no_permission_action")
 
 
-LOGIN_FAILED = ("用户名或密码错误，或账号暂不可用。", "Wrong user name or password, or the "
-                "account is not available at the moment.")
-NO_PERMISSION = ("您没有权限执行此操作。", "You do not have permission to do this.")
+# The one answer to every failed login, and to any action without permission: (zh, en).
+LOGIN_FAILED = pair("access.login_failed")
+NO_PERMISSION = pair("access.no_permission_action")
 
 # Audit actions, with their labels for the admin page.
 ACTIONS = {
@@ -379,9 +371,7 @@ class Access:
         """A valid user name, NFKC-normalised (full-width ａｄｍｉｎ is admin)."""
         name = names.normalize(name)
         if not _NAME_RE.match(name) or name.lower().startswith("cli:"):
-            raise InputError("用户名须为 1–64 个字母、数字、汉字或 . _ - @，不含空格",
-                             "a user name is 1–64 letters, digits, Chinese characters or "
-                             ". _ - @, without spaces")
+            raise InputError("error.access.bad_user_name")
         return name
 
     @staticmethod
@@ -389,9 +379,8 @@ class Access:
         code = R.resolve_role(role)
         if code is None:
             choices = "、".join(f"{c}（{zh}）" for c, (zh, _en) in R.ROLE_NAMES.items())
-            raise InputError(f"没有角色 {role!r}；可选：{choices}",
-                             f"there is no role {role!r}; choose one of "
-                             f"{', '.join(R.ROLES)}")
+            raise InputError("error.access.no_such_role", role=role, choices=choices,
+                             roles=", ".join(R.ROLES))
         return code
 
     @staticmethod
@@ -401,18 +390,15 @@ class Access:
         for item in given:
             code = county_ref.resolve(item)
             if code is None:
-                raise InputError(f"没有县区 {item!r}；可选：{county_ref.choices()}（或其行政区划代码）",
-                                 f"there is no county {item!r}; use a Heze county name or "
-                                 "its adcode")
+                raise InputError("error.access.no_such_county", item=item,
+                                 choices=county_ref.choices())
             if code not in codes:
                 codes.append(code)
         if role in R.SCOPED_ROLES and not codes:
-            raise InputError("县区工作人员必须指定所属县区（--county）",
-                             "county staff need their county (--county)")
+            raise InputError("error.access.county_needed")
         if role not in R.SCOPED_ROLES and codes:
-            raise InputError(f"角色 {R.role_label(role)} 可查看全部县区，不能指定县区",
-                             f"the role {R.role_label(role, 'en')} sees every county; it "
-                             "takes no county")
+            raise InputError("error.access.role_takes_no_county", role_zh=R.role_label(role),
+                             role_en=R.role_label(role, "en"))
         return tuple(sorted(codes))
 
     @staticmethod
@@ -421,19 +407,17 @@ class Access:
             return None
         email = email.strip()
         if len(email) > 254 or not _EMAIL_RE.match(email):
-            raise InputError(f"邮箱地址无效：{email!r}", f"not an e-mail address: {email!r}")
+            raise InputError("error.access.bad_email", email=email)
         return email
 
     @staticmethod
     def check_password(password: str, name: str) -> str:
         if password is None or len(password) < PASSWORD_MIN:
-            raise AccessError(f"密码至少 {PASSWORD_MIN} 个字符",
-                              f"a password has at least {PASSWORD_MIN} characters")
+            raise AccessError("error.access.password_too_short", minimum=PASSWORD_MIN)
         if len(password) > PASSWORD_MAX:
-            raise AccessError(f"密码最多 {PASSWORD_MAX} 个字符",
-                              f"a password has at most {PASSWORD_MAX} characters")
+            raise AccessError("error.access.password_too_long", maximum=PASSWORD_MAX)
         if password.strip().casefold() == name.casefold():
-            raise AccessError("密码不能与用户名相同", "the password cannot be the user name")
+            raise AccessError("error.access.password_is_user_name")
         return password
 
     def add_user(self, name: str, role: str, *, by: User | Actor, password: str | None = None,
@@ -453,11 +437,10 @@ class Access:
         now = _ts(self.now())
         with self._db() as con, appdb.transaction(con):
             if self._row(con, name) is not None:
-                raise AccessError(f"用户 {name} 已存在", f"user {name} exists already")
+                raise AccessError("error.access.user_exists", name=name)
             self._refuse_lookalike(con, name)
             if email and con.execute("SELECT 1 FROM users WHERE email = ?", (email,)).fetchone():
-                raise AccessError(f"邮箱 {email} 已属于其他用户",
-                                  f"the e-mail {email} belongs to another user")
+                raise AccessError("error.access.email_taken", email=email)
             cur = con.execute(
                 "INSERT INTO users (name, display_name, email, role, password_hash, "
                 "password_changed_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -478,14 +461,12 @@ class Access:
         for (other,) in con.execute("SELECT name FROM users"):
             if names.skeleton(other) == look:
                 raise AccessError(
-                    f"用户名 {name} 与已有用户 {other} 形近，容易混淆，请另选一个用户名",
-                    f"the user name {name} looks like the existing user {other}; choose "
-                    "another name")
+                    "error.access.user_name_confusable", name=name, other=other)
 
     def _existing(self, con: sqlite3.Connection, name: str) -> sqlite3.Row:
         row = self._row(con, name)
         if row is None:
-            raise AccessError(f"没有用户 {name}", f"there is no user {name}")
+            raise AccessError("error.access.no_such_user", name=name)
         return row
 
     def _end_sessions(self, con: sqlite3.Connection, user_id: int, reason: str) -> int:
@@ -526,8 +507,7 @@ class Access:
             row = self._existing(con, name)
             if row["role"] == R.ADMIN and not row["disabled"] and not self._other_admins(
                     con, row["id"]):
-                raise AccessError("不能停用最后一个系统管理员", "the last administrator cannot be "
-                                  "disabled")
+                raise AccessError("error.access.last_admin_disable")
             con.execute("UPDATE users SET disabled = 1, updated_at = ? WHERE id = ?",
                         (_ts(self.now()), row["id"]))
             ended = self._end_sessions(con, row["id"], "disabled")
@@ -564,12 +544,10 @@ class Access:
             new_display = old.display_name if display_name is None else _clean(display_name, 64)
             if (old.role == R.ADMIN and new_role != R.ADMIN and not old.disabled
                     and not self._other_admins(con, old.id)):
-                raise AccessError("不能更改最后一个系统管理员的角色",
-                                  "the last administrator's role cannot be changed")
+                raise AccessError("error.access.last_admin_role")
             if new_email and con.execute("SELECT 1 FROM users WHERE email = ? AND id <> ?",
                                          (new_email, old.id)).fetchone():
-                raise AccessError(f"邮箱 {new_email} 已属于其他用户",
-                                  f"the e-mail {new_email} belongs to another user")
+                raise AccessError("error.access.email_taken", email=new_email)
             con.execute("UPDATE users SET role = ?, email = ?, display_name = ?, updated_at = ? "
                         "WHERE id = ?", (new_role, new_email, new_display, _ts(self.now()),
                                          old.id))
@@ -594,9 +572,7 @@ class Access:
             if con.execute("SELECT 1 FROM users WHERE role = 'admin'").fetchone():
                 return None
             if self._row(con, name) is not None:
-                raise AccessError(f"用户 {name} 已存在但不是系统管理员；请用 users add 另建管理员",
-                                  f"user {name} exists but is not an administrator; create one "
-                                  "with users add")
+                raise AccessError("error.access.user_not_admin", name=name)
             con.execute(
                 "INSERT INTO users (name, display_name, role, password_hash, "
                 "password_changed_at, created_at, updated_at) VALUES (?, ?, 'admin', ?, ?, ?, ?)",
@@ -892,14 +868,12 @@ class Access:
         personal data itself. Raises PermissionDenied (logged) or InputError."""
         self._require(user, R.REVEAL, f"{table}:{record}", client)
         if isinstance(record, (list, tuple, set, frozenset, dict)):
-            raise InputError("一次只能查看一条记录", "one record at a time")
+            raise InputError("error.access.one_record_at_a_time")
         why = _clean(reason, REASON_MAX + 1)
         if len(why) < REASON_MIN:
-            raise InputError(f"请填写查看理由（至少 {REASON_MIN} 个字）",
-                             f"give a reason (at least {REASON_MIN} characters)")
+            raise InputError("error.access.reason_too_short", minimum=REASON_MIN)
         if len(why) > REASON_MAX:
-            raise InputError(f"理由最多 {REASON_MAX} 个字", f"a reason has at most {REASON_MAX} "
-                             "characters")
+            raise InputError("error.access.reason_too_long", maximum=REASON_MAX)
         return self.record("reveal", user, client=client, table=_clean(table, 64),
                            record=_jsonable(record), reason=why)
 

@@ -76,7 +76,7 @@ class Analytics:
         self._con = con
         self._lock = _lock or threading.Lock()  # shared by every view of one connection
         if county_scope is not None and not len(county_scope):
-            raise FilterError("县区范围为空：不能据此显示任何数据", "an empty county scope shows nothing")
+            raise FilterError("error.analytics.empty_scope")
         self.scope: tuple[int, ...] | None = (
             tuple(int(c) for c in county_scope) if county_scope else None
         )
@@ -178,17 +178,17 @@ class Analytics:
         known = set(self._reference["counties"]["county_code"])
         for c in f.counties:
             if c not in known:
-                raise FilterError(f"未知的县区代码：{c}", f"unknown county code: {c}")
+                raise FilterError("error.analytics.unknown_county", c=c)
             if self.scope and c not in self.scope:
-                raise FilterError(f"县区 {c} 不在您的权限范围内", f"county {c} is outside your scope")
+                raise FilterError("error.analytics.county_out_of_scope", c=c)
         industries = set(self._reference["industries"]["industry_code"])
         for i in f.industries:
             if i not in industries:
-                raise FilterError(f"未知的产业代码：{i}", f"unknown industry code: {i}")
+                raise FilterError("error.analytics.unknown_industry", i=i)
         provinces = set(self._reference["provinces"]["province_code"])
         for p in f.provinces:
             if p not in provinces:
-                raise FilterError(f"未知的省份代码：{p}", f"unknown province code: {p}")
+                raise FilterError("error.analytics.unknown_province", p=p)
         return f
 
     def _where(self, fact: Fact, f: Filter, upto: date | None = None) -> tuple[str, list]:
@@ -357,7 +357,7 @@ class Analytics:
         Every period from the first to the period's end appears, empty ones as 0.
         """
         if grain not in GRAINS:
-            raise FilterError(f"未知的时间粒度：{grain}", f"unknown grain: {grain}")
+            raise FilterError("error.analytics.unknown_grain", grain=grain)
         ind = reg.get(key)
         measures = self._measures(ind)
         df = self._series_query(ind.fact_def, f, grain, split, measures)
@@ -368,7 +368,7 @@ class Analytics:
         """`series` of several indicators at once, the same frames, with one query per fact
         table instead of one per indicator (a page's sparklines, say)."""
         if grain not in GRAINS:
-            raise FilterError(f"未知的时间粒度：{grain}", f"unknown grain: {grain}")
+            raise FilterError("error.analytics.unknown_grain", grain=grain)
         out = {}
         for fact_name, inds in reg.by_fact(keys).items():
             named = [(f"{ind.key}__{role}", m) for ind in inds
@@ -440,7 +440,7 @@ class Analytics:
         expr = {"county": fact.county, "industry": fact.industry, "province": fact.province,
                 "station": fact.station}.get(dim) or fact.dims.get(dim)
         if expr is None:
-            raise FilterError(f"{fact.name} 不能按 {dim} 分组", f"{fact.name} has no dimension {dim}")
+            raise FilterError("error.analytics.no_such_dimension", name=fact.name, dim=dim)
         return expr
 
     def breakdown(self, keys, by: str, f: Filter = Filter()) -> pd.DataFrame:
@@ -516,7 +516,7 @@ class Analytics:
         """County × industry: rows are counties (Chinese names), columns industries."""
         ind = reg.get(key)
         if ind.is_ratio:
-            raise FilterError("比例指标不能直接做矩阵", "ratio indicators have no matrix")
+            raise FilterError("error.analytics.ratio_no_matrix")
         fact = ind.fact_def
         cube = self._cube(fact, ind.measure, dims=["county", "industry"])
         if cube is not None:

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from core.errors import BilingualError
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 CONFIG_ENV = "HEZE_CONFIG"
 DATA_DIR_ENV = "HEZE_DATA_DIR"
@@ -30,13 +32,8 @@ DEFAULT_CONFIG = PROJECT_DIR / "heze.toml"
 DEV_DATA_DIR = PROJECT_DIR / "build" / "data"
 
 
-class SettingsError(ValueError):
+class SettingsError(BilingualError, ValueError):
     """A setting that cannot be used; the message names it in both languages."""
-
-    def __init__(self, zh: str, en: str):
-        super().__init__(f"{zh} / {en}")
-        self.zh = zh
-        self.en = en
 
 
 @dataclass(frozen=True)
@@ -167,10 +164,7 @@ def proxy_networks(text: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Net
             networks.append(ipaddress.ip_network(part, strict=False))
         except ValueError:
             raise SettingsError(
-                f"设置 login.trusted_proxies 中的 {part!r} 不是 IP 地址或网段（如 10.0.0.5 或 "
-                "10.0.0.0/24）",
-                f"setting login.trusted_proxies: {part!r} is not an IP address or network "
-                "(such as 10.0.0.5 or 10.0.0.0/24)") from None
+                "error.settings.bad_proxy", part=part) from None
     return tuple(networks)
 
 
@@ -180,19 +174,17 @@ def _check(key: Key, value: Any) -> Any:
     wrong_type = (not isinstance(value, key.kind)
                   or (key.kind is int and isinstance(value, bool)))
     if wrong_type:
-        raise SettingsError(f"设置 {key.dotted} 的值 {value!r} 无效，应为{allowed[0]}",
-                            f"setting {key.dotted} = {value!r} is invalid: expected "
-                            f"{allowed[1]}")
+        raise SettingsError("error.settings.invalid_value", dotted=key.dotted, value=value,
+                            allowed_zh=allowed[0], allowed_en=allowed[1])
     if key.kind is int and ((key.minimum is not None and value < key.minimum)
                             or (key.maximum is not None and value > key.maximum)):
         raise SettingsError(
-            f"设置 {key.dotted} 的值 {value} 超出范围 {key.minimum}–{key.maximum}",
-            f"setting {key.dotted} = {value} is outside {key.minimum}–{key.maximum}")
+            "error.settings.out_of_range", dotted=key.dotted, value=value, minimum=key.minimum,
+            maximum=key.maximum)
     if key.choices and value not in key.choices:
         raise SettingsError(
-            f"设置 {key.dotted} 的值 {value!r} 无效，可选：{'、'.join(key.choices)}",
-            f"setting {key.dotted} = {value!r} is invalid; choose one of "
-            f"{', '.join(key.choices)}")
+            "error.settings.invalid_choice", dotted=key.dotted, value=value,
+            choices_zh="、".join(key.choices), choices_en=", ".join(key.choices))
     return value
 
 
@@ -211,20 +203,18 @@ def load(path: Path | str | None = None) -> Settings:
         try:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            raise SettingsError(f"找不到设置文件：{path}", f"settings file not found: {path}") \
+            raise SettingsError("error.settings.file_missing", path=path) \
                 from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise SettingsError(f"设置文件格式错误：{path}：{exc}",
-                                f"settings file is not valid TOML: {path}: {exc}") from None
+            raise SettingsError("error.settings.bad_toml", path=path, exc=exc) from None
     values: dict[str, Any] = {}
     for section, entries in raw.items():
         if not isinstance(entries, dict):
-            raise SettingsError(f"设置文件中的 {section} 应为一节 [{section}]",
-                                f"{section} should be a section [{section}]")
+            raise SettingsError("error.settings.not_a_section", section=section)
         for name, value in entries.items():
             dotted = f"{section}.{name}"
             if dotted not in _BY_DOTTED:
-                raise SettingsError(f"未知的设置项：{dotted}", f"unknown setting: {dotted}")
+                raise SettingsError("error.settings.unknown_setting", dotted=dotted)
             values[dotted] = _check(_BY_DOTTED[dotted], value)
     for key in KEYS:
         values.setdefault(key.dotted, key.default)
@@ -235,17 +225,11 @@ def load(path: Path | str | None = None) -> Settings:
     base = values["server.base_path"]
     if base and not all(part.replace("-", "").replace("_", "").isalnum()
                         for part in base.strip("/").split("/")):
-        raise SettingsError(f"设置 server.base_path 的值 {base!r} 只能包含字母、数字、-、_ 和 /",
-                            f"setting server.base_path = {base!r} may hold only letters, "
-                            "digits, -, _ and /")
+        raise SettingsError("error.settings.bad_base_path", base=base)
     proxies = proxy_networks(values["login.trusted_proxies"])
     if values["login.mode"] == "header" and not proxies:
         raise SettingsError(
-            "login.mode = \"header\" 时必须设置 login.trusted_proxies（发送认证头的反向代理地址），"
-            "否则任何能连到端口的人都能冒充任意用户",
-            "login.mode = \"header\" needs login.trusted_proxies (the addresses of the reverse "
-            "proxies that send the user header); without it anyone who reaches the port could "
-            "sign in as anyone")
+            "error.settings.header_needs_proxies")
     return Settings(values, path)
 
 
@@ -298,8 +282,7 @@ def parse_assignment(text: str) -> tuple[Key, Any]:
     dotted, sep, raw = text.partition("=")
     key = _BY_DOTTED.get(dotted.strip())
     if not sep or key is None:
-        raise SettingsError(f"未知的设置项或格式错误（应为 键=值）：{text}",
-                            f"unknown setting or not KEY=VALUE: {text}")
+        raise SettingsError("error.settings.bad_assignment", text=text)
     raw = raw.strip()
     value: Any = raw
     if key.kind is int:
@@ -351,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
             rest, overrides = argv[1:], {}
             while rest:
                 if rest[0] != "--set" or len(rest) < 2:
-                    raise SettingsError(f"无法识别的参数：{rest[0]}", f"unknown argument: {rest[0]}")
+                    raise SettingsError("error.settings.unknown_argument", argument=rest[0])
                 key, value = parse_assignment(rest[1])
                 overrides[key.dotted] = value
                 rest = rest[2:]
@@ -361,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
         if "--get" in argv:
             i = argv.index("--get")
             if i + 1 >= len(argv) or argv[i + 1] not in _BY_DOTTED:
-                raise SettingsError("--get 后应为一个设置项名称", "--get needs a setting's name")
+                raise SettingsError("error.settings.get_needs_name")
             get = argv[i + 1]
             argv = argv[:i] + argv[i + 2:]
         settings = load(argv[0] if argv else None)

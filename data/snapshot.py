@@ -24,6 +24,8 @@ from pathlib import Path
 
 import duckdb
 
+from core.errors import BilingualError
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SCHEMA_PATH = Path(__file__).parent / "schema.sql"
 DEFAULT_SNAPSHOT = PROJECT_DIR / "build" / "snapshot.duckdb"
@@ -38,13 +40,8 @@ TABLES = (
 )
 
 
-class SnapshotUnavailable(RuntimeError):
+class SnapshotUnavailable(BilingualError, RuntimeError):
     """No snapshot can be served; the message says why in both languages."""
-
-    def __init__(self, zh: str, en: str):
-        super().__init__(f"{zh} / {en}")
-        self.zh = zh
-        self.en = en
 
 
 @dataclass(frozen=True)
@@ -73,9 +70,7 @@ def served() -> Served:
     store = SnapshotStore(current().snapshots_dir)
     snap_id = store.current_id()
     if snap_id is None:
-        raise SnapshotUnavailable("还没有可用的数据快照。请运行 make run（生成演示快照）或导入数据。",
-                                  "No snapshot yet. Run make run (builds the demo snapshot) "
-                                  "or import data.")
+        raise SnapshotUnavailable("error.snapshot.none_yet")
     path = store.path(snap_id)
     return Served(token=f"store:{snap_id}", open_path=path, origin=path)
 
@@ -84,9 +79,7 @@ def _served_single(path: Path) -> Served:
     try:
         st = path.stat()
     except FileNotFoundError:
-        raise SnapshotUnavailable(f"找不到数据快照文件：{path.name}。请运行 make run 生成演示快照。",
-                                  f"Snapshot file not found: {path.name}. Run make run to "
-                                  "build the demo snapshot.") from None
+        raise SnapshotUnavailable("error.snapshot.file_missing", name=path.name) from None
     version = f"{st.st_ino}-{st.st_mtime_ns}-{st.st_size}"
     links = path.parent / LINK_DIR
     link = links / f"{path.stem}.{version}.duckdb"

@@ -10,19 +10,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from core.errors import BilingualError
+
 LEVELS = ("city", "county")
 
 
-class FilterError(ValueError):
+class FilterError(BilingualError, ValueError):
     """A filter value that does not exist or cannot hold; the message names it."""
-
-    def __init__(self, zh: str, en: str):
-        super().__init__(f"{zh} / {en}")
-        self.zh = zh
-        self.en = en
-
-    def message(self, lang: str = "zh") -> str:
-        return self.zh if lang == "zh" else self.en
 
 
 def _tuple(values, convert=None, what: tuple[str, str] = ("值", "value")) -> tuple:
@@ -38,7 +32,8 @@ def _tuple(values, convert=None, what: tuple[str, str] = ("值", "value")) -> tu
         try:
             out.append(convert(value) if convert else value)
         except (TypeError, ValueError):
-            raise FilterError(f"未知的{what[0]}：{value}", f"unknown {what[1]}: {value}") from None
+            raise FilterError("error.filters.unknown_value", what_zh=what[0], value=value,
+                              what_en=what[1]) from None
     return tuple(dict.fromkeys(out))  # keep order, drop repeats
 
 
@@ -62,11 +57,10 @@ class Filter:
                            _tuple(self.provinces, int, ("省份代码", "province code")))
         for level in self.levels:
             if level not in LEVELS:
-                raise FilterError(f"未知的服务站级别：{level}", f"unknown station level: {level}")
+                raise FilterError("error.filters.unknown_level", level=level)
         if self.start and self.end and self.end < self.start:
             raise FilterError(
-                f"时间段结束日期 {self.end} 早于开始日期 {self.start}",
-                f"period ends ({self.end}) before it starts ({self.start})",
+                "error.filters.period_reversed", end=self.end, start=self.start,
             )
 
     @property

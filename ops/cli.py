@@ -22,6 +22,8 @@ import pwd
 import sys
 from pathlib import Path
 
+from core.errors import BilingualError
+
 OK, FAILED, USAGE = 0, 1, 2
 
 
@@ -83,16 +85,11 @@ def check_user(directory: Path) -> None:
         return
     if owner != 0:
         name = _owner_name(owner)
-        raise Refused(f"数据目录 {directory} 属于用户 {name}，请以该用户运行："
-                      f"sudo -u {name} …（或使用 heze-dashboard 命令，它会自动切换用户）",
-                      f"the data directory {directory} belongs to {name}: run this as that "
-                      f"user (sudo -u {name} …, or the heze-dashboard command, which switches "
-                      "by itself)")
+        raise Refused("error.ops.wrong_user", directory=directory, name=name)
 
 
-class Refused(Exception):
-    def __init__(self, zh: str, en: str):
-        super().__init__(f"{zh} / {en}")
+class Refused(BilingualError):
+    pass
 
 
 def run(argv: list[str]) -> int:

@@ -22,6 +22,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from core.errors import BilingualError
 from data.importer.guard import read_isolated
 from data.importer.read import FileInfo, Problem, Progress, Sheet, read_file
 from data.importer.spec import IMPORT_TABLES, REFERENCE_TABLES, key_column, tables
@@ -34,16 +35,8 @@ MODES = ("replace", "append", "update")
 PAUSE_ENV = "HEZE_IMPORT_PAUSE"  # tests: "<checkpoint>=<seconds>" to hold a load there
 
 
-class ImportError_(RuntimeError):
+class ImportError_(BilingualError, RuntimeError):
     """A load that could not build; the served snapshot is unchanged."""
-
-    def __init__(self, zh: str, en: str):
-        super().__init__(f"{zh} / {en}")
-        self.zh = zh
-        self.en = en
-
-    def message(self, lang: str = "zh") -> str:
-        return self.zh if lang == "zh" else self.en
 
 
 @dataclass
@@ -501,8 +494,7 @@ def load(paths, *, mode: str = "replace", as_of: date | None = None, by: str | N
         store.build(snap_id, fill, manifest)
     except duckdb.Error as exc:  # a constraint the checks missed: nothing is served
         detail = str(exc).splitlines()[0][:300]
-        raise ImportError_(msg("build_failed", "zh", detail=detail),
-                           msg("build_failed", "en", detail=detail)) from exc
+        raise ImportError_("import.msg.build_failed", detail=detail) from exc
     _pause("built")
     previous = store.promote(snap_id, by=by)
     _pause("promoted")
