@@ -40,6 +40,8 @@ WRAPPERS = {
     ("analytics.text", "t"): "ui.",
     ("analytics.text", "UI"): "ui.",
     ("pages.shared", "t"): "ui.",
+    ("pages.labels", "t"): "ui.",
+    ("presentation.text", "t"): "ui.",
     ("briefing.text", "s"): "briefing.",
     ("briefing.text", "BriefingError"): "error.briefing.",
     ("briefing", "BriefingError"): "error.briefing.",
@@ -49,11 +51,12 @@ WRAPPERS = {
 }
 # The module each file is (its own wrappers are called by their bare names inside it).
 SELF = {"access/text.py": "access.text", "analytics/text.py": "analytics.text",
-        "pages/shared.py": "pages.shared", "briefing/text.py": "briefing.text",
+        "pages/shared.py": "pages.shared", "pages/labels.py": "pages.labels",
+        "presentation/text.py": "presentation.text", "briefing/text.py": "briefing.text",
         "targets/text.py": "targets.text", "data/importer/text.py": "data.importer.text"}
 # Where a bare string counts as the rest of a key of a family.
 OWNERS = {
-    "ui.": ("pages/", "analytics/", "app.py"),
+    "ui.": ("pages/", "presentation/", "analytics/", "app.py"),
     "access.": ("access/", "pages/", "app.py"),
     "briefing.": ("briefing/",),
     "targets.": ("targets/", "pages/"),
