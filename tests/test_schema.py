@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from analytics.aggregates import table_names as aggregate_tables
+from data.aggregates import table_names as aggregate_tables
 from data.snapshot import TABLES
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
