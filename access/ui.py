@@ -50,6 +50,7 @@ from access import roles as R
 from access.service import Access, LoginFailed, User
 from access.text import t
 from core.settings import current as current_settings
+from core.settings import proxy_headers_off
 
 COOKIE = "heze_session"
 COOKIE_BOX = "heze_access_cookie"
@@ -101,8 +102,6 @@ class RequestInfo:
         """Did this request come straight from a proxy of ``login.trusted_proxies``? False
         unless the server was started by ops.serve (else uvicorn may have replaced the
         peer with what a client wrote into X-Forwarded-For)."""
-        from ops.serve import proxy_headers_off
-
         peer = self.peer
         return (peer is not None and proxy_headers_off()
                 and any(peer in net for net in trusted_proxies()))

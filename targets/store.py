@@ -30,6 +30,7 @@ from pathlib import Path
 import appdb
 from access import counties as county_ref
 from access.service import Actor, PermissionDenied, User
+from core.settings import current as current_settings
 from model import indicators as reg
 from targets import model
 
@@ -130,8 +131,7 @@ class TargetStore:
                  clock: Callable[[], datetime] | None = None):
         if db_path is None:
             if settings is None:
-                from core.settings import current
-                settings = current()
+                settings = current_settings()
             db_path = settings.app_db
         self.db_path = Path(db_path)
         self.clock = clock or (lambda: datetime.now(UTC))
