@@ -58,8 +58,11 @@ mutate: $(VENV)/.installed
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-mutate.txt
 	$(PY) -m tests.mutate
 
+# ruff, then the import contracts of pyproject.toml [tool.importlinter] (the layers, no
+# circles); tests/test_architecture.py checks the same contracts in `make test`.
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports --no-logo --no-cache
 
 snapshot: $(DEMO)
 
