@@ -4,6 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEMO := build/data/snapshots/CURRENT
 GENERATOR := data/generate.py data/identity.py data/reference.py data/snapshot.py \
+             data/writer.py \
              data/schema.sql $(wildcard data/reference/*.csv)
 
 .PHONY: run test bench bench-import bench-100 bench-browser load serve lint snapshot clean lock bundle screenshots mutate messages
@@ -57,8 +58,11 @@ mutate: $(VENV)/.installed
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-mutate.txt
 	$(PY) -m tests.mutate
 
+# ruff, then the import contracts of pyproject.toml [tool.importlinter] (the layers, no
+# circles); tests/test_architecture.py checks the same contracts in `make test`.
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports --no-logo --no-cache
 
 # The message catalogue (core/locale/*/LC_MESSAGES/heze.po): list the keys the code uses
 # (babel.cfg), add a new one to both .po files with empty text (word it there; the tests fail

@@ -24,7 +24,9 @@ import unicodedata
 
 from access import roles as R
 from access.service import Access, AccessError, Actor
+from appdb import AppDbError
 from core.errors import BilingualError
+from core.settings import SettingsError
 
 OK, REFUSED, USAGE = 0, 1, 2
 
@@ -215,9 +217,6 @@ def run(argv: list[str], acc_factory=Access) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from appdb import AppDbError
-    from core.settings import SettingsError
-
     argv = sys.argv[1:] if argv is None else argv
     try:
         return run(argv)

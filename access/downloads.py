@@ -176,17 +176,13 @@ class MediaGuard:
     """ASGI middleware in front of Streamlit's /media route: a downloadable file only for a
     session allowed to fetch it (`allowed`); 403 otherwise (written to the audit log)."""
 
-    def __init__(self, app, base_path: str = "", service: Callable[[], Access] | None = None):
+    def __init__(self, app, service: Callable[[], Access], base_path: str = ""):
         self.app = app
         self.prefix = (f"/{base_path.strip('/')}" if base_path.strip("/") else "") + "/media/"
         self._service = service
 
     def service(self) -> Access:
-        if self._service is not None:
-            return self._service()
-        from access import process
-
-        return process.service()
+        return self._service()
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or not scope["path"].startswith(self.prefix):
@@ -261,9 +257,10 @@ def _bind_deferred_to_session() -> None:
     DeferredFileHandler.handle = handle
 
 
-def install(base_path: str = "") -> None:
+def install(service: Callable[[], Access], base_path: str = "") -> None:
     """Put MediaGuard in front of the server's routes and bind download ids to their
-    session. Call before the server starts (ops.serve). Raises RuntimeError when this
+    session; `service` gives the process's Access (access.process.service). Call before the
+    server starts (ops.serve). Raises RuntimeError when this
     Streamlit has not the hooks it needs (the server must not start unguarded)."""
     try:
         from starlette.middleware import Middleware
@@ -273,7 +270,7 @@ def install(base_path: str = "") -> None:
     make = starlette_app.create_streamlit_middleware
     if not getattr(make, "_heze_guarded", False):
         def guarded():
-            return [*make(), Middleware(MediaGuard, base_path=base_path)]
+            return [*make(), Middleware(MediaGuard, service=service, base_path=base_path)]
 
         guarded._heze_guarded = True
         starlette_app.create_streamlit_middleware = guarded

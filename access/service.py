@@ -1,5 +1,5 @@
 """Users, password logins with lockout, sessions and the audit log, over the application
-database (appdb). No streamlit here: the app (access.ui), the command line (access.cli) and
+database (appdb). No streamlit here: the app (pages.login), the command line (access.cli) and
 the tests all use this class.
 
     acc = Access()                                   # the database named by the settings
@@ -34,8 +34,10 @@ import appdb
 from access import counties as county_ref
 from access import names
 from access import roles as R
+from analytics.export import csv_bytes, xlsx_bytes
 from core.errors import BilingualError
 from core.i18n import pair
+from core.settings import current
 
 Clock = Callable[[], datetime]
 TOUCH_SECONDS = 30  # a session's last_seen is written at most this often
@@ -295,7 +297,6 @@ class Access:
     def __init__(self, db_path: Path | str | None = None, *, settings=None,
                  clock: Clock | None = None, hasher: argon2.PasswordHasher | None = None):
         if settings is None:
-            from core.settings import current
             settings = current()
         self.settings = settings
         self.db_path = Path(db_path) if db_path is not None else settings.app_db
@@ -943,8 +944,6 @@ class Access:
                      client: str | None = None, **query) -> bytes:
         """The filtered audit log as CSV (UTF-8 with BOM) or XLSX; the export is itself
         logged. Raises PermissionDenied for a role without ``view_audit``."""
-        from analytics.export import csv_bytes, xlsx_bytes
-
         if not viewer.can(R.VIEW_AUDIT):
             self.record("denied", viewer, client=client, permission=R.VIEW_AUDIT,
                         what="audit_log")

@@ -17,8 +17,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics import aggregates
 from analytics.masking import mask_frame
+from analytics.text import code_label, t
+from data import aggregates
 from model import indicators as reg
 from model.facts import ENTITIES, FACTS, OUTSIDE_PEOPLE, PROJECTS, RETURNEES, STATIONS, Fact
 from model.filters import Filter, FilterError
@@ -82,7 +83,7 @@ class Analytics:
         )
         self._reference = self._load_reference()
         self.snapshot = self._load_snapshot()
-        # The snapshot's pre-summed tables (analytics.aggregates), if it has them; every
+        # The snapshot's pre-summed tables (data.aggregates), if it has them; every
         # query that they can answer exactly is answered from them, the rest by direct SQL.
         self._cubes = aggregates.available(con) if use_aggregates else {}
         # Unique to this opened file: cache keys use it, so a rebuilt snapshot that kept
@@ -237,7 +238,7 @@ class Analytics:
     def period_end(self, f: Filter) -> date:
         return min(f.end, self.snapshot.as_of) if f.end else self.snapshot.as_of
 
-    # -- the pre-summed path (analytics.aggregates) ------------------------------------------
+    # -- the pre-summed path (data.aggregates) ------------------------------------------
     @property
     def uses_aggregates(self) -> bool:
         return bool(self._cubes)
@@ -504,8 +505,6 @@ class Analytics:
                 ["station_id", "name_zh", "name_en"], axis=1),
         }.get(by)
         if labels is None:
-            from analytics.text import code_label
-
             df["name_zh"] = [code_label(by, c, "zh") for c in df["code"]]
             df["name_en"] = [code_label(by, c, "en") for c in df["code"]]
             return df
@@ -789,8 +788,6 @@ class Analytics:
 
     def describe(self, f: Filter, lang: str = "zh") -> str:
         """The filter in words, for file headers and captions."""
-        from analytics.text import code_label, t
-
         ref = self._reference
         name = "name_zh" if lang == "zh" else "name_en"
         parts = []

@@ -21,6 +21,7 @@ from analytics.queries import Analytics
 from briefing import charts, periods
 from briefing.text import BriefingError, s
 from core.formatting import format_change, format_value, unit_name
+from data import reference
 from model import indicators as reg
 from model.filters import Filter
 
@@ -397,8 +398,6 @@ def industry_chart(a: Analytics, f: Filter, lang: str) -> tuple[Image | None, st
 
 
 def map_image(stations: pd.DataFrame, lang: str) -> Image:
-    from data import reference
-
     counties = reference.table("counties").set_index("county_code")
     heze = (float(counties.at[HEZE_SEAT, "lon"]), float(counties.at[HEZE_SEAT, "lat"]))
     points = list(zip(stations["lon"].astype(float), stations["lat"].astype(float),

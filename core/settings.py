@@ -30,6 +30,10 @@ CONFIG_ENV = "HEZE_CONFIG"
 DATA_DIR_ENV = "HEZE_DATA_DIR"
 DEFAULT_CONFIG = PROJECT_DIR / "heze.toml"
 DEV_DATA_DIR = PROJECT_DIR / "build" / "data"
+# uvicorn trusts X-Forwarded-For from these addresses ("127.0.0.1,::1" when unset); empty:
+# from nobody. ops.serve empties it; pages.login_request refuses header logins unless it is empty
+# (see proxy_headers_off).
+PROXY_HEADERS_ENV = "FORWARDED_ALLOW_IPS"
 
 
 class SettingsError(BilingualError, ValueError):
@@ -150,6 +154,12 @@ class Settings:
     def trusted_proxies(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
         """The networks of ``login.trusted_proxies`` (checked at load)."""
         return proxy_networks(self.values["login.trusted_proxies"])
+
+
+def proxy_headers_off() -> bool:
+    """True in a server started by ops.serve: the peer address Streamlit reports is the
+    real peer, not what a client wrote into X-Forwarded-For."""
+    return os.environ.get(PROXY_HEADERS_ENV) == ""
 
 
 def proxy_networks(text: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:

@@ -25,8 +25,11 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from data import identity, reference
-from data.snapshot import DEFAULT_SNAPSHOT, write_atomically
+from core.settings import SettingsError, current
+from data import geography, identity, reference
+from data.snapshot import DEFAULT_SNAPSHOT
+from data.store import Manifest, SnapshotStore
+from data.writer import write_atomically
 
 AS_OF = date(2020, 8, 31)
 START = date(2015, 1, 1)
@@ -181,8 +184,6 @@ LAND_MARGIN = 0.01
 
 
 def _province_rings() -> dict[int, list]:
-    from data import geography
-
     rings: dict[int, list] = {}
     for row in geography.province_polygons():
         rings.setdefault(int(row["adcode"]), []).extend([row["polygon"], *row["holes"]])
@@ -967,18 +968,16 @@ def build_into_store(store_dir: Path, seed: int = DEFAULT_SEED, scale: int = 1,
     """Build the demo snapshot into the store and serve it, unless an imported snapshot is
     served (real data is never replaced by the demo; `force` does it anyway). Returns the
     new id, or None when nothing was done."""
-    from data.store import Manifest, SnapshotStore
-
     store = SnapshotStore(store_dir)
-    current = store.current_id()
-    if current is not None and not force:
+    served_id = store.current_id()
+    if served_id is not None and not force:
         try:
-            served_source = store.manifest(current).source
+            served_source = store.manifest(served_id).source
         except Exception:  # noqa: BLE001 - no readable manifest: treat as real data
             served_source = "imported"
         if served_source != "synthetic":
-            print(f"当前服务的是导入数据（{current}），演示快照未生成 / imported data is served "
-                  f"({current}); demo snapshot not built", file=sys.stderr)
+            print(f"当前服务的是导入数据（{served_id}），演示快照未生成 / imported data is served "
+                  f"({served_id}); demo snapshot not built", file=sys.stderr)
             return None
     started = time.monotonic()
     meta_row, fill = prepare(seed, scale, started)
@@ -1025,8 +1024,6 @@ def main(argv: list[str] | None = None) -> int:
                              "serve the demo even over imported data")
     args = parser.parse_args(argv)
     if args.store:
-        from core.settings import SettingsError, current
-
         try:
             store_dir = current().snapshots_dir
         except SettingsError as exc:

@@ -28,7 +28,7 @@ from pathlib import Path
 import duckdb
 
 from core.errors import BilingualError
-from data.snapshot import _pid_alive, clean_temporaries, fsync_dir, write_atomically
+from data.writer import clean_temporaries, fsync_dir, pid_alive, write_atomically
 
 CURRENT = "CURRENT"
 HISTORY = "history.jsonl"
@@ -214,7 +214,7 @@ class SnapshotStore:
         for marker in serving.iterdir():
             if not marker.name.isdigit():
                 continue
-            if not _pid_alive(int(marker.name)):
+            if not pid_alive(int(marker.name)):
                 marker.unlink(missing_ok=True)
                 continue
             used.update(line for line in marker.read_text(encoding="utf-8").split() if line)

@@ -48,8 +48,8 @@ from pathlib import Path, PurePosixPath
 
 import appdb
 from core.errors import BilingualError
-from data.snapshot import _pid_alive
 from data.store import CURRENT, HISTORY, SERVING, SnapshotStore, StoreError
+from data.writer import pid_alive
 from ops.bundle import version as project_version
 
 FORMAT = 1
@@ -238,14 +238,14 @@ def running_servers(data_dir: Path) -> list[int]:
     pid_file = data_dir / PID_FILE
     try:
         pid = int(pid_file.read_text().strip())
-        if _pid_alive(pid):
+        if pid_alive(pid):
             pids.add(pid)
     except (FileNotFoundError, ValueError):
         pass
     serving = data_dir / "snapshots" / SERVING
     if serving.is_dir():
         for marker in serving.iterdir():
-            if marker.name.isdigit() and _pid_alive(int(marker.name)):
+            if marker.name.isdigit() and pid_alive(int(marker.name)):
                 pids.add(int(marker.name))
     return sorted(pids)
 

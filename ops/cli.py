@@ -22,7 +22,13 @@ import pwd
 import sys
 from pathlib import Path
 
+import appdb
 from core.errors import BilingualError
+from core.settings import SettingsError, current
+from data.store import StoreError
+from ops import backup as bk
+from ops import daemon, status
+from ops.backup import BackupError
 
 OK, FAILED, USAGE = 0, 1, 2
 
@@ -93,11 +99,6 @@ class Refused(BilingualError):
 
 
 def run(argv: list[str]) -> int:
-    import appdb
-    from core.settings import SettingsError, current
-    from ops import backup as bk
-    from ops import daemon, status
-
     args = _parser().parse_args(argv)
     try:
         settings = current()
@@ -162,10 +163,6 @@ def run(argv: list[str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    import appdb
-    from data.store import StoreError
-    from ops.backup import BackupError
-
     argv = sys.argv[1:] if argv is None else argv
     try:
         return run(argv)

@@ -20,10 +20,13 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-from core.settings import PROJECT_DIR, SettingsError, current
+from core.settings import PROJECT_DIR, Settings, SettingsError, current
+from data.snapshot import TABLES
+from data.store import Manifest, SnapshotStore
 
 TEMPLATE = PROJECT_DIR / "deploy" / "nginx" / "nginx.conf.in"
 NGINX = "nginx"
@@ -57,8 +60,6 @@ class Cluster:
     """nginx and N dashboard processes; a context manager that stops them all."""
 
     def __init__(self, workers: int, env: dict | None = None, port: int | None = None):
-        from core.settings import Settings
-
         settings = current()
         if port is not None:
             settings = Settings({**settings.values, "server.port": port}, settings.source)
@@ -174,8 +175,6 @@ def free_ports(count: int) -> int:
 def copy_snapshot_fill(source: Path, new_id: str, as_of: str):
     """A fill that copies every fact and reference table of `source`, under a new id and
     as-of date."""
-    from data.snapshot import TABLES
-
     def fill(con) -> None:
         con.execute("ATTACH ? AS src (READ_ONLY)", [str(source)])
         for table in TABLES:
@@ -188,10 +187,6 @@ def copy_snapshot_fill(source: Path, new_id: str, as_of: str):
 def check_promotion(workers: int, source: Path) -> int:
     """Promote a new snapshot in a fresh store while N processes serve the old one, then
     ask every process (directly, past nginx) which one it serves."""
-    import tempfile
-
-    from data.store import Manifest, SnapshotStore
-
     data_dir = Path(tempfile.mkdtemp(prefix="heze-cluster-", dir=PROJECT_DIR / "build"))
     os.environ["HEZE_DATA_DIR"] = str(data_dir)
     store = SnapshotStore(data_dir / "snapshots")

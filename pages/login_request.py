@@ -13,6 +13,7 @@ import streamlit as st
 
 from access.process import service
 from access.service import Access
+from core.settings import proxy_headers_off
 
 COOKIE = "heze_session"
 COOKIE_BOX = "heze_access_cookie"
@@ -65,8 +66,6 @@ class RequestInfo:
         """Did this request come straight from a proxy of ``login.trusted_proxies``? False
         unless the server was started by ops.serve (else uvicorn may have replaced the
         peer with what a client wrote into X-Forwarded-For)."""
-        from ops.serve import proxy_headers_off
-
         peer = self.peer
         return (peer is not None and proxy_headers_off()
                 and any(peer in net for net in trusted_proxies()))

@@ -31,6 +31,7 @@ import appdb
 from access import counties as county_ref
 from access.service import Actor, PermissionDenied, User
 from core.errors import BilingualError
+from core.settings import current as current_settings
 from model import indicators as reg
 from targets import model
 
@@ -122,8 +123,7 @@ class TargetStore:
                  clock: Callable[[], datetime] | None = None):
         if db_path is None:
             if settings is None:
-                from core.settings import current
-                settings = current()
+                settings = current_settings()
             db_path = settings.app_db
         self.db_path = Path(db_path)
         self.clock = clock or (lambda: datetime.now(UTC))

@@ -8,8 +8,8 @@ import duckdb
 import pytest
 
 import data.generate as gen
-from analytics import aggregates
 from analytics.queries import Analytics
+from data import aggregates
 
 pytestmark = pytest.mark.slow
 

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from analytics.aggregates import table_names as aggregate_tables
+from data.aggregates import table_names as aggregate_tables
 from data.snapshot import TABLES
 
 # The data document lists every table, the aggregates included.

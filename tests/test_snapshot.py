@@ -25,7 +25,7 @@ import pytest
 
 from data.generate import DEFAULT_SEED, PAUSE_ENV, PAUSED, build_snapshot
 from data.identity import HEZE_REGION_CODES
-from data.snapshot import write_atomically
+from data.writer import write_atomically
 from tests import gb11643
 from tests.conftest import OTHER_SEED, scalar
 from tests.published import PUBLISHED

@@ -23,10 +23,12 @@ import numpy as np
 import pandas as pd
 
 from core.errors import BilingualError
+from core.settings import current as current_settings
+from data import reference
 from data.importer.guard import read_isolated
 from data.importer.read import FileInfo, Problem, Progress, Sheet, read_file
 from data.importer.spec import IMPORT_TABLES, REFERENCE_TABLES, key_column, tables
-from data.importer.text import msg
+from data.importer.text import msg, ui
 from data.importer.validate import ERROR_COLUMNS, Checker, Context, Parsed
 from data.snapshot import TABLES
 from data.store import Manifest, SnapshotStore, new_id
@@ -122,8 +124,6 @@ class Report:
 
     def summary_lines(self, lang: str = "zh") -> list[str]:
         """One line per table: how many records are added, changed, unchanged, removed."""
-        from data.importer.text import ui
-
         if self.summary is None:
             return []
         return [ui("summary_line", lang, table=tables()[r.table].title if lang == "zh"
@@ -133,8 +133,6 @@ class Report:
 
     def table(self, lang: str = "zh") -> pd.DataFrame:
         """The failures as a table for the page."""
-        from data.importer.text import ui
-
         df = self.errors.copy()
         df["message"] = df["zh"] if lang == "zh" else df["en"]
         df = df[["file", "sheet", "row", "column", "value", "message"]]
@@ -156,18 +154,30 @@ class LoadResult:
 # -- the store and the current snapshot ------------------------------------------------------
 
 def default_store() -> SnapshotStore:
-    from core.settings import current
-
-    return SnapshotStore(current().snapshots_dir)
+    return SnapshotStore(current_settings().snapshots_dir)
 
 
 def _reference_from_csv() -> dict[str, pd.DataFrame]:
-    from data import reference
-
     towns = reference.frame("townships")
     towns.insert(0, "township_id", np.arange(1, len(towns) + 1))
     return {"counties": reference.table("counties"), "host_cities": reference.table("host_cities"),
             "industries": reference.table("industries"), "townships": towns}
+
+
+def template_sources(store) -> tuple[dict, dict]:
+    """Reference tables and station/park names for the drop-down lists."""
+    current = store.current_path()
+    if current is None or not current.exists():
+        return _reference_from_csv(), {}
+    con = duckdb.connect(str(current), read_only=True)
+    try:
+        ref = {t: con.execute(f"SELECT * FROM {t}").df() for t in REFERENCE_TABLES}  # noqa: S608
+        names = {t: [r[0] for r in con.execute(
+            f"SELECT name_zh FROM {t} ORDER BY name_zh").fetchall()]  # noqa: S608
+            for t in ("stations", "parks")}
+    finally:
+        con.close()
+    return ref, names
 
 
 def _context(store: SnapshotStore, as_of: date, mode: str) -> tuple[Context, Path | None]:
@@ -499,9 +509,7 @@ def load(paths, *, mode: str = "replace", as_of: date | None = None, by: str | N
     previous = store.promote(snap_id, by=by)
     _pause("promoted")
     if keep is None:
-        from core.settings import current as settings
-
-        keep = settings()["data.keep_snapshots"]
+        keep = current_settings()["data.keep_snapshots"]
     removed = store.prune(keep)
     return LoadResult(report, snapshot_id=snap_id, previous_id=previous, removed=removed)
 

@@ -15,14 +15,17 @@ from __future__ import annotations
 import codecs
 import hashlib
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from data.importer.cells import _cell_to_text
+from data.importer.guard import column_number, inspect_xlsx
+from data.importer.problems import FileRejected, Problem, Progress
 from data.importer.spec import IMPORT_TABLES, UNITS, Column, norm, strip_unit, tables
+from data.importer.text import msg
 
 MAX_HEADER_SCAN = 30
 SKIP_SHEETS = {norm(s) for s in ("填表说明", "说明", "代码表", "下拉列表", "lists", "instructions",
@@ -34,28 +37,6 @@ TEXT_EXT = {".csv", ".txt", ".tsv"}
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 GB_FAMILY = {"gb18030", "gbk", "gb2312", "hz", "cp936"}
-
-Progress = Callable[[str, str | None, int], None]
-
-
-@dataclass
-class Problem:
-    """A failure that concerns a whole file or sheet (cell failures are vectorised)."""
-
-    file: str
-    sheet: str | None
-    row: int | None
-    column: str | None
-    key: str
-    values: dict = field(default_factory=dict)
-    value: str | None = None
-
-
-class FileRejected(Exception):
-    def __init__(self, problem: Problem):
-        super().__init__(problem.key)
-        self.problem = problem
-
 
 @dataclass
 class Sheet:
@@ -366,8 +347,6 @@ def _two_row_note(notes: list[tuple[str, str]], file: str, sheet: str | None,
 
 
 def _msg(key: str, lang: str, **values) -> str:
-    from data.importer.text import msg
-
     return msg(key, lang, **values)
 
 
@@ -395,8 +374,6 @@ def force_text(frame: pd.DataFrame) -> pd.DataFrame:
 def text_columns(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[int, np.ndarray]]:
     """Excel cells as text columns (compact Arrow strings instead of Python objects), and
     for each column which cells Excel stored as numbers."""
-    from data.importer.cells import _cell_to_text
-
     out, numeric = {}, {}
     for pos in frame.columns:
         values = frame[pos].to_numpy(dtype=object, copy=True)
@@ -459,8 +436,6 @@ def read_file(path: Path, name: str | None = None, progress: Progress | None = N
             info.kind = "xlsx" if magic.startswith(ZIP_MAGIC) else "xls"
             scans = None
             if info.kind == "xlsx":
-                from data.importer.guard import inspect_xlsx
-
                 scans = {s.name: s for s in inspect_xlsx(path, name)}
             sheets = _read_excel(path, name, ext, progress, problems, info, scans)
         elif ext in EXCEL_EXT and _looks_like_html(path):
@@ -694,8 +669,6 @@ def _formula_problem(name: str, sheet: str, scan, header: Header, grid: list[lis
     column = None
     row = None
     if match:
-        from data.importer.guard import column_number
-
         pos = column_number(match.group(1)) - 1
         row = int(match.group(2))
         if 0 <= pos < len(header.texts) and header.texts[pos]:

@@ -20,7 +20,8 @@ from functools import cache
 
 import duckdb
 
-from data.snapshot import SCHEMA_PATH
+from analytics.text import CODES
+from data.writer import SCHEMA_PATH
 
 # The tables a user imports, in the order their foreign keys allow.
 IMPORT_TABLES = ("stations", "parks", "outside_people", "returnees", "entities", "projects",
@@ -264,8 +265,6 @@ def tables() -> dict[str, Table]:
             "SELECT table_name, comment FROM duckdb_tables()").fetchall())
     finally:
         con.close()
-    from analytics.text import CODES
-
     out: dict[str, Table] = {}
     for table in IMPORT_TABLES:
         checks: dict[str, str] = {}

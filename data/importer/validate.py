@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from analytics.masking import MASKERS
 from data.importer import cells
 from data.importer.read import Problem, Sheet
 from data.importer.spec import (
@@ -89,8 +90,6 @@ class Checker:
         else:
             shown = np.full(len(idx), None, dtype=object)
         if column in PERSONAL:
-            from analytics.masking import MASKERS
-
             shown = np.array([MASKERS[PERSONAL[column]](v) for v in shown], dtype=object)
 
         def pick(v):

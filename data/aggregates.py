@@ -21,7 +21,7 @@ add up over people like any other count.
 
 A snapshot without these tables (an older file) or without a column (an indicator added or
 changed since it was built: column names carry a hash of the measure's SQL) is answered by
-the direct SQL in queries.py; the tests check both paths give the same answers.
+the direct SQL in analytics/queries.py; the tests check both paths give the same answers.
 """
 
 from __future__ import annotations
@@ -141,7 +141,7 @@ def _add(cube: CubeDef, m: Measure, label: str) -> None:
 def build(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Create every aggregate table in the snapshot being written; returns their names.
 
-    Runs after the fact tables are filled (data.snapshot.write_atomically), so generated
+    Runs after the fact tables are filled (data.writer.write_atomically), so generated
     and imported snapshots alike carry them."""
     made = []
     for cube in definitions().values():
