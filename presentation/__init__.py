@@ -1,0 +1,1 @@
+"""View models built from the services: plain Python, no streamlit."""
