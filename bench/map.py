@@ -155,7 +155,7 @@ def first_load(browser, url: str, decks: int, cookie: str | None = None) -> dict
     return {"first": seconds, "busy": busy}
 
 
-def browser_study(snapshot: Path, runs: int) -> list[str]:
+def browser_study(snapshot: Path, runs: int, replays: bool = True) -> list[str]:
     from playwright.sync_api import sync_playwright
 
     from bench.browser import CHROMIUM, CHROMIUM_ARGS
@@ -184,7 +184,7 @@ def browser_study(snapshot: Path, runs: int) -> list[str]:
                     None),
                    ("overview", f"{base}/overview", 0, "cookie"),
                    ("map", f"{base}/map", 2, "cookie")]
-        for label, query in REPLAYS.items():
+        for label, query in (REPLAYS.items() if replays else ()):
             parts = []
             for name, ids in query.items():
                 if ids == "*":
@@ -229,6 +229,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--snapshot", type=Path, default=ROOT / "build" / "bench-1.duckdb")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--no-replays", action="store_true",
+                        help="in the browser, only the trivial page, the overview and the map")
     parser.add_argument("--out", type=Path, default=REPORT)
     args = parser.parse_args(argv)
     if not args.snapshot.exists():
@@ -245,7 +247,8 @@ def main(argv: list[str] | None = None) -> int:
     times = {page: server_times(page, args.runs) for page in ("overview", "map")}
     server = ["| page | new filter, median (ms) | warm rerun, median (ms) |", "|---|---:|---:|",
               *(f"| {page} | {t['new']:.0f} | {t['warm']:.0f} |" for page, t in times.items())]
-    browser = [] if args.no_browser else browser_study(args.snapshot, args.runs)
+    browser = [] if args.no_browser else browser_study(args.snapshot, args.runs,
+                                                          not args.no_replays)
     text = "\n".join([
         "# The map page: what it sends, what it costs",
         "",
