@@ -63,6 +63,32 @@ def _pick_county(key: str) -> None:
         st.session_state["map_county_round"] = st.session_state.get("map_county_round", 0) + 1
 
 
+class _Reused:
+    """The analytics, with the station points and arcs read through the page's result cache:
+    the arcs and the tooltips' home counties start from the same two frames, which a new
+    filter then queries once each instead of twice."""
+
+    def __init__(self, a):
+        self._a = a
+
+    def station_points(self, f):
+        return call("station_points", flt=f)
+
+    def station_arcs(self, f):
+        return call("station_arcs", flt=f)
+
+    def __getattr__(self, name):
+        return getattr(self._a, name)
+
+
+def _map_top_arcs(a, *args, f):
+    return compare.top_arcs(_Reused(a), *args, f=f)
+
+
+def _map_home_counties(a, *args, f):
+    return compare.city_home_counties(_Reused(a), *args, f=f)
+
+
 def _selected(event, layer: str) -> list[dict]:
     try:
         return list(event["selection"]["objects"].get(layer) or [])
@@ -119,7 +145,7 @@ else:
                           + t("legend_density").format(top=fmt(people["people"].max(),
                                                                "person")))
     if show_arcs:
-        arcs, arcs_total = compute(compare.top_arcs, arc_by, ml.ARC_LIMIT)
+        arcs, arcs_total = compute(_map_top_arcs, arc_by, ml.ARC_LIMIT)
         if not arcs.empty:
             layers.append(ml.arcs_layer(arcs, arc_by, marks))
             legend.append(
@@ -127,7 +153,7 @@ else:
                 + t("legend_arcs").format(what=_name(ARC_WEIGHTS[arc_by]), shown=len(arcs),
                                           total=arcs_total))
     if show_stations:
-        cities = compute(compare.city_home_counties, ml.HOME_COUNTIES).set_index("host_city")
+        cities = compute(_map_home_counties, ml.HOME_COUNTIES).set_index("host_city")
         layers.append(ml.stations_layer(points, radius_by, cities, shared.names("county"),
                                         city_col, marks, words))
         legend = [" ".join(f"{_swatch(LEVEL_RGB[lv])} {shared.label('level', lv)}"
