@@ -8,7 +8,7 @@ DEMO := build/data/snapshots/CURRENT
 GENERATOR := data/generate.py data/identity.py data/reference.py data/snapshot.py \
              data/schema.sql $(wildcard data/reference/*.csv)
 
-.PHONY: run test bench bench-import bench-100 bench-browser load serve lint snapshot clean lock bundle screenshots mutate
+.PHONY: run test bench bench-import bench-100 bench-browser bench-map bench-signin load serve lint snapshot clean lock bundle screenshots mutate
 
 WORKERS ?= 1
 
@@ -40,6 +40,14 @@ bench-100: $(VENV)/.installed
 
 bench-browser: $(VENV)/.installed
 	$(PY) -m bench.browser
+
+# The map: bytes per deck and layer, server time and first load in Chromium beside the
+# overview, each layer replayed alone. The login: click to the first page drawn.
+bench-map: $(VENV)/.installed
+	$(PY) -m bench.map
+
+bench-signin: $(VENV)/.installed
+	$(PY) -m bench.signin
 
 # Simulated sessions on one server process, then on two behind nginx, and the check that a
 # promoted snapshot reaches every process.
