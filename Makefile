@@ -1,4 +1,6 @@
 # The README's commands. Each target sets up what it needs on a fresh machine.
+# The benchmarks and load tools (bench, bench-*, load) live in bench/, outside the runtime
+# and the offline bundle; docs/performance.md has their figures.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -7,7 +9,7 @@ GENERATOR := data/generate.py data/identity.py data/reference.py data/snapshot.p
              data/writer.py \
              data/schema.sql $(wildcard data/reference/*.csv)
 
-.PHONY: run test bench bench-import bench-100 bench-browser load serve lint snapshot clean lock bundle screenshots mutate messages
+.PHONY: run test bench bench-import bench-100 bench-browser bench-map bench-signin load serve lint snapshot clean lock bundle screenshots mutate messages
 
 WORKERS ?= 1
 
@@ -24,28 +26,36 @@ test: $(VENV)/.installed
 	$(PY) -m pytest $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
 
 bench: $(VENV)/.installed
-	$(PY) -m analytics.bench
-	$(PY) -m tests.bench_pages --scales 1,10
-	$(PY) -m data.importer.bench
+	$(PY) -m bench.queries
+	$(PY) -m bench.pages --scales 1,10
+	$(PY) -m bench.importer
 
 # Check and load the full scale-1 set as CSV and as XLSX (the exports are cached in build/).
 bench-import: $(VENV)/.installed
-	$(PY) -m data.importer.bench
+	$(PY) -m bench.importer
 
 # Scale 100 (about 2,760万 returnees): built once (time, memory and size are reported), then
 # every page measured on it.
 bench-100: $(VENV)/.installed
-	$(PY) -m tests.bench_pages --scales 100 --out build/bench-pages-100.md
+	$(PY) -m bench.pages --scales 100 --out build/bench-pages-100.md
 
 bench-browser: $(VENV)/.installed
-	$(PY) -m tests.bench_browser
+	$(PY) -m bench.browser
+
+# The map: bytes per deck and layer, server time and first load in Chromium beside the
+# overview, each layer replayed alone. The login: click to the first page drawn.
+bench-map: $(VENV)/.installed
+	$(PY) -m bench.map
+
+bench-signin: $(VENV)/.installed
+	$(PY) -m bench.signin
 
 # Simulated sessions on one server process, then on two behind nginx, and the check that a
 # promoted snapshot reaches every process.
 load: $(VENV)/.installed
-	$(PY) -m ops.loadtest --sessions 10,25,50 --find-limit
-	$(PY) -m ops.cluster --workers 2 --load 10,25,50
-	$(PY) -m ops.cluster --workers 2 --check-promotion
+	$(PY) -m bench.loadtest --sessions 10,25,50 --find-limit
+	$(PY) -m bench.cluster --workers 2 --load 10,25,50
+	$(PY) -m bench.cluster --workers 2 --check-promotion
 
 # Several dashboard processes behind nginx (Debian's package), e.g. make serve WORKERS=4.
 serve: $(DEMO)
@@ -113,4 +123,4 @@ briefing: $(VENV)/.installed $(if $(HEZE_SNAPSHOT),,$(DEMO))
 	$(PY) -m briefing --out build $(BRIEFING_ARGS) --timing
 
 bench-briefing: $(VENV)/.installed
-	$(PY) -m briefing.bench
+	$(PY) -m bench.briefing

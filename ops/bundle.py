@@ -17,7 +17,7 @@ The archive holds one folder ``heze-dashboard-<version>/``:
     SHA256SUMS          every file's hash; install.sh checks them first
     requirements.lock   what install.sh installs, with --require-hashes
     wheels/             exactly the locked wheels, nothing else
-    app.py, pages/, …   the application: the files tracked in git, without tests/ and CI
+    app.py, pages/, …   the application: the files tracked in git, without tests/, bench/ and CI
 
 Building needs the package index once (wheels are cached in build/wheels/); installing
 needs nothing from the network.
@@ -54,7 +54,7 @@ INSTALLER = PROJECT_DIR / "deploy" / "install.sh"
 GLIBC = (2, 28)
 PYTHON = "3.11"
 # Tracked files a server does not need.
-EXCLUDED_DIRS = ("tests/", ".ci/")
+EXCLUDED_DIRS = ("tests/", "bench/", ".ci/")
 EXCLUDED_FILES = {".gitignore", "requirements-dev.txt", "docs/screenshots.py"}
 
 
@@ -247,7 +247,7 @@ def fetch_wheels(lock: Path = LOCK, cache: Path = WHEEL_CACHE) -> list[Path]:
 
 # -- the archive ---------------------------------------------------------------------------
 def app_files(root: Path = PROJECT_DIR) -> list[str]:
-    """The application's files: tracked in git, present, not tests or CI."""
+    """The application's files: tracked in git, present, not tests, benchmarks or CI."""
     try:
         out = subprocess.run(["git", "ls-files", "-z"], cwd=root, capture_output=True,
                              check=True).stdout

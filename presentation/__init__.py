@@ -6,4 +6,5 @@ layer (pages/) reads its widgets, asks for a view model here and draws it once.
     tables.display_frame(df, columns, lang)      # a table's shown frame and column widths
     charts.bars(..., lang=lang)                  # plotly figures as plain dictionaries
     screen.*                                     # the 大屏's panels and headline strip
+    map_layers.*                                 # the map's pydeck layers and view
 """

@@ -14,7 +14,7 @@ import pytest
 import streamlit.testing.v1.local_script_runner as lsr
 from streamlit.testing.v1 import AppTest
 
-from tests.bench_screen import FRAGMENTS, fragment_names, write_harness
+from bench.screen import FRAGMENTS, fragment_names, write_harness
 
 SCREEN = str(Path(__file__).resolve().parents[1] / "pages" / "screen.py")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from bench.screen import serve
 from presentation.screen import (
     CHART_MIN_PX,
     LABEL_PX,
@@ -16,7 +17,6 @@ from presentation.screen import (
     PROVINCE_FILL,
     VALUE_PX,
 )
-from tests.bench_screen import serve
 from tests.browser_kit import (
     CHART_TIMEOUT_MS,
     CHROMIUM,

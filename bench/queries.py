@@ -1,6 +1,6 @@
 """How long each analytics query takes at scale 1 and scale 10.
 
-    python -m analytics.bench [--runs N]     (make bench)
+    python -m bench.queries [--runs N]     (make bench)
 
 Builds build/bench-1.duckdb and build/bench-10.duckdb once (reused while newer than the
 generator and its reference data; scale 10 takes about a minute), then times every public
@@ -219,7 +219,7 @@ def table(results: dict[int, dict[tuple[str, str], float]]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m analytics.bench", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m bench.queries", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=7, help="timed runs after one warm-up")
     args = parser.parse_args(argv)

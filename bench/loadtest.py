@@ -1,9 +1,9 @@
 """Many users at once, without a browser each: simulated sessions speak Streamlit's
-websocket protocol (ops.stclient), open the overview and change the county and industry
+websocket protocol (bench.stclient), open the overview and change the county and industry
 filters with a short pause between changes, as a leader clicking through would.
 
-    python -m ops.loadtest [--sessions 10,25,50] [--changes 6] [--find-limit]
-                           [--url http://host:port/base] [--snapshot FILE]   (make load)
+    python -m bench.loadtest [--sessions 10,25,50] [--changes 6] [--find-limit]
+                            [--url http://host:port/base] [--snapshot FILE]   (make load)
 
 Without --url it starts one server process (python -m ops.serve) on a free port over the
 snapshot given (default build/bench-1.duckdb) and also reports its memory per session.
@@ -18,19 +18,17 @@ import argparse
 import asyncio
 import os
 import random
-import signal
 import socket
 import statistics
 import subprocess
 import sys
-import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench import login as benchlogin
+from bench.stclient import Session
 from core.settings import PROJECT_DIR
-from ops import benchlogin
-from ops.stclient import Session
+from ops.cluster import stop_server, wait_healthy
 
 P95_LIMIT_S = 2.0
 THINK_S = (1.0, 3.0)  # pause between two filter changes
@@ -44,22 +42,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def wait_healthy(url: str, timeout: float = 90.0, proc: subprocess.Popen | None = None) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"no answer from {url}")
-        time.sleep(0.3)
 
 
 def start_server(snapshot: Path, port: int, log_path: Path,
@@ -79,21 +61,17 @@ def start_server(snapshot: Path, port: int, log_path: Path,
             start_new_session=True)
 
 
-def stop_server(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+def rss_mb(pids: list[int]) -> float:
+    """Resident memory of these processes together (the server processes of a cluster)."""
+    total = 0.0
+    for pid in pids:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1]) / 1024
+                break
+        else:
+            return float("nan")
+    return total
 
 
 @dataclass
@@ -158,7 +136,7 @@ async def one_user(url: str, level: Level, changes: int, rng: random.Random,
 
 
 async def run_level(url: str, sessions: int, changes: int, seed: int,
-                    server_pid: int | None, data_dir: Path) -> Level:
+                    server_pids: list[int], data_dir: Path) -> Level:
     level = Level(sessions)
     opened, hold = asyncio.Event(), asyncio.Event()
     count = [0]
@@ -170,8 +148,8 @@ async def run_level(url: str, sessions: int, changes: int, seed: int,
                                                   count, data_dir)))
         await asyncio.sleep(0.05)  # people arrive over a few seconds, not all in one tick
     await opened.wait()
-    if server_pid is not None:
-        level.rss_idle_mb = rss_mb(server_pid)
+    if server_pids:
+        level.rss_idle_mb = rss_mb(server_pids)
     hold.set()
     await asyncio.gather(*tasks)
     return level
@@ -195,7 +173,7 @@ HEAD = ("| sessions | open, median (s) | change p50 (s) | change p95 (s) | max (
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ops.loadtest", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m bench.loadtest", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sessions", default="10,25,50")
     parser.add_argument("--changes", type=int, default=6, help="filter changes per session")
@@ -207,6 +185,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=20200831)
     parser.add_argument("--data-dir", type=Path, default=PROJECT_DIR / "build" / "load-data",
                         help="the server's data directory (its application database)")
+    parser.add_argument("--server-pids", default="",
+                        help="with --url: the server processes whose memory is reported")
     parser.add_argument("--out", type=Path, default=PROJECT_DIR / "build" / "bench-load.md")
     args = parser.parse_args(argv)
     levels = [int(n) for n in args.sessions.split(",")]
@@ -216,19 +196,20 @@ def main(argv: list[str] | None = None) -> int:
     url = args.url
     if url is None:
         if not args.snapshot.exists():
-            from analytics.bench import snapshot_for
+            from bench.queries import snapshot_for
 
             args.snapshot = snapshot_for(1)
         port = free_port()
         url = f"http://127.0.0.1:{port}"
         proc = start_server(args.snapshot, port, PROJECT_DIR / "build" / "load-server.log",
                             data_dir=args.data_dir)
+    pids = [proc.pid] if proc else [int(n) for n in args.server_pids.split(",") if n]
     load_before = os.getloadavg()[0]
     lines, done, limit, over = [], [], [], []
     try:
         wait_healthy(url, proc=proc)
-        warm = asyncio.run(run_level(url, 1, 1, args.seed, None, args.data_dir))  # imports, first run
-        base_rss = rss_mb(proc.pid) if proc else None
+        warm = asyncio.run(run_level(url, 1, 1, args.seed, [], args.data_dir))  # imports, first run
+        base_rss = rss_mb(pids) if pids else None
         log(f"server up at {url}; first session opened in {warm.opens[0]:.1f} s"
             + (f", RSS {base_rss:.0f} MB" if base_rss else ""))
         queue = list(levels)
@@ -236,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
             n = queue.pop(0)
             log(f"{n} sessions …")
             level = asyncio.run(run_level(url, n, args.changes, args.seed + n,
-                                          proc.pid if proc else None, args.data_dir))
+                                          pids, args.data_dir))
             done.append(level)
             log(row(level, base_rss))
             if args.find_limit and not queue and level.pct(0.95) <= P95_LIMIT_S \

@@ -1,6 +1,6 @@
 """How long the briefing takes at scale 1 (make bench-briefing).
 
-    python -m briefing.bench [--runs N]
+    python -m bench.briefing [--runs N]
 
 Uses build/bench-1.duckdb (built by `make bench` or here, reused while fresh). Times
 `python -m briefing` as a whole new process (interpreter, imports, font discovery,
@@ -23,8 +23,8 @@ import sys
 import tempfile
 import time
 
-from analytics.bench import BUILD_DIR, snapshot_for
 from analytics.queries import Analytics
+from bench.queries import BUILD_DIR, snapshot_for
 from data.snapshot import PROJECT_DIR, open_read_only
 from model.filters import Filter
 
@@ -54,7 +54,7 @@ def cold_runs(snapshot, runs: int) -> tuple[list[float], list[float]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m briefing.bench")
+    parser = argparse.ArgumentParser(prog="python -m bench.briefing")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args(argv)
     snapshot = snapshot_for(1)

@@ -2,7 +2,7 @@
 WebGL on SwiftShader, offline), every page of the dashboard beside a trivial Streamlit page
 with one plotly chart measured in the same run. Run by `make bench-browser`.
 
-    python -m tests.bench_browser [--snapshot FILE] [--runs 5]
+    python -m bench.browser [--snapshot FILE] [--runs 5]
 
 For each page: open it and let it settle, then choose a county in the sidebar (a new one
 each time) and time until the rerun has finished and every chart has drawn again; median of
@@ -22,7 +22,8 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from ops import benchlogin, loadtest
+from bench import loadtest
+from bench import login as benchlogin
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -123,7 +124,7 @@ def measure(browser, url: str, decks: int, runs: int, cookie: str | None = None)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.bench_browser", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m bench.browser", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--snapshot", type=Path, default=ROOT / "build" / "bench-1.duckdb")
     parser.add_argument("--runs", type=int, default=5)
@@ -134,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         log("Debian's chromium is not installed at /usr/bin/chromium")
         return 1
     if not args.snapshot.exists():
-        from analytics.bench import snapshot_for
+        from bench.queries import snapshot_for
 
         args.snapshot = snapshot_for(1)
     port, trivial_port = loadtest.free_port(), loadtest.free_port()
@@ -144,8 +145,8 @@ def main(argv: list[str] | None = None) -> int:
                                 data_dir=data_dir)
     with (ROOT / "build" / "browser-trivial.log").open("wb") as out:
         trivial = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "tests" /
-                                                           "bench_trivial_app.py"),
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "bench" /
+                                                           "trivial_app.py"),
              "--server.port", str(trivial_port), "--server.address", "127.0.0.1",
              "--server.headless", "true", "--browser.gatherUsageStats", "false"],
             cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)

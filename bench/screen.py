@@ -1,6 +1,6 @@
 """The 大屏 over a long run, and what one timed refresh costs the server.
 
-    python -m tests.bench_screen [--minutes 30] [--rotate 5] [--refresh 10] [--snapshot FILE]
+    python -m bench.screen [--minutes 30] [--rotate 5] [--refresh 10] [--snapshot FILE]
 
 1. In process (AppTest): the median server time of one timed refresh — a fragment-only run
    of the headline strip and of a side panel, as the browser's timers ask for them — warm

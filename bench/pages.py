@@ -3,7 +3,7 @@ cache cleared) and the warm rerun, beside the hand-written reference query set f
 overview's numbers measured in the same run. Run by `make bench` (scales 1 and 10) and
 `make bench-100`.
 
-    python -m tests.bench_pages [--scales 1,10] [--runs 5] [--pages overview,map]
+    python -m bench.pages [--scales 1,10] [--runs 5] [--pages overview,map]
 
 Each "new filter" run picks a county not chosen before in that page's session and clears
 Streamlit's result cache first, so every analytics call is computed afresh. The server time
@@ -32,9 +32,9 @@ import streamlit as st
 import streamlit.runtime.scriptrunner.script_runner as runner
 from streamlit.testing.v1 import AppTest
 
-from analytics import bench as abench
 from analytics.queries import Analytics
-from ops import benchlogin
+from bench import login as benchlogin
+from bench import queries as abench
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ["overview", "trends", "stations", "map", "projects", "parks", "counties",
@@ -162,7 +162,7 @@ def table(results: dict[int, dict]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.bench_pages", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m bench.pages", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scales", default="1,10")
     parser.add_argument("--runs", type=int, default=5)
@@ -186,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f"Median of {args.runs} new filters (a county not chosen before, result cache "
         f"cleared) and {args.runs} warm reruns per page. Reference: the hand-written query "
-        "set for the overview's numbers (analytics/bench.py), the same filters, measured "
+        "set for the overview's numbers (bench/queries.py), the same filters, measured "
         "before and after the pages. Budgets: new filter "
         + ", ".join(f"≤ {BUDGET_NEW_MS[s]} ms at scale {s}" for s in scales)
         + f"; warm ≤ {BUDGET_WARM_MS} ms; overview ≤ {RATIO_GOAL:g}× the reference.",

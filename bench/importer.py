@@ -1,6 +1,6 @@
 """How long checking and loading the full scale-1 set takes, as CSV and as XLSX.
 
-    python -m data.importer.bench        (make bench-import)
+    python -m bench.importer        (make bench-import)
 
 Exports build/bench-1.duckdb (built by `make bench` if missing) in the template layout once
 (build/bench-import/csv, …/xlsx; reused while newer than the snapshot), then, in a fresh
@@ -101,7 +101,7 @@ def measure(command: str, files: list[Path], data_dir: Path) -> dict:
 
 
 def main() -> int:
-    from analytics.bench import snapshot_for
+    from bench.queries import snapshot_for
 
     snapshot = snapshot_for(1)
     rows = []

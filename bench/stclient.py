@@ -6,7 +6,7 @@ the ``ForwardMsg`` stream until ``script_finished``. Widgets are found in the de
 their user key (``county``, ``industry`` …), so a filter change sends what the browser sends
 when a multiselect changes: every widget's state, with the changed one's new labels.
 
-Used by the load test (ops.loadtest) and the multi-worker check (ops.cluster).
+Used by the load test (bench.loadtest) and the multi-worker checks (bench.cluster).
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ class Session:
         self.base_url = base_url.rstrip("/")
         self.url = self.base_url.replace("http://", "ws://", 1) + "/_stcore/stream"
         self.timeout = timeout
-        self.login_cookie = cookie  # e.g. heze_session=… (ops.benchlogin)
+        self.login_cookie = cookie  # e.g. heze_session=… (bench.login)
         self.cookie = ""
         self.ws = None
         self.page_hash = ""
