@@ -37,7 +37,7 @@ PAGES = [
     ("pages/definitions.py", "page_definitions", "definitions"),
     ("pages/screen.py", "page_screen", "screen"),
     ("pages/data_import.py", "page_import", "import"),
-    ("pages/targets.py", "page_targets", "targets"),
+    ("pages/annual_targets.py", "page_targets", "targets"),
     ("pages/users.py", "page_users", "users"),
     ("pages/audit.py", "page_audit", "audit"),
 ]

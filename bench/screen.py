@@ -54,7 +54,7 @@ st.sidebar.write("侧边栏 sidebar")
 st.warning("演示数据 banner")
 pages = [st.Page(lambda: st.write("home"), title="home", url_path="home", default=True),
          st.Page(ROOT + "/pages/screen.py", title="大屏", url_path="screen"),
-         st.Page(ROOT + "/pages/targets.py", title="年度目标", url_path="targets")]
+         st.Page(ROOT + "/pages/annual_targets.py", title="年度目标", url_path="targets")]
 st.navigation(pages, position="hidden").run()
 '''
 

@@ -116,3 +116,13 @@ def test_the_app_imports_nothing_of_the_server_layer():
               if isinstance(node, ast.ImportFrom) and node.module]
     upward = sorted(n for n in names if n.split(".")[0] == "ops")
     assert not upward, f"app.py (web) imports the server layer: {upward}"
+
+
+def test_no_page_script_shares_its_name_with_a_package_of_the_project():
+    """Streamlit puts a page script's own folder first on sys.path when it runs that script
+    directly (AppTest.from_file, a page opened on its own), so pages/targets.py would stand
+    in for the targets package in every import that follows and break the page."""
+    packages = {path.parent.name for path in ROOT.glob("*/__init__.py")}
+    clashes = sorted(path.name for path in (ROOT / "pages").glob("*.py")
+                     if path.stem in packages)
+    assert clashes == [], f"rename these pages: {clashes} (they hide the packages {packages})"

@@ -15,7 +15,7 @@ from bench.screen import write_harness
 from targets import TargetStore
 from targets import sheet as xl
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "targets.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "annual_targets.py")
 CAO = 371721
 
 
