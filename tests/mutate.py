@@ -128,8 +128,9 @@ def copy_project(keep: bool) -> None:
 
 
 def ensure_snapshot() -> None:
-    generator = [ROOT / "data" / n for n in ("generate.py", "identity.py", "reference.py",
-                                             "snapshot.py", "schema.sql")]
+    generator = [ROOT / "data" / n for n in ("identity.py", "reference.py", "snapshot.py",
+                                             "schema.sql")]
+    generator += sorted((ROOT / "data" / "generate").glob("*.py"))
     if SNAPSHOT.exists() and all(SNAPSHOT.stat().st_mtime > g.stat().st_mtime
                                  for g in generator):
         return
