@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 DEMO := build/data/snapshots/CURRENT
-GENERATOR := data/generate.py data/identity.py data/reference.py data/snapshot.py \
+GENERATOR := $(wildcard data/generate/*.py) data/identity.py data/reference.py data/snapshot.py \
              data/writer.py \
              data/schema.sql $(wildcard data/reference/*.csv)
 

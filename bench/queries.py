@@ -36,8 +36,9 @@ SCALES = (1, 10)
 BUDGET_MS = {1: 100.0, 10: 1000.0}
 # The snapshot is stale when any of these is newer (the Makefile's GENERATOR list).
 GENERATOR_FILES = (
-    [PROJECT_DIR / "data" / name for name in ("generate.py", "identity.py", "reference.py",
-                                              "snapshot.py", "schema.sql")]
+    [PROJECT_DIR / "data" / name for name in ("identity.py", "reference.py", "snapshot.py",
+                                              "schema.sql")]
+    + sorted((PROJECT_DIR / "data" / "generate").glob("*.py"))
     + [PROJECT_DIR / "analytics" / "aggregates.py"]
     + [PROJECT_DIR / "model" / name for name in ("indicators.py", "facts.py")]
     + sorted((PROJECT_DIR / "data" / "reference").glob("*.csv"))

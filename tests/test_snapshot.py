@@ -542,7 +542,7 @@ def figures(con, queries):
 @pytest.mark.slow
 def test_scale_3_multiplies_people_entities_jobs_and_projects_but_keeps_the_246_stations(
         db, tmp_path):
-    """Built in one piece, as every scale up to data.generate.CHUNKED_ABOVE (the benchmarks'
+    """Built in one piece, as every scale up to data.generate.build.CHUNKED_ABOVE (the benchmarks'
     scale 10 among them) is; test_generate_slices covers the scales built in slices. Three,
     not two: a factor of scale² or of scale + 1 would pass at two."""
     big = tmp_path / "scale3.duckdb"
