@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SKIP_DIRS = {".venv", "build", "tests", "bench", "docs", "deploy", "static", "node_modules"}
 
-NAMESPACES = ("access", "ui", "code", "db", "briefing", "targets", "import", "error")
+NAMESPACES = ("access", "ui", "screen", "code", "db", "briefing", "targets", "import", "error")
 FULL_KEY = re.compile(r"^(" + "|".join(NAMESPACES) + r")\.[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$")
 FULL_KEY_CALLS = {"text", "pair", "Message"}
 ERROR_NAME = re.compile(r"(Error_?|Unavailable|Usage|Refused|Failed|Denied)$")
@@ -42,6 +42,7 @@ WRAPPERS = {
     ("pages.shared", "t"): "ui.",
     ("pages.labels", "t"): "ui.",
     ("presentation.text", "t"): "ui.",
+    ("presentation.screen_text", "text"): "screen.",
     ("briefing.text", "s"): "briefing.",
     ("briefing.text", "BriefingError"): "error.briefing.",
     ("briefing", "BriefingError"): "error.briefing.",
@@ -52,11 +53,13 @@ WRAPPERS = {
 # The module each file is (its own wrappers are called by their bare names inside it).
 SELF = {"access/text.py": "access.text", "analytics/text.py": "analytics.text",
         "pages/shared.py": "pages.shared", "pages/labels.py": "pages.labels",
-        "presentation/text.py": "presentation.text", "briefing/text.py": "briefing.text",
+        "presentation/text.py": "presentation.text",
+        "presentation/screen_text.py": "presentation.screen_text", "briefing/text.py": "briefing.text",
         "targets/text.py": "targets.text", "data/importer/text.py": "data.importer.text"}
 # Where a bare string counts as the rest of a key of a family.
 OWNERS = {
     "ui.": ("pages/", "presentation/", "analytics/", "app.py"),
+    "screen.": ("presentation/screen", "pages/screen.py"),
     "access.": ("access/", "pages/", "app.py"),
     "briefing.": ("briefing/",),
     "targets.": ("targets/", "pages/"),
