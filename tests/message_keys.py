@@ -12,8 +12,9 @@ A key is used when
   access.text is ``access.please_login`` (also through a page's own one-line wrapper such as
   ``def T(key, **values): return tt(key, lang, **values)``) — *strict* as well;
 - a vocabulary names it: the coded values of each dimension (``code.stage.signed``), the five
-  databases (``db.*``), the months (``briefing.month.*``) and the paces of a target
-  (``targets.status.*``);
+  databases (``db.*``), the months (``briefing.month.*``), the paces of a target
+  (``targets.status.*``), the audit log's actions and details (``access.action.*``, …) and
+  the roles (``access.role.*``, ``access.role_duty.*``);
 - a string in the code of the module that owns a family of keys is the rest of such a key
   (the importer passes its message keys around as data, ``Problem(key="not_int")``; pages pick
   labels from tuples of keys) — counted only when the key exists.
@@ -70,6 +71,7 @@ OWNERS = {
 
 def vocabulary_keys() -> dict[str, set[str]]:
     """The keys a vocabulary names, by the file that declares the vocabulary."""
+    from access import audit, roles
     from analytics import text as at
     from targets import text as tt
 
@@ -80,6 +82,11 @@ def vocabulary_keys() -> dict[str, set[str]]:
         "briefing/text.py": {f"briefing.month.{month}" for month in range(1, 13)},
         "targets/text.py": {f"targets.status.{status}" for status in tt.STATUS_COLOUR}
         | {"targets.status.level_met"},
+        "access/audit.py": {f"access.action.{name}" for name in audit.ACTION_NAMES}
+        | {f"access.detail.{name}" for name in audit.DETAIL_NAMES}
+        | {f"access.detail_value.{name}" for name in audit.DETAIL_VALUE_NAMES},
+        "access/roles.py": {f"{kind}.{role}" for kind in ("access.role", "access.role_duty")
+                            for role in roles.ROLES},
     }
 
 
