@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import BilingualError
+from core.i18n import pair
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 CONFIG_ENV = "HEZE_CONFIG"
@@ -179,8 +180,8 @@ def proxy_networks(text: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Net
 
 
 def _check(key: Key, value: Any) -> Any:
-    allowed = {int: ("整数", "a whole number"), str: ("文本", "text"),
-               bool: ("true 或 false", "true or false")}[key.kind]
+    allowed = {int: pair("error.settings.kind.int"), str: pair("error.settings.kind.str"),
+               bool: pair("error.settings.kind.bool")}[key.kind]
     wrong_type = (not isinstance(value, key.kind)
                   or (key.kind is int and isinstance(value, bool)))
     if wrong_type:
