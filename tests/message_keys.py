@@ -13,8 +13,9 @@ A key is used when
   ``def T(key, **values): return tt(key, lang, **values)``) — *strict* as well;
 - a vocabulary names it: the coded values of each dimension (``code.stage.signed``), the five
   databases (``db.*``), the months (``briefing.month.*``), the paces of a target
-  (``targets.status.*``), the audit log's actions and details (``access.action.*``, …) and
-  the roles (``access.role.*``, ``access.role_duty.*``);
+  (``targets.status.*``), the audit log's actions and details (``access.action.*``, …),
+  the roles (``access.role.*``, ``access.role_duty.*``) and the regions of ID numbers
+  (``code.id_region.*``);
 - a string in the code of the module that owns a family of keys is the rest of such a key
   (the importer passes its message keys around as data, ``Problem(key="not_int")``; pages pick
   labels from tuples of keys) — counted only when the key exists.
@@ -73,6 +74,7 @@ def vocabulary_keys() -> dict[str, set[str]]:
     """The keys a vocabulary names, by the file that declares the vocabulary."""
     from access import audit, roles
     from analytics import text as at
+    from data import identity
     from targets import text as tt
 
     return {
@@ -87,6 +89,8 @@ def vocabulary_keys() -> dict[str, set[str]]:
         | {f"access.detail_value.{name}" for name in audit.DETAIL_VALUE_NAMES},
         "access/roles.py": {f"{kind}.{role}" for kind in ("access.role", "access.role_duty")
                             for role in roles.ROLES},
+        "data/identity.py": {f"code.id_region.{code}" for code in identity.HEZE_REGION_CODES}
+        | {f"code.id_region.{code}" for code in identity.NOT_HEZE_CODES},
     }
 
 
