@@ -34,6 +34,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from access import counties as county_ref
+from core import i18n
 from core.i18n import pair
 from model import indicators as reg
 from targets import model
@@ -75,11 +76,11 @@ class RowError:
     def describe(self, lang: str = "zh") -> str:
         where = []
         if self.row is not None:
-            where.append(f"第{self.row}行" if lang == "zh" else f"row {self.row}")
+            where.append(i18n.text("targets.sheet.where_row", lang, row=self.row))
         if self.column:
-            where.append(f"「{self.column}」" if lang == "zh" else f"column {self.column}")
+            where.append(i18n.text("targets.sheet.where_column", lang, column=self.column))
         if self.value:
-            where.append(f"值「{self.value}」" if lang == "zh" else f"value {self.value!r}")
+            where.append(i18n.text("targets.sheet.where_value", lang, value=self.value))
         sep = "，" if lang == "zh" else ", "
         head = sep.join(where)
         return f"{head}：{self.zh}" if lang == "zh" else f"{head}: {self.en}" if head \
@@ -449,9 +450,9 @@ def error_report(result: ReadResult, lang: str = "zh") -> bytes:
     failures; failures of the file itself come first."""
     wb = Workbook()
     ws = wb.active
-    ws.title = "错误报告" if lang == "zh" else "errors"
-    explain = "错误说明" if lang == "zh" else "problems"
-    row_head = "行号" if lang == "zh" else "row"
+    ws.title = i18n.text("targets.sheet.report_title", lang)
+    explain = i18n.text("targets.sheet.report_problems", lang)
+    row_head = i18n.text("targets.sheet.report_row", lang)
     header = [row_head] + (result.header or list(COLUMNS)) + [explain]
     ws.append(header)
     _style_header(ws, [8] + [16] * (len(header) - 2) + [70])
