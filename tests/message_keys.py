@@ -14,8 +14,8 @@ A key is used when
 - a vocabulary names it: the coded values of each dimension (``code.stage.signed``), the five
   databases (``db.*``), the months (``briefing.month.*``), the paces of a target
   (``targets.status.*``), the audit log's actions and details (``access.action.*``, …),
-  the roles (``access.role.*``, ``access.role_duty.*``) and the regions of ID numbers
-  (``code.id_region.*``);
+  the roles (``access.role.*``, ``access.role_duty.*``) the regions of ID numbers
+  (``code.id_region.*``) and what each setting does (``setting.*``);
 - a string in the code of the module that owns a family of keys is the rest of such a key
   (the importer passes its message keys around as data, ``Problem(key="not_int")``; pages pick
   labels from tuples of keys) — counted only when the key exists.
@@ -31,7 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SKIP_DIRS = {".venv", "build", "tests", "bench", "docs", "deploy", "static", "node_modules"}
 
-NAMESPACES = ("access", "ui", "screen", "code", "db", "briefing", "targets", "import", "error")
+NAMESPACES = ("access", "ui", "screen", "setting", "code", "db", "briefing", "targets", "import",
+              "error")
 FULL_KEY = re.compile(r"^(" + "|".join(NAMESPACES) + r")\.[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$")
 FULL_KEY_CALLS = {"text", "pair", "Message"}
 ERROR_NAME = re.compile(r"(Error_?|Unavailable|Usage|Refused|Failed|Denied)$")
@@ -74,6 +75,7 @@ def vocabulary_keys() -> dict[str, set[str]]:
     """The keys a vocabulary names, by the file that declares the vocabulary."""
     from access import audit, roles
     from analytics import text as at
+    from core import settings
     from data import identity
     from targets import text as tt
 
@@ -91,6 +93,7 @@ def vocabulary_keys() -> dict[str, set[str]]:
                             for role in roles.ROLES},
         "data/identity.py": {f"code.id_region.{code}" for code in identity.HEZE_REGION_CODES}
         | {f"code.id_region.{code}" for code in identity.NOT_HEZE_CODES},
+        "core/settings.py": {f"setting.{key.dotted}" for key in settings.KEYS},
     }
 
 
