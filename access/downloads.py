@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from http.cookies import SimpleCookie
 
 from access.service import Access, PermissionDenied, User, token_hash
+from core.i18n import pair
 
 log = logging.getLogger("heze.access")
 TTL_SECONDS = 120          # a made file is fetched by the browser at once
@@ -208,7 +209,7 @@ class MediaGuard:
                     "headers": [(b"content-type", b"text/plain; charset=utf-8"),
                                 (b"cache-control", b"no-store")]})
         await send({"type": "http.response.body",
-                    "body": "无权下载此文件 / not allowed to download this file".encode()})
+                    "body": " / ".join(pair("access.download_refused")).encode()})
         return None
 
 

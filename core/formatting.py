@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from core.i18n import pair
+
 
 @dataclass(frozen=True)
 class Unit:
@@ -18,17 +20,18 @@ class Unit:
     yuan_factor: float = 0.0  # yuan per stored unit, for money; 0 for counts
 
 
+# The units' words are the catalogue's ui.unit.* messages.
 UNITS = {
-    "person": Unit("人", "people"),
-    "attendance": Unit("人次", "attendances"),
-    "entity": Unit("家", "businesses"),
-    "station": Unit("个", "stations"),
-    "project": Unit("个", "projects"),
-    "park": Unit("个", "parks"),
-    "event": Unit("场", "events"),
-    "wan_yuan": Unit("元", "yuan", yuan_factor=10_000),
-    "yuan": Unit("元", "yuan", yuan_factor=1),
-    "ratio": Unit("%", "%"),
+    "person": Unit(*pair("ui.unit.person")),
+    "attendance": Unit(*pair("ui.unit.attendance")),
+    "entity": Unit(*pair("ui.unit.entity")),
+    "station": Unit(*pair("ui.unit.station")),
+    "project": Unit(*pair("ui.unit.project")),
+    "park": Unit(*pair("ui.unit.park")),
+    "event": Unit(*pair("ui.unit.event")),
+    "wan_yuan": Unit(*pair("ui.unit.yuan"), yuan_factor=10_000),
+    "yuan": Unit(*pair("ui.unit.yuan"), yuan_factor=1),
+    "ratio": Unit(*pair("ui.unit.ratio")),
 }
 
 

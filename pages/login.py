@@ -44,6 +44,7 @@ import streamlit as st
 from access import roles as R
 from access.service import LoginFailed, User
 from access.text import t
+from core.i18n import text
 from pages import login_request as rq
 from pages.login_cookie import sync_cookie
 from pages.login_request import EXPIRED_FLASH, FLASH, SPENT, STATE, RequestInfo
@@ -170,7 +171,7 @@ def gate(pages: Sequence[str] = R.PAGES) -> User:
 
 def _heading(lg: str) -> None:
     left, right = st.columns([5, 1])
-    left.title(t("app_title", lg))
+    left.title(text("ui.app_title", lg))
     right.button(t("switch_language", lg), key="heze_login_lang", on_click=_switch_language,
                  args=("zh" if lg == "en" else "en",))
 

@@ -94,9 +94,7 @@ def analytics() -> Analytics:
             return _for_user(a)
     good = _SERVING["good"]
     if good is None:
-        raise SnapshotUnavailable("数据快照无法读取，请联系数据管理员。详细信息已记录在服务器日志中。",
-                                  "The data snapshot cannot be read; please contact the data "
-                                  "administrator. Details are in the server log.")
+        raise SnapshotUnavailable("error.snapshot.unreadable")
     return _for_user(good)
 
 

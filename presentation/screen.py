@@ -174,5 +174,5 @@ def caption_html(words: str) -> str:
 def map_legend(lang: str) -> str:
     dots = " ".join(
         f'<span style="color:rgb({",".join(map(str, LEVEL_RGB[lv]))})">●</span> '
-        f'{esc(text("map_" + lv, lang))}' for lv in ("city", "county"))
+        f'{esc(text(f"map_{lv}", lang))}' for lv in ("city", "county"))
     return f'<div class="scr-caption">{dots} · {esc(text("map_note", lang))}</div>'

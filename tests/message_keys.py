@@ -12,8 +12,10 @@ A key is used when
   access.text is ``access.please_login`` (also through a page's own one-line wrapper such as
   ``def T(key, **values): return tt(key, lang, **values)``) — *strict* as well;
 - a vocabulary names it: the coded values of each dimension (``code.stage.signed``), the five
-  databases (``db.*``), the months (``briefing.month.*``) and the paces of a target
-  (``targets.status.*``);
+  databases (``db.*``), the months (``briefing.month.*``), the paces of a target
+  (``targets.status.*``), the audit log's actions and details (``access.action.*``, …),
+  the roles (``access.role.*``, ``access.role_duty.*``) the regions of ID numbers
+  (``code.id_region.*``) and what each setting does (``setting.*``);
 - a string in the code of the module that owns a family of keys is the rest of such a key
   (the importer passes its message keys around as data, ``Problem(key="not_int")``; pages pick
   labels from tuples of keys) — counted only when the key exists.
@@ -29,7 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SKIP_DIRS = {".venv", "build", "tests", "bench", "docs", "deploy", "static", "node_modules"}
 
-NAMESPACES = ("access", "ui", "code", "db", "briefing", "targets", "import", "error")
+NAMESPACES = ("access", "ui", "screen", "setting", "code", "db", "briefing", "targets", "import",
+              "error")
 FULL_KEY = re.compile(r"^(" + "|".join(NAMESPACES) + r")\.[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$")
 FULL_KEY_CALLS = {"text", "pair", "Message"}
 ERROR_NAME = re.compile(r"(Error_?|Unavailable|Usage|Refused|Failed|Denied)$")
@@ -42,6 +45,7 @@ WRAPPERS = {
     ("pages.shared", "t"): "ui.",
     ("pages.labels", "t"): "ui.",
     ("presentation.text", "t"): "ui.",
+    ("presentation.screen_text", "text"): "screen.",
     ("briefing.text", "s"): "briefing.",
     ("briefing.text", "BriefingError"): "error.briefing.",
     ("briefing", "BriefingError"): "error.briefing.",
@@ -52,11 +56,13 @@ WRAPPERS = {
 # The module each file is (its own wrappers are called by their bare names inside it).
 SELF = {"access/text.py": "access.text", "analytics/text.py": "analytics.text",
         "pages/shared.py": "pages.shared", "pages/labels.py": "pages.labels",
-        "presentation/text.py": "presentation.text", "briefing/text.py": "briefing.text",
+        "presentation/text.py": "presentation.text",
+        "presentation/screen_text.py": "presentation.screen_text", "briefing/text.py": "briefing.text",
         "targets/text.py": "targets.text", "data/importer/text.py": "data.importer.text"}
 # Where a bare string counts as the rest of a key of a family.
 OWNERS = {
     "ui.": ("pages/", "presentation/", "analytics/", "app.py"),
+    "screen.": ("presentation/screen", "pages/screen.py"),
     "access.": ("access/", "pages/", "app.py"),
     "briefing.": ("briefing/",),
     "targets.": ("targets/", "pages/"),
@@ -67,7 +73,10 @@ OWNERS = {
 
 def vocabulary_keys() -> dict[str, set[str]]:
     """The keys a vocabulary names, by the file that declares the vocabulary."""
+    from access import audit, roles
     from analytics import text as at
+    from core import settings
+    from data import identity
     from targets import text as tt
 
     return {
@@ -77,6 +86,14 @@ def vocabulary_keys() -> dict[str, set[str]]:
         "briefing/text.py": {f"briefing.month.{month}" for month in range(1, 13)},
         "targets/text.py": {f"targets.status.{status}" for status in tt.STATUS_COLOUR}
         | {"targets.status.level_met"},
+        "access/audit.py": {f"access.action.{name}" for name in audit.ACTION_NAMES}
+        | {f"access.detail.{name}" for name in audit.DETAIL_NAMES}
+        | {f"access.detail_value.{name}" for name in audit.DETAIL_VALUE_NAMES},
+        "access/roles.py": {f"{kind}.{role}" for kind in ("access.role", "access.role_duty")
+                            for role in roles.ROLES},
+        "data/identity.py": {f"code.id_region.{code}" for code in identity.HEZE_REGION_CODES}
+        | {f"code.id_region.{code}" for code in identity.NOT_HEZE_CODES},
+        "core/settings.py": {f"setting.{key.dotted}" for key in settings.KEYS},
     }
 
 

@@ -42,6 +42,7 @@ LANGUAGE_OWN_VALUES = {
     "error.targets.not_targetable": ({"name_zh"}, {"name_en"}),
     "error.store.id_mismatch": (set(), {"snapshot_id"}),
     "error.targets.value_not_whole": ({"name_zh", "unit"}, {"name_en"}),
+    "targets.sheet.bad_unit": ({"name_zh"}, {"name_en"}),
 }
 
 

@@ -110,8 +110,8 @@ def test_rotate_is_whole_seconds_from_5_to_3600_and_anything_else_says_what_was_
         assert got.notice is None
     else:
         key, values = got.notice
-        from presentation.screen_text import TEXT_ZH_EN
-        assert notice in TEXT_ZH_EN[key][0].format(**values)
+        from core.i18n import text
+        assert notice in text(f"screen.{key}", "zh", **values)
         assert values["value"] == seconds
 
 
