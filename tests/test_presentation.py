@@ -157,3 +157,19 @@ def test_a_target_is_shown_in_its_indicators_unit():
     assert shown_value("returnees", 276_000, "zh") == "27.6万人"
     assert shown_value("returnees", None, "zh") == shown_value("returnees", float("nan"),
                                                                "zh") == "—"
+
+
+def test_a_printed_table_writes_every_row_as_the_grid_does():
+    import pandas as pd
+
+    from presentation.tables import print_html
+
+    shown = pd.DataFrame({"园区": ["曹县<庄寨>", "单县"], "入驻实体": [1449, 801],
+                          "面积": [85000.5, None], "揭牌日期": ["2016-10-15", "—"]})
+    html = print_html(shown)
+    assert html.startswith('<table class="heze-print-table"><thead><tr><th>园区</th>')
+    assert html.count("<tr>") == 3  # the header and both rows
+    assert "曹县&lt;庄寨&gt;" in html  # text is text, never markup
+    assert '<td class="num">1,449</td>' in html and '<td class="num">—</td>' in html
+    assert '<td class="num">85,000.5</td>' in html
+    assert '<td class="date">2016-10-15</td>' in html and '<td class="date">—</td>' in html
