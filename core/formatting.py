@@ -155,6 +155,26 @@ def format_values(values, unit: str, lang: str = "zh", top=None) -> list[str]:
     return out
 
 
+def short_values(values, unit: str, lang: str = "zh") -> list[str]:
+    """Values side by side where width is scarce (the wall display's narrow panels):
+    format_values, except English money when the largest is a billion yuan or more, which
+    is written in billions for every bar (10.75B yuan beside 0.85B yuan, as
+    headline_value writes a card), not "10.75 billion yuan", which ran past the panel."""
+    factor = UNITS[unit].yuan_factor
+    shown = [v for v in values if v is not None and v == v]
+    if lang == "zh" or not factor or not shown \
+            or max(abs(_decimal(v)) for v in shown) * factor < 1_000_000_000:
+        return format_values(values, unit, lang)
+    out = []
+    for v in values:
+        if v is None or v != v:
+            out.append("—")
+            continue
+        billions = _decimal(v) * factor / 1_000_000_000
+        out.append(f"{_trim(billions, 2 if abs(billions) >= 1 else 3)}B yuan")
+    return out
+
+
 def axis_ticks(top: float, lang: str = "zh", count: int = 5):
     """Tick values and texts for a count axis from 0 to `top` written the way its bars
     are: 2万 4万 6万 in Chinese once the axis passes 1万 (not 20,000 beside 2.1万人);

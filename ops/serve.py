@@ -16,6 +16,8 @@ the service):
   ``server.corsAllowedOrigins``: a page served by another program on another port of the
   same host could open a session with the user's cookie). See ``origin_allowed``.
 * A route ``<base>/_heze/session`` sets the session cookie HttpOnly (access.handoff).
+* The app's page is served with the server's base URL in it (ops.pagebase), so the browser
+  does not first look for the server under the page's own path (two 404s on every page).
 * uvicorn's own X-Forwarded-For handling is turned off (it believes any local process and
   does not check that the value is an address); pages.login_request reads the forwarded address
   itself, only from ``login.trusted_proxies``.
@@ -30,6 +32,7 @@ from urllib.parse import urlsplit
 
 import appdb
 from core.settings import PROJECT_DIR, PROXY_HEADERS_ENV, SettingsError, current
+from ops import pagebase
 
 SETTINGS_FAILED = 2
 APP_DB_FAILED = 3
@@ -141,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
 
         handoff.install_route(settings.base_path, lambda origin, host: origin_allowed(
             origin, host, server_util.allowlisted_origins()))
+        pagebase.install(settings.base_path)  # the page asks the server's base URL first
     except (RuntimeError, AttributeError, ImportError) as exc:
         print(f"Streamlit 的内部结构与本程序不符，为安全起见看板未启动 / Streamlit's internals "
               f"do not match this release; for safety the dashboard did not start: {exc}",

@@ -4,6 +4,8 @@ and the published figure, and under a card its 完成率 where a target applies.
 
 from __future__ import annotations
 
+import contextlib
+
 import streamlit as st
 
 from pages import targets_ui
@@ -20,11 +22,19 @@ def change_text(comp) -> tuple[str | None, str]:
 
 
 def draw_card(card: KPICard, border: bool = True) -> None:
-    st.metric(card.label, card.value_text, delta=card.delta_text,
-              delta_color=card.delta_colour,
-              delta_arrow="off" if card.delta_colour == "off" else "auto",
-              help="\n\n".join(f"**{title}**：{text}" for title, text in card.note),
-              chart_data=list(card.spark) or None, chart_type="area", border=border)
+    """The card, and under it its sparkline, drawn here (presentation.kpi.sparkline_svg):
+    st.metric's own chart logs two Vega warnings per card in the browser's console."""
+    spark = kpi.sparkline_svg(card)
+    box = st.container(border=True) if spark and border \
+        else contextlib.nullcontext()
+    with box:
+        st.metric(card.label, card.value_text, delta=card.delta_text,
+                  delta_color=card.delta_colour,
+                  delta_arrow="off" if card.delta_colour == "off" else "auto",
+                  help="\n\n".join(f"**{title}**：{text}" for title, text in card.note),
+                  border=border and not spark)
+        if spark:
+            st.markdown(spark, unsafe_allow_html=True)
 
 
 def indicator_card(key: str, comp, spark: list | None = None, border: bool = True) -> None:

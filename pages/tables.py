@@ -4,6 +4,7 @@ presentation.tables), and a ranking table that chooses a record with a selectbox
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 import pandas as pd
@@ -13,7 +14,7 @@ from pages import viewport
 from pages.downloads import download_only
 from pages.labels import lang, t
 from pages.state import choose, remember, token
-from presentation.tables import display_frame, styled, widths
+from presentation.tables import display_frame, print_html, styled, widths
 
 
 def column_config(shown: pd.DataFrame, available: int | None = None,
@@ -27,6 +28,11 @@ def column_config(shown: pd.DataFrame, available: int | None = None,
 # has 15,000 tenants and the big projects are 20,100, and drawing every row cost a rerun
 # 0.3-0.7 s and the browser as much again. The downloads carry every row.
 TABLE_ROWS = 500  # as many as the people list shows
+# A table of at most this many rows is also drawn for paper (presentation.tables.print_html):
+# printed, the grid is a canvas as wide as the screen, cut at the page's edge, and shows
+# only the rows in its window. A longer table (a ranking of every project at scale 100)
+# prints as the grid.
+PRINT_ROWS = 500
 
 
 def table(df: pd.DataFrame, columns: dict[str, str], name: str, *, key: str,
@@ -48,11 +54,15 @@ def table(df: pd.DataFrame, columns: dict[str, str], name: str, *, key: str,
     if height and len(shown) > height // 36:  # a short table keeps its own height
         kwargs["height"] = height
     event = None
-    if selectable:
-        event = st.dataframe(styled(shown), key=key, on_select="rerun",
-                             selection_mode="single-row", **kwargs)
-    else:
-        st.dataframe(styled(shown), key=key, **kwargs)
+    printable = len(shown) <= PRINT_ROWS
+    with st.container(key=f"heze_print_{key}") if printable else contextlib.nullcontext():
+        if selectable:
+            event = st.dataframe(styled(shown), key=key, on_select="rerun",
+                                 selection_mode="single-row", **kwargs)
+        else:
+            st.dataframe(styled(shown), key=key, **kwargs)
+        if printable:
+            st.html(print_html(shown))  # hidden on screen (style.css)
     if full is not None:
         fetch, rows = full
         download_only(lambda: display_frame(fetch(), columns, lang()), name, key=key, title=title,

@@ -11,6 +11,7 @@ Built in one call from the indicator registry and an analytics Comparison
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,6 +23,12 @@ from presentation.text import date_text, t
 # The card's delta colour, as the app draws it: a rise red and a fall green (the Chinese
 # convention, as on the 大屏) is Streamlit's "inverse"; grey when nothing changed.
 COLOUR_CHANGED, COLOUR_NONE = "inverse", "off"
+# A sparkline's line and area in the card's delta colour (the light theme's red, green and
+# grey, as Streamlit draws its own): a rise red, a fall green, no change grey.
+SPARK_TONES = {"red": ("#D94A57", "#FFF1F2"), "green": ("#079464", "#F1FBF6"),
+               "grey": ("#6B7280", "#F5F4F2")}
+SPARK_BOX = (100.0, 40.0)  # the drawing's own units, stretched to the card's width
+SPARK_PAD = 3.0            # room above and below for the line's width
 
 
 @dataclass(frozen=True)
@@ -115,3 +122,55 @@ def base_caption(cards, lang: str) -> str | None:
         return None
     return (f"{t('yoy', lang)}：{'；'.join(found)}" if lang == "zh"
             else f"{t('yoy', lang)}: {'; '.join(found)}")
+
+
+def spark_tone(card: KPICard) -> str:
+    """The sparkline's colour: the card's delta colour (a rise red, a fall green)."""
+    if card.delta_colour != COLOUR_CHANGED or card.delta_direction not in ("up", "down"):
+        return "grey"
+    return "red" if card.delta_direction == "up" else "green"
+
+
+def spark_points(values) -> list[tuple[float, float]] | None:
+    """The sparkline's points in SPARK_BOX (y down, as drawn), from its finite values; None
+    with fewer than two (a line needs two points). A series that does not change is drawn
+    level across the middle."""
+    ys = []
+    for v in values or ():
+        try:
+            y = float(v)
+        except (TypeError, ValueError):
+            continue
+        if math.isfinite(y):
+            ys.append(y)
+    if len(ys) < 2:
+        return None
+    width, height = SPARK_BOX
+    low, high = min(ys), max(ys)
+    span = high - low
+    inner = height - 2 * SPARK_PAD
+    step = width / (len(ys) - 1)
+    return [(round(i * step, 2),
+             round(SPARK_PAD + (inner * (high - y) / span if span else inner / 2), 2))
+            for i, y in enumerate(ys)]
+
+
+def sparkline_svg(card: KPICard) -> str | None:
+    """The card's sparkline as a small SVG (the area under the line and the line), or None
+    when its series has fewer than two finite values. Drawn by the page itself, not by the
+    card's chart (Streamlit's own sparkline warns in the browser's console twice per card,
+    whatever its numbers)."""
+    points = spark_points(card.spark)
+    if points is None:
+        return None
+    width, height = SPARK_BOX
+    line, fill = SPARK_TONES[spark_tone(card)]
+    base = max(y for _x, y in points) if len({y for _x, y in points}) > 1 else height
+    drawn = " ".join(f"{x:g},{y:g}" for x, y in points)
+    area = f"0,{base:g} {drawn} {width:g},{base:g}"
+    return (f'<svg class="heze-spark" data-key="{card.key}" viewBox="0 0 {width:g} {height:g}"'
+            f' preserveAspectRatio="none" width="100%" height="56" aria-hidden="true">'
+            f'<polygon points="{area}" fill="{fill}" stroke="none"/>'
+            f'<polyline points="{drawn}" fill="none" stroke="{line}" stroke-width="2"'
+            f' stroke-linejoin="round" stroke-linecap="round"'
+            f' vector-effect="non-scaling-stroke"/></svg>')

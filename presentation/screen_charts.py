@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics import palette
-from core.formatting import format_values, scale_for
+from core.formatting import scale_for, short_values
 from model import indicators as reg
 from presentation.screen import (
     CHART_MIN_PX,
@@ -109,7 +109,7 @@ def hbars(labels, values, unit: str, colours, name: str, lang: str) -> go.Figure
     scale = scale_for(unit, lang)
     fig = go.Figure(go.Bar(
         x=scale.apply(values), y=list(labels), orientation="h", name=name,
-        text=format_values(values, unit, lang), textposition="outside",
+        text=short_values(values, unit, lang), textposition="outside",
         cliponaxis=False, marker={"color": colours}))
     # Categorical, whatever the labels look like (years would be read as numbers).
     fig.update_yaxes(autorange="reversed", type="category")

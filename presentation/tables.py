@@ -8,6 +8,7 @@ and show the rest of their text on hover; numbers and dates keep theirs. No stre
 
 from __future__ import annotations
 
+import html
 import unicodedata
 
 import pandas as pd
@@ -112,6 +113,44 @@ def styled(shown: pd.DataFrame):
                         2)
         formats[col] = f"{{:,.{decimals}f}}"
     return shown.style.format(formats, na_rep="—")
+
+
+def _decimals(series: pd.Series) -> int | None:
+    """How many decimals a numeric column is written with (None: not a number column)."""
+    if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
+        return None
+    numbers = pd.to_numeric(series, errors="coerce").dropna()
+    return next((d for d in (0, 1) if ((numbers * 10 ** d).round(6) % 1 == 0).all()), 2)
+
+
+def _is_date(series: pd.Series) -> bool:
+    """A column of dates as the table writes them (2020-08-31; "—" where missing)."""
+    values = [str(v) for v in series.dropna() if str(v) != "—"][:20]
+    return bool(values) and all(len(v) == 10 and v[4] == "-" for v in values)
+
+
+def print_html(shown: pd.DataFrame) -> str:
+    """The table for paper: an HTML table of every row shown, numbers written as the grid
+    writes them and right-aligned, long texts wrapping, so it takes the page's width
+    (pages/style.css shows it in print in place of the grid, a canvas as wide as the
+    screen that the page's edge cut)."""
+    places = {col: _decimals(shown[col]) for col in shown.columns}
+    dates = {col for col in shown.columns if places[col] is None and _is_date(shown[col])}
+
+    def cell(col, value) -> str:
+        d = places[col]
+        if d is None:
+            kind = ' class="date"' if col in dates else ""
+            return f"<td{kind}>{html.escape(str(value))}</td>"
+        text = "—" if pd.isna(value) else f"{value:,.{d}f}"
+        return f'<td class="num">{text}</td>'
+
+    head = "".join(f"<th>{html.escape(str(col))}</th>" for col in shown.columns)
+    body = "".join("<tr>" + "".join(cell(col, v) for col, v in zip(shown.columns, row,
+                                                                   strict=True)) + "</tr>"
+                   for row in shown.itertuples(index=False, name=None))
+    return (f'<table class="heze-print-table"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table>")
 
 
 def in_display_units(table: pd.DataFrame, keys, lang: str) -> tuple[pd.DataFrame, dict]:

@@ -84,6 +84,32 @@ def test_the_delta_is_a_rate_and_the_change_red_up_green_down_grey_when_flat():
     assert kpi.base_caption([none], "zh") is None
 
 
+def test_a_sparkline_needs_two_finite_values_and_draws_a_level_series_across_the_middle():
+    assert kpi.spark_points([]) is None and kpi.spark_points([3.0]) is None
+    assert kpi.spark_points([float("nan"), 2.0, float("inf"), None]) is None
+    width, height = kpi.SPARK_BOX
+    rising = kpi.spark_points([1, float("nan"), 2, 3])
+    assert [x for x, _ in rising] == [0, width / 2, width]  # the NaN is left out
+    assert rising[0][1] == height - kpi.SPARK_PAD and rising[-1][1] == kpi.SPARK_PAD
+    assert {y for _, y in kpi.spark_points([5, 5, 5])} == {height / 2}
+
+
+def test_a_cards_sparkline_is_drawn_in_its_delta_colour_or_not_at_all():
+    def card(now, before, spark):
+        return kpi.kpi_card("returnees", Comparison("returnees", now, before, BASE), "zh",
+                            date(2020, 8, 31), spark)
+
+    up, down = card(110, 100, [1, 2, 3]), card(90, 100, [3, 2, 1])
+    flat, unknown = card(100, 100, [1, 1]), card(100, None, [1, 2])
+    assert [kpi.spark_tone(c) for c in (up, down, flat, unknown)] == [
+        "red", "green", "grey", "grey"]
+    svg = kpi.sparkline_svg(up)
+    assert svg.startswith('<svg class="heze-spark"') and svg.count("<polyline") == 1
+    assert kpi.SPARK_TONES["red"][0] in svg and kpi.SPARK_TONES["red"][1] in svg
+    assert kpi.sparkline_svg(card(110, 100, [float("nan"), 4])) is None
+    assert kpi.sparkline_svg(card(110, 100, None)) is None
+
+
 def test_the_walls_strip_shows_each_card_with_its_delta(comparisons):
     a, values = comparisons
     cards = kpi.kpi_cards(reg.HEADLINE, values, "zh", a.snapshot.as_of)
@@ -131,3 +157,19 @@ def test_a_target_is_shown_in_its_indicators_unit():
     assert shown_value("returnees", 276_000, "zh") == "27.6万人"
     assert shown_value("returnees", None, "zh") == shown_value("returnees", float("nan"),
                                                                "zh") == "—"
+
+
+def test_a_printed_table_writes_every_row_as_the_grid_does():
+    import pandas as pd
+
+    from presentation.tables import print_html
+
+    shown = pd.DataFrame({"园区": ["曹县<庄寨>", "单县"], "入驻实体": [1449, 801],
+                          "面积": [85000.5, None], "揭牌日期": ["2016-10-15", "—"]})
+    html = print_html(shown)
+    assert html.startswith('<table class="heze-print-table"><thead><tr><th>园区</th>')
+    assert html.count("<tr>") == 3  # the header and both rows
+    assert "曹县&lt;庄寨&gt;" in html  # text is text, never markup
+    assert '<td class="num">1,449</td>' in html and '<td class="num">—</td>' in html
+    assert '<td class="num">85,000.5</td>' in html
+    assert '<td class="date">2016-10-15</td>' in html and '<td class="date">—</td>' in html
