@@ -71,3 +71,14 @@ def test_county_staff_never_get_the_citys_charts(signed_in):
     mix_staff = next(s for s in _specs(staff)
                      if s["layout"]["title"]["text"] == "经济实体产业构成")
     assert mix_city["data"][0]["text"] != mix_staff["data"][0]["text"]
+
+
+def test_the_maps_layers_are_built_once_for_a_warm_rerun_and_a_second_session(signed_in):
+    first = _open(signed_in, page="map")
+    layers = ("map.arcs", "map.stations", "map.counties")
+    assert {name: serving.BUILDS[name] for name in layers} == dict.fromkeys(layers, 1)
+    first.run()
+    second = _open(signed_in, page="map")
+    assert {name: serving.BUILDS[name] for name in layers} == dict.fromkeys(layers, 1)
+    decks = [[d.proto.json for d in at.get("deck_gl_json_chart")] for at in (first, second)]
+    assert decks[0] == decks[1]
