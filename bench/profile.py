@@ -1,6 +1,6 @@
 """Where a rerun's server CPU goes, per page (AppTest, scale 1): a new filter (result
-cache cleared) and a warm rerun (the same filter again), split by the CPU time of the
-script's thread into
+cache cleared), a warm rerun (the same filter again) and a second session choosing the same
+filter just after, split by the CPU time of the script's thread into
 
 - analytics: the queries (every Analytics method and analytics.compare function);
 - result cache: Streamlit's caches around them (hashing the key, copying the value out);
@@ -132,18 +132,29 @@ def _profiled_run_script(original):
     return run
 
 
-def measure(page: str, runs: int, top: int) -> dict:
+def _session(page: str) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
     benchlogin.sign_in_apptest(at, bpages.DATA_DIR)
     at.run()
     if page != "overview":
         at.switch_page(f"pages/{page}.py").run()
     at.run()
-    results = {"new": [], "warm": []}
+    return at
+
+
+KINDS = {"new": "new filter", "warm": "warm", "shared": "second session"}
+
+
+def measure(page: str, runs: int, top: int) -> dict:
+    first, second = _session(page), _session(page)
+    results = {kind: [] for kind in KINDS}
     for i, county in enumerate(abench.COUNTIES[:runs]):
-        for kind in ("new", "warm"):
+        # new: a filter nobody chose (result caches cleared); warm: the same session again;
+        # second session: another user choosing the same filter just after.
+        for kind, at in (("new", first), ("warm", first), ("shared", second)):
             if kind == "new":
                 st.cache_data.clear()
+            if kind != "warm":
                 bpages.county_widget(at).set_value([county])
             prof = cProfile.Profile(time.thread_time) if top and i == 0 else None
             _PROFILE["p"] = prof
@@ -156,7 +167,7 @@ def measure(page: str, runs: int, top: int) -> dict:
             spent["rest"] = spent["total"] - sum(spent[b] for b in BUCKETS)
             results[kind].append(spent)
             if prof is not None:
-                print(f"\n## {page}, {kind}: top {top} by cumulative CPU time (profiled)")
+                print(f"\n## {page}, {KINDS[kind]}: top {top} by cumulative CPU time")
                 pstats.Stats(prof).sort_stats("cumulative").print_stats(top)
     return {kind: {b: statistics.median(r[b] for r in rows) * 1000
                    for b in [*BUCKETS, "rest", "total"]} for kind, rows in results.items()}
@@ -168,7 +179,7 @@ def table(results: dict[str, dict]) -> str:
     lines = [head, "|---|---|" + "---:|" * (len(BUCKETS) + 2)]
     for page, kinds in results.items():
         for kind, m in kinds.items():
-            lines.append(f"| {page} | {'new filter' if kind == 'new' else 'warm'} | "
+            lines.append(f"| {page} | {KINDS[kind]} | "
                          f"{m['total']:.0f} | "
                          + " | ".join(f"{m[b]:.0f}" for b in [*BUCKETS, "rest"]) + " |")
     return "\n".join(lines)

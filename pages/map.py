@@ -104,6 +104,10 @@ def _stations_layer(radius_by: str, marks: float):
                              marks, ml.Words(lang))
 
 
+def _city_labels():
+    return ml.city_labels(call("station_points"), city_col)
+
+
 def _county_layers(shade_by: str):
     values = compute(compare.county_comparison, SHADE_KEYS)
     in_filter = set(shared.current_filter().counties)
@@ -156,7 +160,7 @@ else:
     show_density = shared.toggle(t("map_layer_density"), "map_show_density", default=False,
                                  where=c[3])
 
-    layers = list(ml.base_layers()) if show_base else []
+    layers = list(serving.built("map.base", ml.base_layers, lang=lang)) if show_base else []
     legend = []
     if show_density:
         people = compute(compare.city_people)
@@ -184,7 +188,7 @@ else:
                                                   shared.UNIT_OF[radius_by]))] + legend
 
     if show_stations or show_arcs:
-        layers.append(ml.city_labels(points, city_col))
+        layers.append(serving.built("map.city_labels", _city_labels, lang=lang))
     # A filter that narrows the stations (a province, a county's stations …) zooms to them.
     bounds = (compare.view_bounds(points) if shared.current_filter() != Filter()
               else None)

@@ -75,7 +75,7 @@ def test_county_staff_never_get_the_citys_charts(signed_in):
 
 def test_the_maps_layers_are_built_once_for_a_warm_rerun_and_a_second_session(signed_in):
     first = _open(signed_in, page="map")
-    layers = ("map.arcs", "map.stations", "map.counties")
+    layers = ("map.base", "map.arcs", "map.stations", "map.city_labels", "map.counties")
     assert {name: serving.BUILDS[name] for name in layers} == dict.fromkeys(layers, 1)
     first.run()
     second = _open(signed_in, page="map")
