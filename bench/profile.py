@@ -18,6 +18,7 @@ the buckets it calls (a cached query: the query is analytics, the rest result ca
 rerun of each kind. Run by `make bench-profile`.
 
     python -m bench.profile [--pages overview,map] [--runs 3] [--top 0]
+    python -m bench.profile --server 25    # the same buckets inside a real server
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import os
 import pstats
 import runpy
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -58,6 +60,12 @@ TITLES = {"analytics": "analytics", "cache": "result cache",
 _PROFILE: dict = {"p": None}
 _state = threading.local()
 SPENT: dict[str, float] = {}
+_SPENT_LOCK = threading.Lock()  # a server runs several sessions' scripts at once
+
+
+def _add(bucket: str, seconds: float) -> None:
+    with _SPENT_LOCK:
+        SPENT[bucket] = SPENT.get(bucket, 0.0) + seconds
 
 
 def _timed(bucket: str, fn):
@@ -73,7 +81,7 @@ def _timed(bucket: str, fn):
         finally:
             elapsed = time.thread_time() - started
             inner = stack.pop()
-            SPENT[bucket] = SPENT.get(bucket, 0.0) + elapsed - inner
+            _add(bucket, elapsed - inner)
             if stack:
                 stack[-1] += elapsed
     return wrapper
@@ -128,7 +136,8 @@ def _profiled_run_script(original):
         finally:
             if prof is not None:
                 prof.disable()
-            SPENT["total"] = SPENT.get("total", 0.0) + time.thread_time() - started
+            _add("total", time.thread_time() - started)
+            _add("reruns", 1)
     return run
 
 
@@ -142,7 +151,8 @@ def _session(page: str) -> AppTest:
     return at
 
 
-KINDS = {"new": "new filter", "warm": "warm", "shared": "second session"}
+KINDS = {"new": "new filter", "warm": "warm", "shared": "second session",
+         "all": "every rerun, mean"}
 
 
 def measure(page: str, runs: int, top: int) -> dict:
@@ -185,6 +195,55 @@ def table(results: dict[str, dict]) -> str:
     return "\n".join(lines)
 
 
+def measure_server(sessions: int, changes: int, top: int = 0) -> dict:
+    """The same buckets inside a real server process (bench.profiled_serve: ops.serve with
+    these timers) while bench.loadtest's sessions open the overview and change the filter
+    over the websocket; the mean per rerun over every rerun of the run."""
+    import asyncio
+    import json
+
+    from bench import loadtest
+    from ops.cluster import stop_server, wait_healthy
+
+    data_dir = ROOT / "build" / "load-data"
+    benchlogin.ensure_user(data_dir)
+    out = ROOT / "build" / "profile-server.json"
+    out.unlink(missing_ok=True)
+    port = loadtest.free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = dict(os.environ, HEZE_SNAPSHOT=str(abench.snapshot_for(1)),
+               HEZE_DATA_DIR=str(data_dir), HEZE_PROFILE_OUT=str(out))
+    stats_path = ROOT / "build" / "profile-server.pstats"
+    if top:  # cProfile as well (it slows the server: the buckets are then inflated)
+        env["HEZE_PROFILE_STATS"] = str(stats_path)
+    with (ROOT / "build" / "profile-server.log").open("wb") as log_file:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bench.profiled_serve", "--server.port", str(port),
+             "--server.address", "127.0.0.1"],
+            cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
+            start_new_session=True)
+    try:
+        wait_healthy(url, proc=proc)
+        asyncio.run(loadtest.run_level(url, 1, 1, 1, [], data_dir))  # imports, first run
+        before = json.loads(out.read_text()) if out.exists() else {}
+        level = asyncio.run(loadtest.run_level(url, sessions, changes, 20200831 + sessions,
+                                               [proc.pid], data_dir))
+        time.sleep(1)
+        after = json.loads(out.read_text())
+    finally:
+        stop_server(proc)
+    if top:
+        print(f"\n## server, every rerun: top {top} by cumulative CPU time")
+        pstats.Stats(str(stats_path)).sort_stats("cumulative").print_stats(top)
+    spent = {k: after.get(k, 0.0) - before.get(k, 0.0) for k in after}
+    reruns = max(1, spent.get("reruns", 0))
+    result = {b: spent.get(b, 0.0) / reruns * 1000 for b in [*BUCKETS, "total"]}
+    result["rest"] = result["total"] - sum(result[b] for b in BUCKETS)
+    result["reruns"] = spent.get("reruns", 0)
+    result["p95"] = level.pct(0.95)
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -192,8 +251,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--top", type=int, default=0,
                         help="also print the top N functions of the first rerun of each kind")
+    parser.add_argument("--server", type=int, metavar="SESSIONS",
+                        help="instead: a real server process under this many load-test sessions")
     parser.add_argument("--out", type=Path, default=REPORT)
     args = parser.parse_args(argv)
+    if args.server:
+        load_before = os.getloadavg()[0]
+        m = measure_server(args.server, 6, args.top)
+        text = "\n".join([
+            f"# Where a rerun's server CPU goes: one server process, {args.server} load-test "
+            "sessions (bench.loadtest: the overview, 6 filter changes each)",
+            "",
+            f"Mean CPU of the script's thread per rerun (ms) over {m['reruns']:.0f} reruns "
+            f"(openings and changes); the sessions' change p95 {m['p95']:.2f} s.",
+            f"{abench.machine_line(load_before)}.",
+            "",
+            table({"overview (server)": {"all": m}}),
+            "",
+        ])
+        print(text)
+        out = args.out.with_name("bench-profile-server.md")
+        out.write_text(text, encoding="utf-8")
+        return 0
     logging.disable(logging.WARNING)
     runner._mpa_v1 = lambda path: runpy.run_path(path, run_name="__main__")
     instrument()

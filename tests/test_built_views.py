@@ -82,3 +82,12 @@ def test_the_maps_layers_are_built_once_for_a_warm_rerun_and_a_second_session(si
     assert {name: serving.BUILDS[name] for name in layers} == dict.fromkeys(layers, 1)
     decks = [[d.proto.json for d in at.get("deck_gl_json_chart")] for at in (first, second)]
     assert decks[0] == decks[1]
+
+
+def test_the_server_does_not_collect_garbage_after_every_rerun():
+    # Streamlit's gc.collect() after each script run cost about 100 ms of CPU per rerun
+    # under load, more than the rerun itself (docs/performance.md).
+    import tomllib
+
+    config = Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml"
+    assert tomllib.loads(config.read_text(encoding="utf-8"))["runner"]["postScriptGC"] is False
