@@ -9,7 +9,7 @@ GENERATOR := $(wildcard data/generate/*.py) data/identity.py data/reference.py d
              data/writer.py \
              data/schema.sql $(wildcard data/reference/*.csv)
 
-.PHONY: run test bench bench-import bench-100 bench-browser bench-map bench-signin load serve lint snapshot clean lock bundle screenshots mutate messages
+.PHONY: run test bench bench-import bench-100 bench-browser bench-map bench-signin bench-profile load serve lint snapshot clean lock bundle screenshots mutate messages
 
 WORKERS ?= 1
 
@@ -49,6 +49,11 @@ bench-map: $(VENV)/.installed
 
 bench-signin: $(VENV)/.installed
 	$(PY) -m bench.signin
+
+# Where a rerun's server CPU goes, per page: queries, result cache, figures, plotly, Arrow,
+# map JSON and the rest, for a new filter, a warm rerun and a second session.
+bench-profile: $(VENV)/.installed
+	$(PY) -m bench.profile
 
 # Simulated sessions on one server process, then on two behind nginx, and the check that a
 # promoted snapshot reaches every process.

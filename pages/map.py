@@ -16,7 +16,7 @@ from analytics import Filter, compare
 from core.formatting import scale_for
 from data import geography as geo
 from model import indicators as reg
-from pages import shared, viewport
+from pages import serving, shared, viewport
 from pages.shared import call, compute, fmt, name_col, t
 from presentation import map_layers as ml
 from presentation.map_layers import (
@@ -89,6 +89,32 @@ def _map_home_counties(a, *args, f):
     return compare.city_home_counties(_Reused(a), *args, f=f)
 
 
+# The layers are built once per snapshot, scope, filter, language and their own choices
+# (serving.built) and shared by every session: a warm rerun, a second user with the same
+# filter or a click elsewhere on the page builds no layer again.
+def _arcs_layer(arc_by: str, marks: float):
+    arcs, arcs_total = compute(_map_top_arcs, arc_by, ml.ARC_LIMIT)
+    return (None if arcs.empty else ml.arcs_layer(arcs, arc_by, marks)), len(arcs), arcs_total
+
+
+def _stations_layer(radius_by: str, marks: float):
+    points = call("station_points")
+    cities = compute(_map_home_counties, ml.HOME_COUNTIES).set_index("host_city")
+    return ml.stations_layer(points, radius_by, cities, shared.names("county"), city_col,
+                             marks, ml.Words(lang))
+
+
+def _city_labels():
+    return ml.city_labels(call("station_points"), city_col)
+
+
+def _county_layers(shade_by: str):
+    values = compute(compare.county_comparison, SHADE_KEYS)
+    in_filter = set(shared.current_filter().counties)
+    return ml.county_layers(values, shade_by, SHADE_KEYS, in_filter, name_col(),
+                            ml.Words(lang))
+
+
 def _selected(event, layer: str) -> list[dict]:
     try:
         return list(event["selection"]["objects"].get(layer) or [])
@@ -134,8 +160,7 @@ else:
     show_density = shared.toggle(t("map_layer_density"), "map_show_density", default=False,
                                  where=c[3])
 
-    words = ml.Words(lang)
-    layers = list(ml.base_layers()) if show_base else []
+    layers = list(serving.built("map.base", ml.base_layers, lang=lang)) if show_base else []
     legend = []
     if show_density:
         people = compute(compare.city_people)
@@ -145,17 +170,17 @@ else:
                           + t("legend_density").format(top=fmt(people["people"].max(),
                                                                "person")))
     if show_arcs:
-        arcs, arcs_total = compute(_map_top_arcs, arc_by, ml.ARC_LIMIT)
-        if not arcs.empty:
-            layers.append(ml.arcs_layer(arcs, arc_by, marks))
+        arcs, shown, arcs_total = serving.built("map.arcs", _arcs_layer, arc_by, marks,
+                                                lang=lang)
+        if arcs is not None:
+            layers.append(arcs)
             legend.append(
                 f"{_swatch(ARC_SOURCE_RGBA, '━')}{_swatch(ARC_TARGET_RGBA, '━')} "
-                + t("legend_arcs").format(what=_name(ARC_WEIGHTS[arc_by]), shown=len(arcs),
+                + t("legend_arcs").format(what=_name(ARC_WEIGHTS[arc_by]), shown=shown,
                                           total=arcs_total))
     if show_stations:
-        cities = compute(_map_home_counties, ml.HOME_COUNTIES).set_index("host_city")
-        layers.append(ml.stations_layer(points, radius_by, cities, shared.names("county"),
-                                        city_col, marks, words))
+        layers.append(serving.built("map.stations", _stations_layer, radius_by, marks,
+                                    lang=lang))
         legend = [" ".join(f"{_swatch(LEVEL_RGB[lv])} {shared.label('level', lv)}"
                            for lv in ("city", "county")),
                   t("legend_size").format(what=t(radius_by),
@@ -163,7 +188,7 @@ else:
                                                   shared.UNIT_OF[radius_by]))] + legend
 
     if show_stations or show_arcs:
-        layers.append(ml.city_labels(points, city_col))
+        layers.append(serving.built("map.city_labels", _city_labels, lang=lang))
     # A filter that narrows the stations (a province, a county's stations …) zooms to them.
     bounds = (compare.view_bounds(points) if shared.current_filter() != Filter()
               else None)
@@ -225,7 +250,7 @@ by_code = values.set_index("code")
 in_filter = set(shared.current_filter().counties)
 heze_height = int(min(HEZE_MAX_HEIGHT, max(280, width * 0.7)))
 heze = CompactDeck(
-    layers=ml.county_layers(values, shade_by, SHADE_KEYS, in_filter, name_col(), ml.Words(lang)),
+    layers=list(serving.built("map.counties", _county_layers, shade_by, lang=lang)),
     map_provider=None,
     initial_view_state=pdk.ViewState(**geo.heze_view(width, heze_height)),
     tooltip=TOOLTIP)

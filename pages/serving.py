@@ -8,6 +8,7 @@ No SQL and no arithmetic here: numbers come from analytics.
 
 from __future__ import annotations
 
+import collections
 import logging
 import threading
 
@@ -161,3 +162,38 @@ def compute(fn, *args, flt: Filter | None = None, **kwargs):
 def _computed(_a: Analytics, version: str, name: str, _fn, args: tuple, kwargs: tuple,
               flt: Filter):
     return _fn(_a, *args, f=flt, **dict(kwargs))
+
+
+# -- built view models ----------------------------------------------------------------------
+BUILDS: collections.Counter = collections.Counter()  # builds per name (the tests count them)
+
+
+@st.cache_resource(show_spinner=False, max_entries=1024)
+def _built(version: str, flt: Filter, lang: str, name: str, args: tuple, _build):
+    BUILDS[name] += 1
+    return _build(*args)
+
+
+def built(name: str, build, *args, lang: str):
+    """build(*args): a view model (a figure, map layers, a caption) that depends only on the
+    served snapshot, the user's scope, the filter, the language and `args` — built once
+    per those and shared by every session that asks for the same, so a warm rerun or a
+    second user with the same filter builds nothing.
+
+    Keyed like the results (`call`): by the version of the user's view of the snapshot,
+    which differs per county scope, so a view built for one scope is never handed to
+    another. `build` reads its data through `call`/`compute` and must not read anything
+    of the session but the filter and the language. The value is shared, not copied:
+    callers must not change it.
+    """
+    a = analytics()
+    return _built(a.version, current_filter(), lang, name, args, build)
+
+
+def checked_figure(fig: dict):
+    """A figure dictionary as a plotly Figure, checked once here: st.plotly_chart checks a
+    dictionary on every draw (by building this same Figure from it), and draws a Figure
+    without checking it again. Meant for figures kept by `built`."""
+    import plotly.graph_objects as go
+
+    return go.Figure(fig)
