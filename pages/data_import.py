@@ -8,6 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from core.settings import current
 from data.importer import pipeline, service
 from data.importer.read import EXCEL_EXT, TEXT_EXT
 from data.importer.text import ui
@@ -75,8 +76,6 @@ if st.button(tr("check"), type="primary", key="check"):
         def progress(file, sheet, rows):
             status.write(tr("rows_read_progress", rows=f"{rows:,}",
                             file=file + (f" / {sheet}" if sheet else "")))
-
-        from core.settings import current
 
         try:
             report = pipeline.check(paths, as_of=as_of, mode=mode, store=store,

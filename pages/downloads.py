@@ -63,7 +63,9 @@ def download_only(shown: pd.DataFrame | Callable[[], pd.DataFrame], name: str, *
             t("source"): t("synthetic") if a.snapshot.is_synthetic else t("imported"),
             t("snapshot"): a.snapshot.snapshot_id}
     heading = f"{t('app_title')} · {title or name}"
-    from briefing.content import export_stem  # 服务站排行_曹县_2020-08-31, like the briefing
+    # 服务站排行_曹县_2020-08-31, like the briefing; imported here because the briefing package
+    # loads matplotlib (about 1.5 s), which the first page of a new server should not wait for
+    from briefing.content import export_stem
 
     stem = export_stem(a, current_filter(), title or name, a.period_end(current_filter()),
                        lang())

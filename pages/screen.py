@@ -31,8 +31,9 @@ from __future__ import annotations
 import streamlit as st
 
 from analytics import compare
+from core.settings import current
 from model import indicators as reg
-from pages import serving, targets_ui
+from pages import login, serving, targets_ui
 from pages.labels import fmt_date, lang, t
 from pages.layout import period_axis, run_through_entry_point
 from presentation import kpi
@@ -67,8 +68,6 @@ def T(key: str, **values) -> str:  # noqa: N802 - the page's one word lookup
 def idle_limit_seconds() -> int | None:
     """Half the sign-in idle time: a refresh at least this often keeps the session open."""
     try:
-        from core.settings import current
-
         return int(current()["session.idle_minutes"]) * 60 // 2
     except Exception:  # noqa: BLE001 - settings unreadable: no cap
         return None
@@ -97,8 +96,6 @@ def still_signed_in() -> bool:
     user = st.session_state.get("user")
     if user is None:
         return True
-    from pages import login
-
     now = login.current_user()
     return now is not None and now.id == getattr(user, "id", None) and now.may_open("screen")
 

@@ -19,7 +19,7 @@ import streamlit as st
 
 from analytics import Filter
 from core.settings import current as current_settings
-from pages import charts, serving
+from pages import charts, login_request, serving
 from pages.labels import lang as current_lang
 from pages.labels import plain
 from presentation import targets as view
@@ -58,8 +58,6 @@ def actor():
 
 def client() -> str | None:
     try:
-        from pages import login_request
-
         return login_request.client()
     except Exception:  # noqa: BLE001 - no browser context (bare runs)
         return None
