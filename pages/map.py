@@ -30,12 +30,10 @@ from presentation.map_layers import (
     LEVEL_RGB,
     TOOLTIP,
     CompactDeck,
+    legend_html,
+    map_sizes,
+    swatch,
 )
-
-MAP_MAX_HEIGHT = 640
-HEZE_MAX_HEIGHT = 480
-MARKS_FULL_WIDTH = 900      # maps at least this wide draw circles and lines at full size …
-MARKS_MIN = 0.4             # … narrower ones in proportion, down to this share
 
 RADIUS_METRICS = ("members", "returnees_referred", "investment_recommended")  # UI keys too
 SHADE_KEYS = ("returnees", "entities", "jobs", "big_projects", "big_investment",
@@ -126,20 +124,12 @@ shared.header("page_map", "note_map")
 lang = shared.lang()
 city_col = "city_zh" if lang == "zh" else "city_en"
 width = viewport.content_width()
-map_height = int(min(MAP_MAX_HEIGHT, max(300, width * 0.78)))
-# Circles and lines shrink with the map: at full size on a phone they covered eastern China
-# and hid the province names.
-marks = max(MARKS_MIN, min(1.0, width / MARKS_FULL_WIDTH))
-
-
-def _swatch(rgb, shape: str = "●", size: str = "1.2em") -> str:
-    return f'<span style="color:rgb{tuple(rgb[:3])};font-size:{size}">{shape}</span>'
+map_height, heze_height, marks = map_sizes(width)
 
 
 def _legend(items: list[str]) -> None:
     # Our own fixed words and colours only: nothing a user typed is rendered as HTML.
-    st.markdown('<div class="heze-legend">' + "&emsp;".join(items) + "</div>",
-                unsafe_allow_html=True)
+    st.markdown(legend_html(items), unsafe_allow_html=True)
 
 
 # -- the national map ---------------------------------------------------------------------
@@ -166,7 +156,7 @@ else:
         people = compute(compare.city_people)
         if len(people):
             layers.append(ml.density_layer(people, marks))
-            legend.append(f"{_swatch(DENSITY_RGB, '◯', '1.3em')} "
+            legend.append(f"{swatch(DENSITY_RGB, '◯', '1.3em')} "
                           + t("legend_density").format(top=fmt(people["people"].max(),
                                                                "person")))
     if show_arcs:
@@ -175,13 +165,13 @@ else:
         if arcs is not None:
             layers.append(arcs)
             legend.append(
-                f"{_swatch(ARC_SOURCE_RGBA, '━')}{_swatch(ARC_TARGET_RGBA, '━')} "
+                f"{swatch(ARC_SOURCE_RGBA, '━')}{swatch(ARC_TARGET_RGBA, '━')} "
                 + t("legend_arcs").format(what=_name(ARC_WEIGHTS[arc_by]), shown=shown,
                                           total=arcs_total))
     if show_stations:
         layers.append(serving.built("map.stations", _stations_layer, radius_by, marks,
                                     lang=lang))
-        legend = [" ".join(f"{_swatch(LEVEL_RGB[lv])} {shared.label('level', lv)}"
+        legend = [" ".join(f"{swatch(LEVEL_RGB[lv])} {shared.label('level', lv)}"
                            for lv in ("city", "county")),
                   t("legend_size").format(what=t(radius_by),
                                           top=fmt(points[radius_by].max(),
@@ -248,7 +238,6 @@ values = compute(compare.county_comparison, SHADE_KEYS)
 shade_unit = reg.get(shade_by).unit
 by_code = values.set_index("code")
 in_filter = set(shared.current_filter().counties)
-heze_height = int(min(HEZE_MAX_HEIGHT, max(280, width * 0.7)))
 heze = CompactDeck(
     layers=list(serving.built("map.counties", _county_layers, shade_by, lang=lang)),
     map_provider=None,
@@ -259,11 +248,11 @@ st.pydeck_chart(heze, on_select=lambda: _pick_county(county_key),
                 selection_mode="single-object", key=county_key, height=heze_height,
                 width="stretch")
 top = values[shade_by].max() if len(values) else 0
-_legend([f"{_swatch(COUNTY_LOW_RGB, '■')} 0 → {_swatch(COUNTY_HIGH_RGB, '■')} "
+_legend([f"{swatch(COUNTY_LOW_RGB, '■')} 0 → {swatch(COUNTY_HIGH_RGB, '■')} "
          f"{fmt(top, shade_unit)}（{_name(shade_by)}）" if lang == "zh" else
-         f"{_swatch(COUNTY_LOW_RGB, '■')} 0 → {_swatch(COUNTY_HIGH_RGB, '■')} "
+         f"{swatch(COUNTY_LOW_RGB, '■')} 0 → {swatch(COUNTY_HIGH_RGB, '■')} "
          f"{fmt(top, shade_unit)} ({_name(shade_by)})",
-         f"{_swatch(FILTERED_LINE_RGBA, '□')} {t('legend_chosen')}"])
+         f"{swatch(FILTERED_LINE_RGBA, '□')} {t('legend_chosen')}"])
 shared.rank_note(values.assign(chosen=values["code"].isin(in_filter)), shade_by)
 zones = "，".join(f"{shared.plain(by_code.loc[z, name_col()])} {fmt(by_code.loc[z, shade_by], shade_unit)}"
                  for z in ZONES if z in by_code.index)

@@ -44,6 +44,10 @@ COUNTY_LINE_RGBA = (255, 255, 255, 255)
 FILTERED_LINE_RGBA = (17, 17, 17, 255)   # outline of a county in the active filter
 DENSITY_RGB = (136, 65, 157)
 
+MAP_MAX_HEIGHT = 640
+HEZE_MAX_HEIGHT = 480
+MARKS_FULL_WIDTH = 900      # maps at least this wide draw circles and lines at full size …
+MARKS_MIN = 0.4             # … narrower ones in proportion, down to this share
 STATION_MAX_PX = 18
 ARC_MAX_PX = 6
 ARC_LIMIT = 80              # the heaviest arcs only: all 2,600 hide Shandong under lines
@@ -96,6 +100,24 @@ class Words:
         esc = html.escape
         sep = "：" if self.lang == "zh" else ": "
         return "\n".join(f"{esc(str(label))}{sep}{esc(str(value))}" for label, value in pairs)
+
+
+def map_sizes(width: int) -> tuple[int, int, float]:
+    """The national map's and the Heze map's heights for a content width, and the share of
+    full size the circles and lines are drawn at: at full size on a phone they covered
+    eastern China and hid the province names."""
+    national = int(min(MAP_MAX_HEIGHT, max(300, width * 0.78)))
+    heze = int(min(HEZE_MAX_HEIGHT, max(280, width * 0.7)))
+    return national, heze, max(MARKS_MIN, min(1.0, width / MARKS_FULL_WIDTH))
+
+
+def swatch(rgb, shape: str = "●", size: str = "1.2em") -> str:
+    """A legend's coloured mark (our own colours and shapes, never data)."""
+    return f'<span style="color:rgb{tuple(rgb[:3])};font-size:{size}">{shape}</span>'
+
+
+def legend_html(items: list[str]) -> str:
+    return '<div class="heze-legend">' + "&emsp;".join(items) + "</div>"
 
 
 def _text_layer(layer_id: str, data: list[dict], size: int, color, **extra) -> pdk.Layer:

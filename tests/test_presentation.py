@@ -173,3 +173,17 @@ def test_a_printed_table_writes_every_row_as_the_grid_does():
     assert '<td class="num">1,449</td>' in html and '<td class="num">—</td>' in html
     assert '<td class="num">85,000.5</td>' in html
     assert '<td class="date">2016-10-15</td>' in html and '<td class="date">—</td>' in html
+
+
+def test_the_maps_shrink_their_marks_on_a_phone_and_keep_full_size_on_a_desktop():
+    from presentation.map_layers import map_sizes
+
+    # A 1280 px desktop content width: full-size marks, both maps at their tallest.
+    assert map_sizes(1280) == (640, 480, 1.0)
+    # Exactly the full-size width still draws full size.
+    assert map_sizes(900)[2] == 1.0
+    # A 390 px phone (about 358 px of content): 40% marks, never smaller, and maps no
+    # shorter than 300 and 280 px.
+    national, heze, marks = map_sizes(358)
+    assert (national, heze, marks) == (300, 280, 0.4)
+    assert map_sizes(450)[2] == 0.5
