@@ -1,12 +1,15 @@
 # The README's commands. Each target sets up what it needs on a fresh machine.
+# The benchmarks and load tools (bench, bench-*, load) live in bench/, outside the runtime
+# and the offline bundle; docs/performance.md has their figures.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 DEMO := build/data/snapshots/CURRENT
-GENERATOR := data/generate.py data/identity.py data/reference.py data/snapshot.py \
+GENERATOR := $(wildcard data/generate/*.py) data/identity.py data/reference.py data/snapshot.py \
+             data/writer.py \
              data/schema.sql $(wildcard data/reference/*.csv)
 
-.PHONY: run test bench bench-import bench-100 bench-browser load serve lint snapshot clean lock bundle screenshots mutate
+.PHONY: run test bench bench-import bench-100 bench-browser bench-map bench-signin bench-profile load serve lint snapshot clean lock bundle screenshots mutate messages
 
 WORKERS ?= 1
 
@@ -23,28 +26,41 @@ test: $(VENV)/.installed
 	$(PY) -m pytest $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
 
 bench: $(VENV)/.installed
-	$(PY) -m analytics.bench
-	$(PY) -m tests.bench_pages --scales 1,10
-	$(PY) -m data.importer.bench
+	$(PY) -m bench.queries
+	$(PY) -m bench.pages --scales 1,10
+	$(PY) -m bench.importer
 
 # Check and load the full scale-1 set as CSV and as XLSX (the exports are cached in build/).
 bench-import: $(VENV)/.installed
-	$(PY) -m data.importer.bench
+	$(PY) -m bench.importer
 
 # Scale 100 (about 2,760万 returnees): built once (time, memory and size are reported), then
 # every page measured on it.
 bench-100: $(VENV)/.installed
-	$(PY) -m tests.bench_pages --scales 100 --out build/bench-pages-100.md
+	$(PY) -m bench.pages --scales 100 --out build/bench-pages-100.md
 
 bench-browser: $(VENV)/.installed
-	$(PY) -m tests.bench_browser
+	$(PY) -m bench.browser
+
+# The map: bytes per deck and layer, server time and first load in Chromium beside the
+# overview, each layer replayed alone. The login: click to the first page drawn.
+bench-map: $(VENV)/.installed
+	$(PY) -m bench.map
+
+bench-signin: $(VENV)/.installed
+	$(PY) -m bench.signin
+
+# Where a rerun's server CPU goes, per page: queries, result cache, figures, plotly, Arrow,
+# map JSON and the rest, for a new filter, a warm rerun and a second session.
+bench-profile: $(VENV)/.installed
+	$(PY) -m bench.profile
 
 # Simulated sessions on one server process, then on two behind nginx, and the check that a
 # promoted snapshot reaches every process.
 load: $(VENV)/.installed
-	$(PY) -m ops.loadtest --sessions 10,25,50 --find-limit
-	$(PY) -m ops.cluster --workers 2 --load 10,25,50
-	$(PY) -m ops.cluster --workers 2 --check-promotion
+	$(PY) -m bench.loadtest --sessions 10,25,50 --find-limit
+	$(PY) -m bench.cluster --workers 2 --load 10,25,50
+	$(PY) -m bench.cluster --workers 2 --check-promotion
 
 # Several dashboard processes behind nginx (Debian's package), e.g. make serve WORKERS=4.
 serve: $(DEMO)
@@ -57,8 +73,23 @@ mutate: $(VENV)/.installed
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-mutate.txt
 	$(PY) -m tests.mutate
 
+# ruff, then the import contracts of pyproject.toml [tool.importlinter] (the layers, no
+# circles); tests/test_architecture.py checks the same contracts in `make test`.
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports --no-logo --no-cache
+
+# The message catalogue (core/locale/*/LC_MESSAGES/heze.po): list the keys the code uses
+# (babel.cfg), add a new one to both .po files with empty text (word it there; the tests fail
+# until both languages have it), mark the unused ones obsolete, and compile the .mo files the
+# app reads. The .mo files are committed: the intranet install has no Babel.
+BABEL := $(PY) -m babel.messages.frontend
+messages: $(VENV)/.installed
+	mkdir -p build
+	$(BABEL) -q extract -F babel.cfg --no-location --sort-output \
+	    --project heze-returnee-dashboard --version 0.1.0 -o build/heze.pot .
+	$(BABEL) -q update -i build/heze.pot -d core/locale -D heze --no-fuzzy-matching
+	$(BABEL) compile -d core/locale -D heze --statistics
 
 snapshot: $(DEMO)
 
@@ -72,7 +103,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-# The offline bundle for the intranet servers (see README, "Installing on the intranet").
+# The offline bundle for the intranet servers (see docs/deploy.md).
 # `make lock` after changing requirements.txt: pins every runtime wheel with its hash.
 lock: $(VENV)/.installed
 	$(PY) -m ops.bundle lock
@@ -97,4 +128,4 @@ briefing: $(VENV)/.installed $(if $(HEZE_SNAPSHOT),,$(DEMO))
 	$(PY) -m briefing --out build $(BRIEFING_ARGS) --timing
 
 bench-briefing: $(VENV)/.installed
-	$(PY) -m briefing.bench
+	$(PY) -m bench.briefing

@@ -13,11 +13,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from access import ui as access_ui
 from analytics import Filter, FilterError
 from analytics import links as linkmod
 from data.snapshot import SnapshotUnavailable
-from pages import shared, viewport
+from pages import account, login, shared, viewport
 from pages.shared import FILTER_KEY, ICON, t
 
 st.set_page_config(page_title=t("app_title"), page_icon=str(ICON), layout="wide")
@@ -38,7 +37,7 @@ PAGES = [
     ("pages/definitions.py", "page_definitions", "definitions"),
     ("pages/screen.py", "page_screen", "screen"),
     ("pages/data_import.py", "page_import", "import"),
-    ("pages/targets.py", "page_targets", "targets"),
+    ("pages/annual_targets.py", "page_targets", "targets"),
     ("pages/users.py", "page_users", "users"),
     ("pages/audit.py", "page_audit", "audit"),
 ]
@@ -142,7 +141,7 @@ def menu(where, home, pages) -> None:
 
 
 def main() -> None:
-    user = access_ui.gate()  # the login screen, under every URL, until signed in
+    user = login.gate()  # the login screen, under every URL, until signed in
     st.session_state["user"] = user
     try:
         a = shared.analytics()
@@ -160,7 +159,7 @@ def main() -> None:
         st.session_state[FILTER_KEY] = Filter()
     menu(menu_box, home, pages)
     shared.briefing_buttons(st.sidebar)
-    access_ui.sidebar(user)
+    account.sidebar(user)
     viewport.mount()
     if linkmod.to_params(shared.link_state(), "zh") != st.session_state.get("link_asked"):
         st.session_state["link_ignored"] = []  # the user has moved on from the link
@@ -173,7 +172,7 @@ def main() -> None:
         st.warning("\n\n".join(shared.plain(i.message(shared.lang())) for i in ignored))
     slug = PAGES[0][2] if nav.url_path in ("", "home") else nav.url_path
     if not user.may_open(slug):
-        access_ui.no_permission(slug, user)
+        account.no_permission(slug, user)
         return
     nav.run()
 

@@ -1,5 +1,6 @@
 """Who may see what: users, roles, county scopes, sessions, revealing personal data on
-purpose, and the audit log. Streamlit is used only in ``access.ui``.
+purpose, and the audit log. No streamlit here: the login
+screens are in the web layer (pages.login, pages.account).
 
     python -m access users add NAME --role ROLE [--county 曹县]   # see access.cli
 """

@@ -24,13 +24,15 @@ import unicodedata
 
 from access import roles as R
 from access.service import Access, AccessError, Actor
+from appdb import AppDbError
+from core.errors import BilingualError
+from core.settings import SettingsError
 
 OK, REFUSED, USAGE = 0, 1, 2
 
 
-class Usage(Exception):
-    def __init__(self, zh: str, en: str):
-        super().__init__(f"{zh} / {en}")
+class Usage(BilingualError):
+    usage = True
 
 
 class _Parser(argparse.ArgumentParser):
@@ -90,11 +92,7 @@ def _refuse_password_arguments(argv: list[str]) -> None:
     for arg in argv:
         flag = arg.split("=", 1)[0]
         if (flag.startswith("--pass") and flag != "--password-stdin") or flag in ("-p", "--pw"):
-            raise Usage("出于安全考虑，密码不能写在命令行参数中（会留在命令历史和进程列表里）；"
-                        "请在提示时输入，或用 --password-stdin 从标准输入读取",
-                        "a password is never a command-line argument (it would stay in the "
-                        "shell history and the process list); type it at the prompt or pass "
-                        "--password-stdin")
+            raise Usage("error.access.password_on_command_line")
 
 
 def read_password(from_stdin: bool) -> str:
@@ -102,17 +100,14 @@ def read_password(from_stdin: bool) -> str:
         line = sys.stdin.readline()
         password = line.rstrip("\r\n")
         if not password:
-            raise AccessError("标准输入中没有密码", "no password on standard input")
+            raise AccessError("error.access.no_password_on_stdin")
         return password
     if not sys.stdin.isatty():
-        raise Usage("标准输入不是终端：请加 --password-stdin 从标准输入读取密码",
-                    "standard input is not a terminal: add --password-stdin to read the "
-                    "password from it")
+        raise Usage("error.access.stdin_not_terminal")
     first = getpass.getpass("密码 / password: ")
     second = getpass.getpass("再次输入 / again: ")
     if first != second:
-        raise AccessError("两次输入的密码不一致，未做任何更改",
-                          "the two passwords differ; nothing was changed")
+        raise AccessError("error.access.passwords_differ")
     return first
 
 
@@ -184,7 +179,7 @@ def run(argv: list[str], acc_factory=Access) -> int:
         acc.check_counties(role, args.county)
         acc.check_email(args.email)
         if acc.get_user(acc.check_name(args.name)) is not None:
-            raise AccessError(f"用户 {args.name} 已存在", f"user {args.name} exists already")
+            raise AccessError("error.access.user_exists", name=args.name)
         password = None if args.no_password else read_password(args.password_stdin)
         user = acc.add_user(args.name, args.role, by=by, password=password,
                             counties=args.county, display_name=args.display_name,
@@ -195,15 +190,14 @@ def run(argv: list[str], acc_factory=Access) -> int:
         return OK
     if args.action == "passwd":
         if acc.get_user(args.name) is None:
-            raise AccessError(f"没有用户 {args.name}", f"there is no user {args.name}")
+            raise AccessError("error.access.no_such_user", name=args.name)
         acc.set_password(args.name, read_password(args.password_stdin), by=by)
         print(f"已为 {args.name} 设置新密码，其已登录的会话已结束 / new password set for "
               f"{args.name}; their open sessions were ended")
         return OK
     if args.action == "set":
         if all(v is None for v in (args.role, args.county, args.display_name, args.email)):
-            raise Usage("请至少指定一项要修改的内容：--role、--county、--display-name、--email",
-                        "name at least one of --role, --county, --display-name, --email")
+            raise Usage("error.access.nothing_to_change")
         user = acc.update_user(args.name, by=by, role=args.role, counties=args.county,
                                display_name=args.display_name, email=args.email)
         scope = "、".join(user.county_names()) or "全部县区 every county"
@@ -219,13 +213,10 @@ def run(argv: list[str], acc_factory=Access) -> int:
         acc.enable_user(args.name, by=by)
         print(f"已启用 {args.name} / enabled {args.name}")
         return OK
-    raise Usage(f"未知命令 {args.action}", f"unknown command {args.action}")
+    raise Usage("error.access.unknown_command", action=args.action)
 
 
 def main(argv: list[str] | None = None) -> int:
-    from appdb import AppDbError
-    from core.settings import SettingsError
-
     argv = sys.argv[1:] if argv is None else argv
     try:
         return run(argv)

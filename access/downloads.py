@@ -32,12 +32,13 @@ from dataclasses import dataclass
 from http.cookies import SimpleCookie
 
 from access.service import Access, PermissionDenied, User, token_hash
+from core.i18n import pair
 
 log = logging.getLogger("heze.access")
 TTL_SECONDS = 120          # a made file is fetched by the browser at once
 MAX_MADE = 10_000          # files remembered (the oldest are forgotten first)
-STATE = "_heze_access"     # access.ui.STATE: {"mode", "token", "subject"} of this tab
-COOKIE = "heze_session"    # access.ui.COOKIE
+STATE = "_heze_access"     # pages.login_request.STATE: {"mode", "token", "subject"} of this tab
+COOKIE = "heze_session"    # pages.login_request.COOKIE
 
 
 @dataclass(frozen=True)
@@ -176,17 +177,13 @@ class MediaGuard:
     """ASGI middleware in front of Streamlit's /media route: a downloadable file only for a
     session allowed to fetch it (`allowed`); 403 otherwise (written to the audit log)."""
 
-    def __init__(self, app, base_path: str = "", service: Callable[[], Access] | None = None):
+    def __init__(self, app, service: Callable[[], Access], base_path: str = ""):
         self.app = app
         self.prefix = (f"/{base_path.strip('/')}" if base_path.strip("/") else "") + "/media/"
         self._service = service
 
     def service(self) -> Access:
-        if self._service is not None:
-            return self._service()
-        from access import ui
-
-        return ui.service()
+        return self._service()
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or not scope["path"].startswith(self.prefix):
@@ -212,7 +209,7 @@ class MediaGuard:
                     "headers": [(b"content-type", b"text/plain; charset=utf-8"),
                                 (b"cache-control", b"no-store")]})
         await send({"type": "http.response.body",
-                    "body": "无权下载此文件 / not allowed to download this file".encode()})
+                    "body": " / ".join(pair("access.download_refused")).encode()})
         return None
 
 
@@ -261,9 +258,10 @@ def _bind_deferred_to_session() -> None:
     DeferredFileHandler.handle = handle
 
 
-def install(base_path: str = "") -> None:
+def install(service: Callable[[], Access], base_path: str = "") -> None:
     """Put MediaGuard in front of the server's routes and bind download ids to their
-    session. Call before the server starts (ops.serve). Raises RuntimeError when this
+    session; `service` gives the process's Access (access.process.service). Call before the
+    server starts (ops.serve). Raises RuntimeError when this
     Streamlit has not the hooks it needs (the server must not start unguarded)."""
     try:
         from starlette.middleware import Middleware
@@ -273,7 +271,7 @@ def install(base_path: str = "") -> None:
     make = starlette_app.create_streamlit_middleware
     if not getattr(make, "_heze_guarded", False):
         def guarded():
-            return [*make(), Middleware(MediaGuard, base_path=base_path)]
+            return [*make(), Middleware(MediaGuard, service=service, base_path=base_path)]
 
         guarded._heze_guarded = True
         starlette_app.create_streamlit_middleware = guarded

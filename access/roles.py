@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol
 
+from core.i18n import Pairs
+
 # Every page the dashboard has or will have, in menu order.
 DATA_PAGES = ("overview", "trends", "stations", "map", "projects", "parks", "counties", "people",
               "definitions", "screen")
@@ -29,22 +31,10 @@ DATA_ADMIN = "data_admin"
 ADMIN = "admin"
 ROLES = (LEADER, COUNTY, DATA_ADMIN, ADMIN)
 
-ROLE_NAMES = {
-    LEADER: ("领导", "leader"),
-    COUNTY: ("县区工作人员", "county staff"),
-    DATA_ADMIN: ("数据管理员", "data administrator"),
-    ADMIN: ("系统管理员", "system administrator"),
-}
-ROLE_DUTIES = {
-    LEADER: ("全部县区；汇总数据和脱敏名单；可导出",
-             "every county; aggregates and masked lists; exports"),
-    COUNTY: ("仅本县区数据；可导出本县区", "their own county only; exports of it"),
-    DATA_ADMIN: ("领导的全部权限，另可导入数据、逐条查看个人完整信息（须填写理由并记录）",
-                 "everything a leader has, plus imports and revealing one person's full "
-                 "record at a time, with a reason, logged"),
-    ADMIN: ("用户和角色管理、审计日志；可查看汇总数据（脱敏）",
-            "users and roles, the audit log; sees the aggregates (masked)"),
-}
+# The roles' names and what each may do, in words: the catalogue's access.role.* and
+# access.role_duty.* messages, (zh, en) by role.
+ROLE_NAMES = Pairs("access.role.", ROLES)
+ROLE_DUTIES = Pairs("access.role_duty.", ROLES)
 
 
 def page(slug: str) -> str:

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
+from analytics.text import CODES
 from model import indicators as reg
 from model.filters import Filter
 
@@ -179,8 +180,6 @@ def ranked_breakdown(a, keys, dim: str, by: str, f: Filter = Filter()) -> pd.Dat
 def stages(a, f: Filter = Filter()) -> pd.DataFrame:
     """Projects and their investment by stage, always in pipeline order (洽谈 → 签约 → 在建
     → 投产), a stage with none as zero."""
-    from analytics.text import CODES
-
     order = list(CODES["stage"])
     df = a.breakdown(["projects", "project_investment"], "stage", f)
     df = pd.DataFrame({"code": order}).merge(df.drop(columns=["name_zh", "name_en"]),

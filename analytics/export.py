@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from analytics.masking import mask_frame
+from core.i18n import pair
 
 HEADER_FILL = PatternFill("solid", fgColor="F3F4F6")
 TITLE_FONT = Font(bold=True, size=14)
@@ -129,7 +130,8 @@ def xlsx_bytes(df: pd.DataFrame, meta: dict[str, str], sheet: str = "数据",
         ws.column_dimensions[get_column_letter(j)].width = min(MAX_WIDTH, width + 2)
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     about = wb.create_sheet("说明")
-    about.append(["项目 / item", "内容 / value"])
+    about.append([" / ".join(pair("ui.export_about_item")),
+                  " / ".join(pair("ui.export_about_value"))])
     for key, value in meta.items():
         about.append([key, value])
     about.column_dimensions["A"].width = 20

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from analytics.text import CODES
+from core import i18n
+from core.i18n import pair
 from model.filters import LEVELS
 
 LANG_ALIASES = {"zh": "zh", "zh-cn": "zh", "zh_cn": "zh", "cn": "zh", "中文": "zh",
@@ -95,17 +97,22 @@ class Vocabulary:
         return self.lookup[param].get(_norm(value))
 
 
-WHAT = {"county": ("县区", "county"), "industry": ("产业", "industry"),
-        "level": ("服务站级别", "station level"), "province": ("驻在省份", "host province"),
-        "from": ("开始日期", "start date"), "to": ("结束日期", "end date"),
-        "lang": ("语言", "language"), "period": ("时间段", "period")}
+# What each parameter is, in words: a message key of the catalogue.
+WHAT = {"county": "ui.link_what.county", "industry": "ui.link_what.industry",
+        "level": "ui.link_what.level", "province": "ui.link_what.province",
+        "from": "ui.link_what.from", "to": "ui.link_what.to",
+        "lang": "ui.link_what.lang", "period": "ui.link_what.period"}
 
 
-def _ignored(param: str, value: str, why_zh: str = "", why_en: str = "") -> Ignored:
-    what_zh, what_en = WHAT[param]
-    zh = f"链接中的{what_zh}“{value}”无法识别，已忽略" + (f"（{why_zh}）" if why_zh else "")
-    en = f"The link's {what_en} “{value}” was not recognised and is ignored" + (
-        f" ({why_en})" if why_en else "")
+def _ignored(param: str, value: str, why: tuple[str, str] | None = None) -> Ignored:
+    """A value dropped from the link, with why (a message of both languages) if known."""
+    what_zh, what_en = pair(WHAT[param])
+    if why is None:
+        zh = i18n.text("ui.link.ignored", "zh", what=what_zh, value=value)
+        en = i18n.text("ui.link.ignored", "en", what=what_en, value=value)
+    else:
+        zh = i18n.text("ui.link.ignored_because", "zh", what=what_zh, value=value, why=why[0])
+        en = i18n.text("ui.link.ignored_because", "en", what=what_en, value=value, why=why[1])
     return Ignored(param, value, zh, en)
 
 
@@ -136,9 +143,7 @@ def parse(params: Mapping[str, object], vocab: Vocabulary, as_of: date,
         for value in _values(params.get(param)):
             code = vocab.resolve(param, value)
             if code is None and scoped and param == "county":
-                state.ignored.append(Ignored(
-                    param, value, "链接中的县区不在您的数据范围内，已忽略",
-                    "The link names a county outside your data scope; it is ignored"))
+                state.ignored.append(Ignored(param, value, *pair("ui.link.out_of_scope")))
             elif code is None:
                 state.ignored.append(_ignored(param, value))
             elif code not in chosen:
@@ -147,7 +152,7 @@ def parse(params: Mapping[str, object], vocab: Vocabulary, as_of: date,
     if langs:
         state.lang = LANG_ALIASES.get(_norm(langs[0]))
         if state.lang is None:
-            state.ignored.append(_ignored("lang", langs[0], "可用 zh 或 en", "use zh or en"))
+            state.ignored.append(_ignored("lang", langs[0], pair("ui.link.why_lang")))
     periods = _values(params.get("period"))
     if periods:
         if periods[0] in PERIODS:
@@ -160,22 +165,20 @@ def parse(params: Mapping[str, object], vocab: Vocabulary, as_of: date,
             continue
         day = _parse_date(values[0])
         if day is None:
-            state.ignored.append(_ignored(param, values[0], "日期格式应为 2020-08-31",
-                                          "dates are written 2020-08-31"))
+            state.ignored.append(_ignored(param, values[0], pair("ui.link.why_date_format")))
         elif not FIRST_DAY <= day <= as_of:
-            state.ignored.append(_ignored(
-                param, values[0], f"应在 {FIRST_DAY.isoformat()} 至 {as_of.isoformat()} 之间",
-                f"must lie between {FIRST_DAY.isoformat()} and {as_of.isoformat()}"))
+            state.ignored.append(_ignored(param, values[0], pair(
+                "ui.link.why_date_range", first=FIRST_DAY.isoformat(), last=as_of.isoformat())))
         else:
             setattr(state, "start" if param == "from" else "end", day)
     if state.start and state.end and state.end < state.start:
-        state.ignored.append(_ignored("to", state.end.isoformat(), "早于开始日期",
-                                      "before the start date"))
+        state.ignored.append(_ignored("to", state.end.isoformat(),
+                                      pair("ui.link.why_before_start")))
         state.end = None
     if state.start or state.end:
         if state.period not in ("all", "custom"):
-            state.ignored.append(_ignored("period", state.period, "与具体日期同时给出",
-                                          "given together with dates"))
+            state.ignored.append(_ignored("period", state.period,
+                                          pair("ui.link.why_with_dates")))
         state.period = "custom"
     elif state.period == "custom":
         state.period = "all"

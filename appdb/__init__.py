@@ -47,6 +47,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from core.errors import BilingualError
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -54,16 +56,8 @@ BUSY_TIMEOUT_MS = 10_000
 _NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
 
-class AppDbError(RuntimeError):
+class AppDbError(BilingualError, RuntimeError):
     """The application database cannot be used; the message says why in both languages."""
-
-    def __init__(self, zh: str, en: str):
-        super().__init__(f"{zh} / {en}")
-        self.zh = zh
-        self.en = en
-
-    def __reduce__(self):  # rebuilt from both messages when it crosses a process boundary
-        return type(self), (self.zh, self.en)
 
 
 @dataclass(frozen=True)
@@ -87,13 +81,11 @@ def migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
     for path in sorted(Path(directory).glob("*.sql")):
         match = _NAME.match(path.name)
         if not match:
-            raise AppDbError(f"迁移文件名应为 NNNN_名称.sql：{path.name}",
-                             f"a migration file must be named NNNN_name.sql: {path.name}")
+            raise AppDbError("error.appdb.bad_migration_name", name=path.name)
         version = int(match.group(1))
         if version in found:
-            raise AppDbError(f"迁移编号 {version} 重复：{path.name}、{found[version].path.name}",
-                             f"migration number {version} is used twice: {path.name}, "
-                             f"{found[version].path.name}")
+            raise AppDbError("error.appdb.migration_number_twice", version=version, name=path.name,
+                             name2=found[version].path.name)
         found[version] = Migration(version, match.group(2), path)
     return [found[v] for v in sorted(found)]
 
@@ -151,12 +143,10 @@ def _open(path: Path) -> sqlite3.Connection:
         con.execute("PRAGMA foreign_keys = ON")
         mode = _wal(con)
     except sqlite3.DatabaseError as exc:
-        raise AppDbError(f"应用数据库无法打开：{path}（{exc}）",
-                         f"the application database cannot be opened: {path} ({exc})") from None
+        raise AppDbError("error.appdb.cannot_open", path=path, exc=exc) from None
     if str(mode).lower() != "wal":
         con.close()
-        raise AppDbError(f"应用数据库无法切换到 WAL 模式：{path}",
-                         f"the application database cannot use WAL mode: {path}")
+        raise AppDbError("error.appdb.no_wal", path=path)
     con.execute("PRAGMA synchronous = FULL")
     con.row_factory = sqlite3.Row
     return con
@@ -229,7 +219,7 @@ def _split(script: str) -> list[str]:
                 statements.append(current.strip())
             current = ""
     if not _only_comments(current):
-        raise AppDbError("迁移脚本末尾的语句不完整", "the last statement of a migration is incomplete")
+        raise AppDbError("error.appdb.migration_incomplete")
     return statements
 
 
@@ -300,9 +290,7 @@ def migrate(path: Path | str, directory: Path = MIGRATIONS_DIR) -> int:
                 if con.in_transaction:
                     con.execute("ROLLBACK")
                 raise AppDbError(
-                    f"数据库迁移 {migration.path.name} 失败，数据库保持原样：{exc}",
-                    f"migration {migration.path.name} failed; the database is unchanged: "
-                    f"{exc}") from exc
+                    "error.appdb.migration_failed", name=migration.path.name, exc=exc) from exc
             except BaseException:
                 if con.in_transaction:
                     con.execute("ROLLBACK")
@@ -320,12 +308,9 @@ def _check_is_ours(con: sqlite3.Connection, path: Path) -> None:
         tables = {row[0] for row in con.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table'")}
     except sqlite3.DatabaseError as exc:
-        raise AppDbError(f"{path} 不是应用数据库（{exc}）",
-                         f"{path} is not an application database ({exc})") from None
+        raise AppDbError("error.appdb.not_a_database", path=path, exc=exc) from None
     if tables and "schema_version" not in tables:
-        raise AppDbError(f"{path} 不是本系统的应用数据库（没有 schema_version 表），未做任何改动",
-                         f"{path} is not this dashboard's application database (no "
-                         "schema_version table); nothing was changed")
+        raise AppDbError("error.appdb.not_ours", path=path)
 
 
 def _check_history(done: dict[int, sqlite3.Row], wanted: list[Migration], path: Path) -> None:
@@ -333,14 +318,9 @@ def _check_history(done: dict[int, sqlite3.Row], wanted: list[Migration], path: 
     newer = [v for v in done if v not in known]
     if newer and max(newer) > max(known, default=0):
         raise AppDbError(
-            f"应用数据库 {path} 的版本（{max(done)}）比本程序新（{max(known, default=0)}），"
-            "请使用新版本程序",
-            f"the application database {path} is at version {max(done)}, newer than this "
-            f"program ({max(known, default=0)}); run the newer release")
+            "error.appdb.newer_version", path=path, done=max(done), known=max(known, default=0))
     for version, row in done.items():
         migration = known.get(version)
         if migration is not None and migration.checksum != row["checksum"]:
             raise AppDbError(
-                f"已执行过的迁移 {migration.path.name} 被修改过；请改为新增一个迁移",
-                f"migration {migration.path.name} was changed after it was applied; add a "
-                "new migration instead")
+                "error.appdb.migration_changed", name=migration.path.name)

@@ -36,6 +36,8 @@ def build(analytics: Analytics, filter: Filter = Filter(), lang: str = "zh",  # 
     """The briefing of `filter` on `analytics`' snapshot. Raises FilterError for a bad
     filter and BriefingError for a bad language, an unknown target key or a missing
     Chinese font; both carry the message in Chinese and English."""
+    # The document writers (python-docx, fpdf2: about 2 s) load with the first briefing,
+    # not with every page that imports this package.
     from briefing import as_docx, as_pdf
 
     clock = time.perf_counter()

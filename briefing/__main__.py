@@ -15,6 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from briefing.periods import month_end
 from briefing.text import BriefingError
 from model.filters import Filter, FilterError
 
@@ -29,8 +30,6 @@ class _Parser(argparse.ArgumentParser):
 
 def parse_month(text: str):
     """The last day of YYYY-MM."""
-    from briefing.periods import month_end
-
     match = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
         raise BriefingError("bad_month", value=text)
@@ -81,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     clock = time.perf_counter()
 
+    # The snapshot, the queries and the document writers load after the arguments are
+    # checked (a few seconds): a usage error answers at once.
     from data.snapshot import SnapshotUnavailable, open_read_only, served
 
     try:

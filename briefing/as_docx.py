@@ -19,6 +19,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from briefing.content import Content, Heading, Image, Paragraph, Table
+from core import i18n
 
 BODY_EA, HEAD_EA = "宋体", "黑体"
 LATIN = "Arial"
@@ -166,7 +167,7 @@ def render(content: Content) -> bytes:
     props = doc.core_properties
     props.title = f"{content.title}（{content.scope_line}）"
     props.subject = content.as_of_line
-    props.author = "菏泽市返乡创业数据看板"
+    props.author = i18n.text("ui.app_title")
     props.language = "zh-CN" if content.lang == "zh" else "en"
     props.keywords = content.filename_stem
 

@@ -17,6 +17,7 @@ from fpdf.fonts import FontFace
 from briefing.content import Content, Heading, Image, Paragraph, Table
 from briefing.fonts import cjk_font
 from briefing.text import BriefingError
+from briefing.wrap import wrap
 
 PAGE_W, PAGE_H = 210.0, 297.0
 MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 20.0, 18.0, 18.0
@@ -71,8 +72,6 @@ class _Document(FPDF):
 
     # -- text ----------------------------------------------------------------------------
     def lines(self, text: str, width: float) -> list[str]:
-        from briefing.wrap import wrap
-
         return wrap(text, width, self.get_string_width)
 
     def balanced_lines(self, text: str, width: float) -> list[str]:

@@ -30,6 +30,7 @@ from analytics import palette  # noqa: E402
 from briefing.fonts import cjk_font  # noqa: E402
 from briefing.text import BriefingError, s  # noqa: E402
 from core.formatting import chinese_number, english_number  # noqa: E402
+from data import geography as geo  # noqa: E402
 
 WIDTH_IN = 6.7  # 170 mm, the text width of the page in both documents
 DPI = 200
@@ -237,8 +238,6 @@ def _load_geometry() -> _Geometry:
     global _geometry
     if _geometry is not None:
         return _geometry
-    from data import geography as geo
-
     rows = geo.province_polygons()
     polygons = [_project(row["polygon"]) for row in rows]
     main_polygons = [poly for row, poly in zip(rows, polygons, strict=True)

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from core.i18n import pair
+
 
 @dataclass(frozen=True)
 class Unit:
@@ -18,17 +20,18 @@ class Unit:
     yuan_factor: float = 0.0  # yuan per stored unit, for money; 0 for counts
 
 
+# The units' words are the catalogue's ui.unit.* messages.
 UNITS = {
-    "person": Unit("人", "people"),
-    "attendance": Unit("人次", "attendances"),
-    "entity": Unit("家", "businesses"),
-    "station": Unit("个", "stations"),
-    "project": Unit("个", "projects"),
-    "park": Unit("个", "parks"),
-    "event": Unit("场", "events"),
-    "wan_yuan": Unit("元", "yuan", yuan_factor=10_000),
-    "yuan": Unit("元", "yuan", yuan_factor=1),
-    "ratio": Unit("%", "%"),
+    "person": Unit(*pair("ui.unit.person")),
+    "attendance": Unit(*pair("ui.unit.attendance")),
+    "entity": Unit(*pair("ui.unit.entity")),
+    "station": Unit(*pair("ui.unit.station")),
+    "project": Unit(*pair("ui.unit.project")),
+    "park": Unit(*pair("ui.unit.park")),
+    "event": Unit(*pair("ui.unit.event")),
+    "wan_yuan": Unit(*pair("ui.unit.yuan"), yuan_factor=10_000),
+    "yuan": Unit(*pair("ui.unit.yuan"), yuan_factor=1),
+    "ratio": Unit(*pair("ui.unit.ratio")),
 }
 
 
@@ -149,6 +152,26 @@ def format_values(values, unit: str, lang: str = "zh", top=None) -> list[str]:
         number = _decimal(v) * _decimal(factor) / divisor
         text = _trim(number, places if abs(number) >= 1 else places + 1)
         out.append(f"{text}{word}{'元' if money else u.zh}")
+    return out
+
+
+def short_values(values, unit: str, lang: str = "zh") -> list[str]:
+    """Values side by side where width is scarce (the wall display's narrow panels):
+    format_values, except English money when the largest is a billion yuan or more, which
+    is written in billions for every bar (10.75B yuan beside 0.85B yuan, as
+    headline_value writes a card), not "10.75 billion yuan", which ran past the panel."""
+    factor = UNITS[unit].yuan_factor
+    shown = [v for v in values if v is not None and v == v]
+    if lang == "zh" or not factor or not shown \
+            or max(abs(_decimal(v)) for v in shown) * factor < 1_000_000_000:
+        return format_values(values, unit, lang)
+    out = []
+    for v in values:
+        if v is None or v != v:
+            out.append("—")
+            continue
+        billions = _decimal(v) * factor / 1_000_000_000
+        out.append(f"{_trim(billions, 2 if abs(billions) >= 1 else 3)}B yuan")
     return out
 
 

@@ -23,20 +23,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from core import i18n
+from core.errors import BilingualError
+from core.i18n import pair
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 CONFIG_ENV = "HEZE_CONFIG"
 DATA_DIR_ENV = "HEZE_DATA_DIR"
 DEFAULT_CONFIG = PROJECT_DIR / "heze.toml"
 DEV_DATA_DIR = PROJECT_DIR / "build" / "data"
+# uvicorn trusts X-Forwarded-For from these addresses ("127.0.0.1,::1" when unset); empty:
+# from nobody. ops.serve empties it; pages.login_request refuses header logins unless it is empty
+# (see proxy_headers_off).
+PROXY_HEADERS_ENV = "FORWARDED_ALLOW_IPS"
 
 
-class SettingsError(ValueError):
+class SettingsError(BilingualError, ValueError):
     """A setting that cannot be used; the message names it in both languages."""
-
-    def __init__(self, zh: str, en: str):
-        super().__init__(f"{zh} / {en}")
-        self.zh = zh
-        self.en = en
 
 
 @dataclass(frozen=True)
@@ -45,8 +48,6 @@ class Key:
     name: str
     default: Any
     kind: type
-    help_zh: str
-    help_en: str
     minimum: int | None = None
     maximum: int | None = None
     choices: tuple[str, ...] = ()
@@ -55,72 +56,37 @@ class Key:
     def dotted(self) -> str:
         return f"{self.section}.{self.name}"
 
+    @property
+    def help_zh(self) -> str:
+        """What the setting does, in Chinese: the catalogue's setting.<section>.<name>."""
+        return i18n.text(f"setting.{self.dotted}", "zh")
+
+    @property
+    def help_en(self) -> str:
+        return i18n.text(f"setting.{self.dotted}", "en")
+
 
 KEYS: tuple[Key, ...] = (
-    Key("server", "port", 8501, int, "监听端口", "port the dashboard listens on", 1, 65535),
-    Key("server", "address", "127.0.0.1", str,
-        "监听地址（默认只有本机可访问；经反向代理访问时保持 127.0.0.1，直接对内网开放时设为 0.0.0.0）",
-        "address the dashboard listens on (by default only this machine: keep 127.0.0.1 "
-        "behind a reverse proxy, 0.0.0.0 to serve the intranet directly)"),
-    Key("server", "base_path", "", str,
-        "在反向代理下的路径前缀，如 /fanxiang/（留空为根路径）",
-        "URL path prefix behind a reverse proxy, such as /fanxiang/ (empty for the root)"),
-    Key("server", "workers", 1, int,
-        "make serve 启动的 Streamlit 进程数（多于 1 个时由 nginx 按会话分发）",
-        "Streamlit processes `make serve` starts (more than one: nginx spreads the sessions, "
-        "each tab staying on one)", 1, 64),
-    Key("server", "development", False, bool,
-        "开发模式：向用户显示错误详情（生产环境必须为 false）",
-        "development mode: show error details to users (must be false in production)"),
-    Key("data", "dir", "", str,
-        "数据目录：快照、应用数据库、备份（留空时开发环境使用 build/data）",
-        "data directory: snapshots, application database, backups (empty: build/data when "
-        "run from source)"),
-    Key("data", "keep_snapshots", 5, int, "保留的快照个数（当前快照之外）",
-        "how many snapshots to keep besides the served one", 1, 1000),
-    Key("data", "max_upload_mb", 200, int, "上传文件大小上限（MB）",
-        "largest upload accepted, in MB", 1, 2048),
-    Key("session", "idle_minutes", 30, int, "无操作多少分钟后退出登录",
-        "minutes of inactivity before a session ends", 1, 24 * 60),
-    Key("session", "max_hours", 12, int, "一次登录最长有效小时数",
-        "hours a login lasts at most", 1, 24 * 30),
-    Key("session", "bind_client", True, bool,
-        "登录会话绑定客户端地址和浏览器：会话令牌从其他地址或浏览器发来时会话结束",
-        "bind a login to the client's address and browser: the session ends when its "
-        "token comes from another address or browser"),
+    Key("server", "port", 8501, int, 1, 65535),
+    Key("server", "address", "127.0.0.1", str),
+    Key("server", "base_path", "", str),
+    Key("server", "workers", 1, int, 1, 64),
+    Key("server", "development", False, bool),
+    Key("data", "dir", "", str),
+    Key("data", "keep_snapshots", 5, int, 1, 1000),
+    Key("data", "max_upload_mb", 200, int, 1, 2048),
+    Key("session", "idle_minutes", 30, int, 1, 24 * 60),
+    Key("session", "max_hours", 12, int, 1, 24 * 30),
+    Key("session", "bind_client", True, bool),
     Key("login", "mode", "password", str,
-        "登录方式：password 内置账号, oidc 统一身份认证, header 反向代理认证头",
-        "how users log in: password (built-in accounts), oidc (identity provider), header "
-        "(a trusted header set by an authenticating reverse proxy)",
         choices=("password", "oidc", "header")),
-    Key("login", "max_failures", 5, int, "同一地址连续输错密码多少次后锁定该账号在该地址的登录",
-        "wrong passwords in a row from one address before the account locks for that "
-        "address", 1, 100),
-    Key("login", "lock_minutes", 15, int,
-        "首次锁定分钟数（同一账号和地址再次被锁定时加倍，最长 1 天）",
-        "minutes of the first lock (each further lock of the same account and address lasts "
-        "twice as long, at most a day)", 1, 24 * 60),
-    Key("login", "trusted_header", "X-Remote-User", str,
-        "header 方式下携带用户名的请求头", "request header naming the user in header mode"),
-    Key("login", "trusted_proxies", "", str,
-        "受信任的反向代理地址，逗号分隔（IP 或网段，如 127.0.0.1, 10.0.0.0/24）：只有来自这些地址的连接"
-        "才能用认证头登录，其 X-Forwarded-For 才计入审计日志的客户端地址；header 方式下必填",
-        "addresses of the trusted reverse proxies, comma-separated (IPs or networks, such as "
-        "127.0.0.1, 10.0.0.0/24): only connections from them may name the user in the header, "
-        "and only their X-Forwarded-For counts as the client address in the audit log; "
-        "required in header mode"),
-    Key("login", "oidc_provider", "", str,
-        "oidc 方式下 secrets.toml 中 [auth.名称] 的名称（只有一个 [auth] 时留空）",
-        "oidc mode: the provider name of [auth.NAME] in secrets.toml (empty for a single "
-        "[auth] section)"),
-    Key("access", "county_rank", False, bool,
-        "县区用户能否看到本县区在全市各县区中的排名（只显示名次，不显示其他县区的数值）",
-        "whether county staff see their county's rank among all counties (the rank only, "
-        "never another county's figures)"),
-    Key("backup", "keep", 10, int,
-        "数据目录 backups/ 中保留的备份个数（python -m ops backup 未指定 --out 时）",
-        "how many backups `python -m ops backup` keeps in the data directory's backups/ "
-        "(when no --out is given)", 1, 1000),
+    Key("login", "max_failures", 5, int, 1, 100),
+    Key("login", "lock_minutes", 15, int, 1, 24 * 60),
+    Key("login", "trusted_header", "X-Remote-User", str),
+    Key("login", "trusted_proxies", "", str),
+    Key("login", "oidc_provider", "", str),
+    Key("access", "county_rank", False, bool),
+    Key("backup", "keep", 10, int, 1, 1000),
 )
 _BY_DOTTED = {k.dotted: k for k in KEYS}
 
@@ -155,6 +121,12 @@ class Settings:
         return proxy_networks(self.values["login.trusted_proxies"])
 
 
+def proxy_headers_off() -> bool:
+    """True in a server started by ops.serve: the peer address Streamlit reports is the
+    real peer, not what a client wrote into X-Forwarded-For."""
+    return os.environ.get(PROXY_HEADERS_ENV) == ""
+
+
 def proxy_networks(text: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
     """``127.0.0.1, 10.0.0.0/24`` as networks; SettingsError naming a part that is not an
     address or network."""
@@ -167,32 +139,27 @@ def proxy_networks(text: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Net
             networks.append(ipaddress.ip_network(part, strict=False))
         except ValueError:
             raise SettingsError(
-                f"设置 login.trusted_proxies 中的 {part!r} 不是 IP 地址或网段（如 10.0.0.5 或 "
-                "10.0.0.0/24）",
-                f"setting login.trusted_proxies: {part!r} is not an IP address or network "
-                "(such as 10.0.0.5 or 10.0.0.0/24)") from None
+                "error.settings.bad_proxy", part=part) from None
     return tuple(networks)
 
 
 def _check(key: Key, value: Any) -> Any:
-    allowed = {int: ("整数", "a whole number"), str: ("文本", "text"),
-               bool: ("true 或 false", "true or false")}[key.kind]
+    allowed = {int: pair("error.settings.kind.int"), str: pair("error.settings.kind.str"),
+               bool: pair("error.settings.kind.bool")}[key.kind]
     wrong_type = (not isinstance(value, key.kind)
                   or (key.kind is int and isinstance(value, bool)))
     if wrong_type:
-        raise SettingsError(f"设置 {key.dotted} 的值 {value!r} 无效，应为{allowed[0]}",
-                            f"setting {key.dotted} = {value!r} is invalid: expected "
-                            f"{allowed[1]}")
+        raise SettingsError("error.settings.invalid_value", dotted=key.dotted, value=value,
+                            allowed_zh=allowed[0], allowed_en=allowed[1])
     if key.kind is int and ((key.minimum is not None and value < key.minimum)
                             or (key.maximum is not None and value > key.maximum)):
         raise SettingsError(
-            f"设置 {key.dotted} 的值 {value} 超出范围 {key.minimum}–{key.maximum}",
-            f"setting {key.dotted} = {value} is outside {key.minimum}–{key.maximum}")
+            "error.settings.out_of_range", dotted=key.dotted, value=value, minimum=key.minimum,
+            maximum=key.maximum)
     if key.choices and value not in key.choices:
         raise SettingsError(
-            f"设置 {key.dotted} 的值 {value!r} 无效，可选：{'、'.join(key.choices)}",
-            f"setting {key.dotted} = {value!r} is invalid; choose one of "
-            f"{', '.join(key.choices)}")
+            "error.settings.invalid_choice", dotted=key.dotted, value=value,
+            choices_zh="、".join(key.choices), choices_en=", ".join(key.choices))
     return value
 
 
@@ -211,20 +178,18 @@ def load(path: Path | str | None = None) -> Settings:
         try:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            raise SettingsError(f"找不到设置文件：{path}", f"settings file not found: {path}") \
+            raise SettingsError("error.settings.file_missing", path=path) \
                 from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise SettingsError(f"设置文件格式错误：{path}：{exc}",
-                                f"settings file is not valid TOML: {path}: {exc}") from None
+            raise SettingsError("error.settings.bad_toml", path=path, exc=exc) from None
     values: dict[str, Any] = {}
     for section, entries in raw.items():
         if not isinstance(entries, dict):
-            raise SettingsError(f"设置文件中的 {section} 应为一节 [{section}]",
-                                f"{section} should be a section [{section}]")
+            raise SettingsError("error.settings.not_a_section", section=section)
         for name, value in entries.items():
             dotted = f"{section}.{name}"
             if dotted not in _BY_DOTTED:
-                raise SettingsError(f"未知的设置项：{dotted}", f"unknown setting: {dotted}")
+                raise SettingsError("error.settings.unknown_setting", dotted=dotted)
             values[dotted] = _check(_BY_DOTTED[dotted], value)
     for key in KEYS:
         values.setdefault(key.dotted, key.default)
@@ -235,17 +200,11 @@ def load(path: Path | str | None = None) -> Settings:
     base = values["server.base_path"]
     if base and not all(part.replace("-", "").replace("_", "").isalnum()
                         for part in base.strip("/").split("/")):
-        raise SettingsError(f"设置 server.base_path 的值 {base!r} 只能包含字母、数字、-、_ 和 /",
-                            f"setting server.base_path = {base!r} may hold only letters, "
-                            "digits, -, _ and /")
+        raise SettingsError("error.settings.bad_base_path", base=base)
     proxies = proxy_networks(values["login.trusted_proxies"])
     if values["login.mode"] == "header" and not proxies:
         raise SettingsError(
-            "login.mode = \"header\" 时必须设置 login.trusted_proxies（发送认证头的反向代理地址），"
-            "否则任何能连到端口的人都能冒充任意用户",
-            "login.mode = \"header\" needs login.trusted_proxies (the addresses of the reverse "
-            "proxies that send the user header); without it anyone who reaches the port could "
-            "sign in as anyone")
+            "error.settings.header_needs_proxies")
     return Settings(values, path)
 
 
@@ -283,7 +242,7 @@ def _allowed(key: Key) -> str:
 
 
 def keys_markdown() -> str:
-    """Every key as a Markdown table (the README's table is this text; a test compares)."""
+    """Every key as a Markdown table (docs/deploy.md's table is this text; a test compares)."""
     lines = ["| 设置项 key | 默认值 default | 取值 allowed | 说明 | meaning |",
              "|---|---|---|---|---|"]
     for key in KEYS:
@@ -298,8 +257,7 @@ def parse_assignment(text: str) -> tuple[Key, Any]:
     dotted, sep, raw = text.partition("=")
     key = _BY_DOTTED.get(dotted.strip())
     if not sep or key is None:
-        raise SettingsError(f"未知的设置项或格式错误（应为 键=值）：{text}",
-                            f"unknown setting or not KEY=VALUE: {text}")
+        raise SettingsError("error.settings.bad_assignment", text=text)
     raw = raw.strip()
     value: Any = raw
     if key.kind is int:
@@ -351,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
             rest, overrides = argv[1:], {}
             while rest:
                 if rest[0] != "--set" or len(rest) < 2:
-                    raise SettingsError(f"无法识别的参数：{rest[0]}", f"unknown argument: {rest[0]}")
+                    raise SettingsError("error.settings.unknown_argument", argument=rest[0])
                 key, value = parse_assignment(rest[1])
                 overrides[key.dotted] = value
                 rest = rest[2:]
@@ -361,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
         if "--get" in argv:
             i = argv.index("--get")
             if i + 1 >= len(argv) or argv[i + 1] not in _BY_DOTTED:
-                raise SettingsError("--get 后应为一个设置项名称", "--get needs a setting's name")
+                raise SettingsError("error.settings.get_needs_name")
             get = argv[i + 1]
             argv = argv[:i] + argv[i + 2:]
         settings = load(argv[0] if argv else None)

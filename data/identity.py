@@ -8,6 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from core.i18n import Pairs
+
 SURNAMES = list(
     "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董程曹袁邓许傅沈曾彭吕苏卢蒋蔡"
     "贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段"
@@ -135,31 +137,14 @@ def mobiles(rng: np.random.Generator, n: int) -> np.ndarray:
 # * 2016: 定陶县 (371727) became 定陶区 (371703). Numbers issued 2000-2015 keep 371727.
 #
 # Numbers are issued at birth registration, so the code follows the date of birth.
-HEZE_REGION_CODES: dict[str, tuple[str, str]] = {
-    "371702": ("牡丹区", "Mudan District"),
-    "371703": ("定陶区", "Dingtao District"),
-    "371721": ("曹县", "Cao County"),
-    "371722": ("单县", "Shan County"),
-    "371723": ("成武县", "Chengwu County"),
-    "371724": ("巨野县", "Juye County"),
-    "371725": ("郓城县", "Yuncheng County"),
-    "371726": ("鄄城县", "Juancheng County"),
-    "371727": ("定陶县（2016年前）", "Dingtao County (before 2016)"),
-    "371728": ("东明县", "Dongming County"),
-    "372901": ("菏泽市（县级，2000年前）", "Heze county-level city (before 2000)"),
-    "372922": ("曹县（菏泽地区，2000年前）", "Cao County (Heze Prefecture, before 2000)"),
-    "372923": ("定陶县（菏泽地区，2000年前）", "Dingtao County (Heze Prefecture, before 2000)"),
-    "372924": ("成武县（菏泽地区，2000年前）", "Chengwu County (Heze Prefecture, before 2000)"),
-    "372925": ("单县（菏泽地区，2000年前）", "Shan County (Heze Prefecture, before 2000)"),
-    "372926": ("巨野县（菏泽地区，2000年前）", "Juye County (Heze Prefecture, before 2000)"),
-    "372928": ("郓城县（菏泽地区，2000年前）", "Yuncheng County (Heze Prefecture, before 2000)"),
-    "372929": ("鄄城县（菏泽地区，2000年前）", "Juancheng County (Heze Prefecture, before 2000)"),
-    "372930": ("东明县（菏泽地区，2000年前）", "Dongming County (Heze Prefecture, before 2000)"),
-}
+# The names of the codes (Chinese, English) are the catalogue's code.id_region.* messages.
+HEZE_REGION_CODES = Pairs("code.id_region.", (
+    "371702", "371703", "371721", "371722", "371723", "371724", "371725", "371726", "371727",
+    "371728", "372901", "372922", "372923", "372924", "372925", "372926", "372928", "372929",
+    "372930",
+))
 # Codes that look like Heze's but are not: said so by name in the importer's message.
-NOT_HEZE_CODES: dict[str, tuple[str, str]] = {
-    "372927": ("梁山县（已划归济宁市）", "Liangshan County (now part of Jining)"),
-}
+NOT_HEZE_CODES = Pairs("code.id_region.", ("372927",))  # 梁山县, now part of Jining
 PREFECTURE_CODES = {  # today's county -> its 菏泽地区 code before June 2000
     371702: 372901, 371703: 372923, 371721: 372922, 371722: 372925, 371723: 372924,
     371724: 372926, 371725: 372928, 371726: 372929, 371728: 372930,

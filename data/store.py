@@ -27,7 +27,8 @@ from pathlib import Path
 
 import duckdb
 
-from data.snapshot import _pid_alive, clean_temporaries, fsync_dir, write_atomically
+from core.errors import BilingualError
+from data.writer import clean_temporaries, fsync_dir, pid_alive, write_atomically
 
 CURRENT = "CURRENT"
 HISTORY = "history.jsonl"
@@ -37,14 +38,8 @@ DIR_MODE = 0o700
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 
 
-class StoreError(RuntimeError):
-    def __init__(self, zh: str, en: str):
-        super().__init__(f"{zh} / {en}")
-        self.zh = zh
-        self.en = en
-
-    def message(self, lang: str = "zh") -> str:
-        return self.zh if lang == "zh" else self.en
+class StoreError(BilingualError, RuntimeError):
+    pass
 
 
 @dataclass
@@ -98,7 +93,7 @@ class SnapshotStore:
     # -- reading -------------------------------------------------------------------------
     def path(self, snapshot_id: str) -> Path:
         if not ID_PATTERN.match(snapshot_id):
-            raise StoreError(f"快照编号无效：{snapshot_id!r}", f"invalid snapshot id: {snapshot_id!r}")
+            raise StoreError("error.store.bad_id", snapshot_id=snapshot_id)
         return self.root / f"{snapshot_id}.duckdb"
 
     def current_id(self) -> str | None:
@@ -122,7 +117,7 @@ class SnapshotStore:
         try:
             return Manifest.from_json(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            raise StoreError(f"没有编号为 {snapshot_id} 的快照", f"no snapshot {snapshot_id}") \
+            raise StoreError("error.store.no_such_snapshot", snapshot_id=snapshot_id) \
                 from None
 
     def list(self) -> list[Manifest]:
@@ -159,7 +154,7 @@ class SnapshotStore:
         self._ensure_root()
         out = self.path(snapshot_id)
         if out.exists():
-            raise StoreError(f"快照 {snapshot_id} 已存在", f"snapshot {snapshot_id} exists already")
+            raise StoreError("error.store.exists", snapshot_id=snapshot_id)
         write_atomically(out, fill, mode=FILE_MODE)
         con = duckdb.connect(str(out), read_only=True)
         try:
@@ -176,7 +171,7 @@ class SnapshotStore:
         """The file opens and says it is `snapshot_id`; raises StoreError otherwise."""
         path = self.path(snapshot_id)
         if not path.exists():
-            raise StoreError(f"没有编号为 {snapshot_id} 的快照", f"no snapshot {snapshot_id}")
+            raise StoreError("error.store.no_such_snapshot", snapshot_id=snapshot_id)
         try:
             con = duckdb.connect(str(path), read_only=True)
             try:
@@ -184,12 +179,11 @@ class SnapshotStore:
             finally:
                 con.close()
         except duckdb.Error as exc:
-            raise StoreError(f"快照 {snapshot_id} 无法读取：{type(exc).__name__}",
-                             f"snapshot {snapshot_id} cannot be read: {type(exc).__name__}") \
+            raise StoreError("error.store.unreadable", snapshot_id=snapshot_id,
+                             error=type(exc).__name__) \
                 from None
         if row is None or row[0] != snapshot_id:
-            raise StoreError(f"快照文件 {path.name} 的编号与文件名不符",
-                             f"snapshot file {path.name} does not hold snapshot {snapshot_id}")
+            raise StoreError("error.store.id_mismatch", name=path.name, snapshot_id=snapshot_id)
 
     def promote(self, snapshot_id: str, by: str | None = None) -> str | None:
         """Serve `snapshot_id` from now on; returns the id served before."""
@@ -220,7 +214,7 @@ class SnapshotStore:
         for marker in serving.iterdir():
             if not marker.name.isdigit():
                 continue
-            if not _pid_alive(int(marker.name)):
+            if not pid_alive(int(marker.name)):
                 marker.unlink(missing_ok=True)
                 continue
             used.update(line for line in marker.read_text(encoding="utf-8").split() if line)

@@ -10,22 +10,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from core.errors import BilingualError
+from core.i18n import pair
+
 LEVELS = ("city", "county")
 
 
-class FilterError(ValueError):
+class FilterError(BilingualError, ValueError):
     """A filter value that does not exist or cannot hold; the message names it."""
 
-    def __init__(self, zh: str, en: str):
-        super().__init__(f"{zh} / {en}")
-        self.zh = zh
-        self.en = en
 
-    def message(self, lang: str = "zh") -> str:
-        return self.zh if lang == "zh" else self.en
-
-
-def _tuple(values, convert=None, what: tuple[str, str] = ("值", "value")) -> tuple:
+def _tuple(values, convert=None, what: str = "ui.filter_what.value") -> tuple:
     """Values as a tuple, converted, in order, without repeats (dropped after conversion,
     so "371722" and 371722 are one county); a single value, numpy scalars included, is
     a tuple of one."""
@@ -38,7 +33,9 @@ def _tuple(values, convert=None, what: tuple[str, str] = ("值", "value")) -> tu
         try:
             out.append(convert(value) if convert else value)
         except (TypeError, ValueError):
-            raise FilterError(f"未知的{what[0]}：{value}", f"unknown {what[1]}: {value}") from None
+            what_zh, what_en = pair(what)
+            raise FilterError("error.filters.unknown_value", what_zh=what_zh, value=value,
+                              what_en=what_en) from None
     return tuple(dict.fromkeys(out))  # keep order, drop repeats
 
 
@@ -55,18 +52,17 @@ class Filter:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "counties",
-                           _tuple(self.counties, int, ("县区代码", "county code")))
+                           _tuple(self.counties, int, "ui.filter_what.county_code"))
         object.__setattr__(self, "industries", _tuple(self.industries, str))
         object.__setattr__(self, "levels", _tuple(self.levels, str))
         object.__setattr__(self, "provinces",
-                           _tuple(self.provinces, int, ("省份代码", "province code")))
+                           _tuple(self.provinces, int, "ui.filter_what.province_code"))
         for level in self.levels:
             if level not in LEVELS:
-                raise FilterError(f"未知的服务站级别：{level}", f"unknown station level: {level}")
+                raise FilterError("error.filters.unknown_level", level=level)
         if self.start and self.end and self.end < self.start:
             raise FilterError(
-                f"时间段结束日期 {self.end} 早于开始日期 {self.start}",
-                f"period ends ({self.end}) before it starts ({self.start})",
+                "error.filters.period_reversed", end=self.end, start=self.start,
             )
 
     @property

@@ -47,8 +47,9 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 import appdb
-from data.snapshot import _pid_alive
+from core.errors import BilingualError
 from data.store import CURRENT, HISTORY, SERVING, SnapshotStore, StoreError
+from data.writer import pid_alive
 from ops.bundle import version as project_version
 
 FORMAT = 1
@@ -59,11 +60,8 @@ BACKUPS = "backups"
 PID_FILE = "dashboard.pid"
 
 
-class BackupError(RuntimeError):
-    def __init__(self, zh: str, en: str):
-        super().__init__(f"{zh} / {en}")
-        self.zh = zh
-        self.en = en
+class BackupError(BilingualError, RuntimeError):
+    pass
 
 
 @dataclass
@@ -89,7 +87,7 @@ def _copy_app_db(source: Path, target: Path) -> tuple[int, int]:
     """A consistent copy of the application database by SQLite's online backup API;
     returns (schema version, enabled users) of the copy."""
     if not source.exists():
-        raise BackupError(f"应用数据库不存在：{source}", f"no application database at {source}")
+        raise BackupError("error.backup.no_appdb", source=source)
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
     fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE)
     os.close(fd)
@@ -100,8 +98,7 @@ def _copy_app_db(source: Path, target: Path) -> tuple[int, int]:
         dst.execute("PRAGMA journal_mode = DELETE")
         check = dst.execute("PRAGMA integrity_check").fetchone()[0]
         if check != "ok":
-            raise BackupError(f"应用数据库副本校验失败：{check}",
-                              f"the copy of the application database is damaged: {check}")
+            raise BackupError("error.backup.copy_damaged", check=check)
         dst.row_factory = sqlite3.Row
         version = max(appdb.applied(dst), default=0)
         users = dst.execute("SELECT count(*) FROM users WHERE disabled = 0").fetchone()[0] \
@@ -134,7 +131,7 @@ def backup(settings, out: Path | None = None) -> BackupResult:
     out = Path(out) if out is not None else default_backup_path(settings)
     out.parent.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
     if out.exists():
-        raise BackupError(f"备份文件已存在：{out}", f"the backup file exists already: {out}")
+        raise BackupError("error.backup.exists", out=out)
 
     # CURRENT first, then open every finished snapshot it may name: once open, a file stays
     # readable even if an import prunes it while the archive is written.
@@ -153,8 +150,7 @@ def backup(settings, out: Path | None = None) -> BackupResult:
         if current is None or current in opened:
             break
     else:
-        raise BackupError("当前快照在备份过程中消失，请重试",
-                          "the served snapshot vanished during the backup; try again")
+        raise BackupError("error.backup.snapshot_vanished")
     try:
         with tempfile.TemporaryDirectory(prefix=".backup-", dir=data_dir) as tmp:
             db_copy = Path(tmp) / "app.db"
@@ -242,14 +238,14 @@ def running_servers(data_dir: Path) -> list[int]:
     pid_file = data_dir / PID_FILE
     try:
         pid = int(pid_file.read_text().strip())
-        if _pid_alive(pid):
+        if pid_alive(pid):
             pids.add(pid)
     except (FileNotFoundError, ValueError):
         pass
     serving = data_dir / "snapshots" / SERVING
     if serving.is_dir():
         for marker in serving.iterdir():
-            if marker.name.isdigit() and _pid_alive(int(marker.name)):
+            if marker.name.isdigit() and pid_alive(int(marker.name)):
                 pids.add(int(marker.name))
     return sorted(pids)
 
@@ -270,8 +266,7 @@ def read_archive(archive: Path, into: Path) -> dict:
     try:
         tar = tarfile.open(archive, "r:*")
     except (OSError, tarfile.TarError) as exc:
-        raise BackupError(f"无法读取备份文件 {archive}：{exc}",
-                          f"cannot read the backup {archive}: {exc}") from None
+        raise BackupError("error.backup.unreadable", archive=archive, exc=exc) from None
     with tar:
         meta = None
         written: dict[str, str] = {}
@@ -280,9 +275,7 @@ def read_archive(archive: Path, into: Path) -> dict:
             if member.isdir():
                 continue
             if rel is None or not member.isfile():
-                raise BackupError(f"备份文件中有不允许的条目：{member.name}",
-                                  f"the backup holds an entry that is not allowed: "
-                                  f"{member.name}")
+                raise BackupError("error.backup.bad_entry", name=member.name)
             fh = tar.extractfile(member)
             if rel == "BACKUP.json":
                 meta = json.loads(fh.read().decode("utf-8"))
@@ -299,17 +292,16 @@ def read_archive(archive: Path, into: Path) -> dict:
                 os.fsync(out.fileno())
             written[rel] = digest.hexdigest()
     if meta is None or meta.get("format") != FORMAT:
-        raise BackupError("这不是本系统的备份文件（缺少 BACKUP.json）",
-                          "this is not a backup of this dashboard (no BACKUP.json)")
+        raise BackupError("error.backup.not_a_backup")
     expected = meta.get("files", {})
     if set(expected) != set(written):
         missing = sorted(set(expected) - set(written))
-        raise BackupError(f"备份文件不完整，缺少：{'、'.join(missing) or '—'}",
-                          f"the backup is incomplete; missing: {', '.join(missing) or '—'}")
+        raise BackupError("error.backup.incomplete", missing_zh="、".join(missing) or "—",
+                          missing_en=", ".join(missing) or "—")
     damaged = [name for name, digest in written.items() if expected[name] != digest]
     if damaged:
-        raise BackupError(f"备份文件已损坏（校验值不符）：{'、'.join(damaged)}",
-                          f"the backup is damaged (checksums differ): {', '.join(damaged)}")
+        raise BackupError("error.backup.damaged", damaged_zh="、".join(damaged),
+                          damaged_en=", ".join(damaged))
     return meta
 
 
@@ -318,21 +310,15 @@ def restore(archive: Path, data_dir: Path, *, replace: bool = False) -> RestoreR
     archive = Path(archive)
     data_dir = Path(data_dir)
     if not archive.is_file():
-        raise BackupError(f"找不到备份文件：{archive}", f"backup file not found: {archive}")
+        raise BackupError("error.backup.file_missing", archive=archive)
     servers = running_servers(data_dir)
     if servers:
         raise BackupError(
-            f"看板正在使用此数据目录（进程 {', '.join(map(str, servers))}），请先停止服务"
-            "（systemctl stop heze-dashboard 或 heze-dashboard stop）",
-            f"the dashboard is running on this data directory (pid "
-            f"{', '.join(map(str, servers))}); stop it first")
+            "error.backup.dashboard_running", servers=", ".join(map(str, servers)))
     existing = [p for p in (data_dir / "app.db", data_dir / "snapshots") if p.exists()]
     if existing and not replace:
         raise BackupError(
-            f"数据目录 {data_dir} 中已有数据；如确需以备份替换，请加 --replace（原数据会移到 "
-            "replaced-<时间>/ 保留）",
-            f"the data directory {data_dir} holds data already; add --replace to put the "
-            "backup in its place (what is there is moved to replaced-<time>/, not deleted)")
+            "error.backup.data_dir_not_empty", data_dir=data_dir)
     data_dir.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
     os.chmod(data_dir, DIR_MODE)
     staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=data_dir))
@@ -344,8 +330,7 @@ def restore(archive: Path, data_dir: Path, *, replace: bool = False) -> RestoreR
         try:
             con.row_factory = sqlite3.Row
             if con.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-                raise BackupError("备份中的应用数据库已损坏",
-                                  "the application database in the backup is damaged")
+                raise BackupError("error.backup.appdb_damaged")
             version = max(appdb.applied(con), default=0)
             users = con.execute("SELECT count(*) FROM users WHERE disabled = 0").fetchone()[0] \
                 if version else 0
@@ -353,22 +338,19 @@ def restore(archive: Path, data_dir: Path, *, replace: bool = False) -> RestoreR
             con.close()
         if version > latest:
             raise BackupError(
-                f"备份来自较新的版本（应用数据库版本 {version}，本程序 {latest}），请先安装新版本",
-                f"the backup comes from a newer release (application database version "
-                f"{version}, this release {latest}); install that release first")
+                "error.backup.newer_release", version=version, latest=latest)
         store = SnapshotStore(staging / "snapshots")
         for snap_id in store.ids():
             try:
                 store.verify(snap_id)
             except StoreError as exc:
-                raise BackupError(f"备份中的快照无法使用：{exc.zh}",
-                                  f"a snapshot in the backup cannot be used: {exc.en}") \
+                raise BackupError("error.backup.snapshot_unusable", detail_zh=exc.zh,
+                                  detail_en=exc.en) \
                     from None
         current = store.current_id()
         snapshots = len(store.ids())
         if current is not None and current not in store.ids():
-            raise BackupError(f"备份中的 CURRENT 指向不存在的快照 {current}",
-                              f"CURRENT in the backup names a missing snapshot {current}")
+            raise BackupError("error.backup.current_missing", current=current)
         settings_copy = staging / "heze.toml"
 
         moved_aside = None

@@ -17,7 +17,7 @@ The archive holds one folder ``heze-dashboard-<version>/``:
     SHA256SUMS          every file's hash; install.sh checks them first
     requirements.lock   what install.sh installs, with --require-hashes
     wheels/             exactly the locked wheels, nothing else
-    app.py, pages/, …   the application: the files tracked in git, without tests/ and CI
+    app.py, pages/, …   the application: the files tracked in git, without tests/, bench/ and CI
 
 Building needs the package index once (wheels are cached in build/wheels/); installing
 needs nothing from the network.
@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from core.errors import BilingualError
 from core.settings import PROJECT_DIR
 
 NAME = "heze-dashboard"
@@ -53,7 +54,7 @@ INSTALLER = PROJECT_DIR / "deploy" / "install.sh"
 GLIBC = (2, 28)
 PYTHON = "3.11"
 # Tracked files a server does not need.
-EXCLUDED_DIRS = ("tests/", ".ci/")
+EXCLUDED_DIRS = ("tests/", "bench/", ".ci/")
 EXCLUDED_FILES = {".gitignore", "requirements-dev.txt", "docs/screenshots.py"}
 
 
@@ -82,9 +83,8 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-class BundleError(RuntimeError):
-    def __init__(self, zh: str, en: str):
-        super().__init__(f"{zh} / {en}")
+class BundleError(BilingualError, RuntimeError):
+    pass
 
 
 # -- the lock ------------------------------------------------------------------------------
@@ -101,8 +101,7 @@ _WHEEL = re.compile(r"^(?P<name>[^-]+)-(?P<version>[^-]+)(-\d[^-]*)?-[^-]+-[^-]+
 def wheel_pin(path: Path) -> Pin:
     match = _WHEEL.match(path.name)
     if not match:
-        raise BundleError(f"无法识别的 wheel 文件名：{path.name}",
-                          f"not a wheel file name: {path.name}")
+        raise BundleError("error.bundle.bad_wheel_name", name=path.name)
     return Pin(canonical(match["name"]), match["version"], [sha256(path)])
 
 
@@ -125,8 +124,7 @@ def read_pins(path: Path) -> dict[str, Pin]:
         spec, *options = line.split()
         name, sep, ver = spec.partition("==")
         if not sep:
-            raise BundleError(f"{path.name} 中的依赖未固定版本：{spec}",
-                              f"{path.name} pins no exact version for {spec}")
+            raise BundleError("error.bundle.not_pinned", name=path.name, spec=spec)
         hashes = [o.split("sha256:", 1)[1] for o in options if o.startswith("--hash=sha256:")]
         pins[canonical(name.split("[")[0])] = Pin(canonical(name.split("[")[0]), ver.strip(),
                                                   hashes)
@@ -158,9 +156,8 @@ def _pip(*args: str, cwd: Path | None = None) -> None:
     cmd = [sys.executable, "-m", "pip", "--disable-pip-version-check", *args]
     result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
     if result.returncode:
-        raise BundleError("pip 下载失败（构建安装包需要能访问软件包索引）",
-                          "pip download failed (building the bundle needs the package "
-                          f"index):\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+        raise BundleError("error.bundle.pip_failed", stdout=result.stdout[-3000:],
+                          stderr=result.stderr[-3000:])
 
 
 def _installed_versions() -> str:
@@ -209,9 +206,7 @@ def write_lock(requirements: Path = REQUIREMENTS, lock: Path = LOCK,
     lock.write_text("\n".join(lines) + "\n", encoding="utf-8")
     problems = lock_problems(requirements, lock)
     if problems:
-        raise BundleError("生成的锁定文件与 requirements.txt 不一致",
-                          "the lock written does not match requirements.txt:\n  "
-                          + "\n  ".join(problems))
+        raise BundleError("error.bundle.lock_mismatch", problems="\n  ".join(problems))
     log(f"{lock.name}: {len(pins)} wheels")
     return pins
 
@@ -245,28 +240,25 @@ def fetch_wheels(lock: Path = LOCK, cache: Path = WHEEL_CACHE) -> list[Path]:
     for pin in pins.values():
         found = next((by_hash[h] for h in pin.hashes if h in by_hash), None)
         if found is None:
-            raise BundleError(f"找不到 {pin.name}=={pin.version} 的 wheel",
-                              f"no wheel for {pin.name}=={pin.version} matches the lock")
+            raise BundleError("error.bundle.wheel_missing", name=pin.name, version=pin.version)
         chosen.append(found)
     return sorted(chosen)
 
 
 # -- the archive ---------------------------------------------------------------------------
 def app_files(root: Path = PROJECT_DIR) -> list[str]:
-    """The application's files: tracked in git, present, not tests or CI."""
+    """The application's files: tracked in git, present, not tests, benchmarks or CI."""
     try:
         out = subprocess.run(["git", "ls-files", "-z"], cwd=root, capture_output=True,
                              check=True).stdout
     except (OSError, subprocess.CalledProcessError) as exc:
-        raise BundleError("只能在 git 仓库中构建安装包",
-                          f"the bundle is built from a git checkout ({exc})") from None
+        raise BundleError("error.bundle.not_git", exc=exc) from None
     files = []
     for name in out.decode().split("\0"):
         if not name or name.startswith(EXCLUDED_DIRS) or name in EXCLUDED_FILES:
             continue
         if not (root / name).is_file():
-            raise BundleError(f"git 跟踪的文件不存在：{name}",
-                              f"a tracked file is missing from the checkout: {name}")
+            raise BundleError("error.bundle.tracked_missing", name=name)
         files.append(name)
     return sorted(files)
 
@@ -285,9 +277,7 @@ def build(out_dir: Path = OUT_DIR, cache: Path = WHEEL_CACHE, root: Path = PROJE
     started = time.monotonic()
     problems = lock_problems(root / "requirements.txt", lock)
     if problems:
-        raise BundleError("requirements.lock 已过期，请先运行 make lock",
-                          "requirements.lock is out of date; run `make lock` first:\n  "
-                          + "\n  ".join(problems))
+        raise BundleError("error.bundle.lock_outdated", problems="\n  ".join(problems))
     wheels = fetch_wheels(lock, cache)
     ver = version()
     top = f"{NAME}-{ver}"

@@ -22,6 +22,14 @@ import pwd
 import sys
 from pathlib import Path
 
+import appdb
+from core.errors import BilingualError
+from core.settings import SettingsError, current
+from data.store import StoreError
+from ops import backup as bk
+from ops import daemon, status
+from ops.backup import BackupError
+
 OK, FAILED, USAGE = 0, 1, 2
 
 
@@ -83,24 +91,14 @@ def check_user(directory: Path) -> None:
         return
     if owner != 0:
         name = _owner_name(owner)
-        raise Refused(f"数据目录 {directory} 属于用户 {name}，请以该用户运行："
-                      f"sudo -u {name} …（或使用 heze-dashboard 命令，它会自动切换用户）",
-                      f"the data directory {directory} belongs to {name}: run this as that "
-                      f"user (sudo -u {name} …, or the heze-dashboard command, which switches "
-                      "by itself)")
+        raise Refused("error.ops.wrong_user", directory=directory, name=name)
 
 
-class Refused(Exception):
-    def __init__(self, zh: str, en: str):
-        super().__init__(f"{zh} / {en}")
+class Refused(BilingualError):
+    pass
 
 
 def run(argv: list[str]) -> int:
-    import appdb
-    from core.settings import SettingsError, current
-    from ops import backup as bk
-    from ops import daemon, status
-
     args = _parser().parse_args(argv)
     try:
         settings = current()
@@ -165,10 +163,6 @@ def run(argv: list[str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    import appdb
-    from data.store import StoreError
-    from ops.backup import BackupError
-
     argv = sys.argv[1:] if argv is None else argv
     try:
         return run(argv)

@@ -1,9 +1,9 @@
 """Several Streamlit processes behind nginx, all serving the same snapshot store.
 
     python -m ops.cluster [--workers N]              (make serve WORKERS=N)
-    python -m ops.cluster --workers N --load 10,25,50   run the load test through nginx
-    python -m ops.cluster --workers N --check-promotion promote a snapshot, see every
-                                                        process serve it
+
+The load test through nginx and the check that a promoted snapshot reaches every process
+are benchmarks: python -m bench.cluster (make load).
 
 nginx (Debian's package) listens on the settings file's server.address and server.port and
 passes each tab to one of N processes on the ports after it, keeping the tab on that process
@@ -14,16 +14,16 @@ reads the store's CURRENT on each rerun, so a promoted snapshot is served by all
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
-from core.settings import PROJECT_DIR, SettingsError, current
+from core.settings import PROJECT_DIR, Settings, SettingsError, current
 
 TEMPLATE = PROJECT_DIR / "deploy" / "nginx" / "nginx.conf.in"
 NGINX = "nginx"
@@ -31,6 +31,34 @@ NGINX = "nginx"
 
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
+
+
+def wait_healthy(url: str, timeout: float = 90.0, proc: subprocess.Popen | None = None) -> None:
+    """Wait until `url`'s health endpoint answers (or `proc` has exited)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"no answer from {url}")
+        time.sleep(0.3)
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    """SIGTERM, then SIGKILL if it has not stopped within 15 s."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
 
 
 def worker_ports(settings, workers: int) -> list[int]:
@@ -57,8 +85,6 @@ class Cluster:
     """nginx and N dashboard processes; a context manager that stops them all."""
 
     def __init__(self, workers: int, env: dict | None = None, port: int | None = None):
-        from core.settings import Settings
-
         settings = current()
         if port is not None:
             settings = Settings({**settings.values, "server.port": port}, settings.source)
@@ -81,8 +107,6 @@ class Cluster:
         return [f"http://127.0.0.1:{p}{base}" for p in worker_ports(self.settings, self.workers)]
 
     def start(self) -> Cluster:
-        from ops.loadtest import wait_healthy
-
         if shutil.which(NGINX) is None and not Path("/usr/sbin/nginx").exists():
             raise SystemExit("找不到 nginx，请安装 Debian 的 nginx 软件包 / nginx not found: "
                              "install Debian's nginx package (apt-get install nginx-light)")
@@ -115,8 +139,6 @@ class Cluster:
         return self
 
     def stop(self) -> None:
-        from ops.loadtest import stop_server
-
         for proc in ([self.nginx] if self.nginx else []) + self.procs:
             stop_server(proc)
 
@@ -127,120 +149,11 @@ class Cluster:
         self.stop()
 
 
-AS_OF = {"check-first": "2020-08-31", "check-second": "2020-09-30"}
-AS_OF_SHOWN = {"2020年8月31日": "check-first", "2020年9月30日": "check-second"}
-
-
-async def served_snapshot(url: str, data_dir: Path) -> str | None:
-    """Which of the two check snapshots `url` serves, by the as-of date every page's header
-    shows (the second one is the same data dated a month later)."""
-    from ops import benchlogin
-    from ops.stclient import Session
-
-    session = Session(url, cookie=benchlogin.cookie(data_dir))
-    try:
-        run = await session.open()
-    finally:
-        await session.close()
-    for text in run.texts:
-        for shown, snap_id in AS_OF_SHOWN.items():
-            if shown in text:
-                return snap_id
-    return None
-
-
-def free_ports(count: int) -> int:
-    """A port such that it and the `count - 1` after it are free now."""
-    import random
-    import socket
-
-    for _ in range(200):
-        base = random.randint(20000, 40000)
-        socks = []
-        try:
-            for p in range(base, base + count):
-                s = socket.socket()
-                socks.append(s)
-                s.bind(("127.0.0.1", p))
-            return base
-        except OSError:
-            continue
-        finally:
-            for s in socks:
-                s.close()
-    raise RuntimeError("no free ports")
-
-
-def copy_snapshot_fill(source: Path, new_id: str, as_of: str):
-    """A fill that copies every fact and reference table of `source`, under a new id and
-    as-of date."""
-    from data.snapshot import TABLES
-
-    def fill(con) -> None:
-        con.execute("ATTACH ? AS src (READ_ONLY)", [str(source)])
-        for table in TABLES:
-            con.execute(f"INSERT INTO {table} SELECT * FROM src.{table}")  # noqa: S608
-        con.execute("UPDATE snapshot SET snapshot_id = ?, as_of = ?", [new_id, as_of])
-        con.execute("DETACH src")
-    return fill
-
-
-def check_promotion(workers: int, source: Path) -> int:
-    """Promote a new snapshot in a fresh store while N processes serve the old one, then
-    ask every process (directly, past nginx) which one it serves."""
-    import tempfile
-
-    from data.store import Manifest, SnapshotStore
-
-    data_dir = Path(tempfile.mkdtemp(prefix="heze-cluster-", dir=PROJECT_DIR / "build"))
-    os.environ["HEZE_DATA_DIR"] = str(data_dir)
-    store = SnapshotStore(data_dir / "snapshots")
-    first, second = "check-first", "check-second"
-    for snap_id in (first, second):
-        store.build(snap_id, copy_snapshot_fill(source, snap_id, AS_OF[snap_id]),
-                    Manifest(snapshot_id=snap_id, as_of=AS_OF[snap_id], source="synthetic",
-                             built_at=time.strftime("%Y-%m-%dT%H:%M:%S")))
-    store.promote(first, by="ops.cluster")
-    from ops import benchlogin
-
-    benchlogin.ensure_user(data_dir)
-    env = {"HEZE_DATA_DIR": str(data_dir)}
-    env_without_single = {k: v for k, v in os.environ.items() if k != "HEZE_SNAPSHOT"}
-    os.environ.clear()
-    os.environ.update(env_without_single)
-    ok = True
-    with Cluster(workers, env, port=free_ports(workers + 1)) as cluster:
-        before = [asyncio.run(served_snapshot(u, data_dir)) for u in cluster.worker_urls()]
-        through = asyncio.run(served_snapshot(cluster.url, data_dir))
-        log(f"before: each process serves {before}; through nginx {through}")
-        started = time.monotonic()
-        store.promote(second, by="ops.cluster")
-        after = [asyncio.run(served_snapshot(u, data_dir)) for u in cluster.worker_urls()]
-        seconds = time.monotonic() - started
-        through = asyncio.run(served_snapshot(cluster.url, data_dir))
-        log(f"after promote: each process serves {after}; through nginx {through} "
-            f"(all asked within {seconds:.1f} s)")
-        ok = before == [first] * workers and after == [second] * workers \
-            and through == second
-    shutil.rmtree(data_dir, ignore_errors=True)
-    print(f"| processes | before promote | after promote | through nginx | result |\n"
-          f"|---:|---|---|---|---|\n"
-          f"| {workers} | {', '.join(map(str, before))} | {', '.join(map(str, after))} | "
-          f"{through} | {'every process serves the promoted snapshot' if ok else 'FAILED'} |")
-    return 0 if ok else 1
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ops.cluster", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--workers", type=int, default=None)
-    parser.add_argument("--load", help="run the load test through nginx at these sessions")
-    parser.add_argument("--changes", type=int, default=6)
-    parser.add_argument("--check-promotion", action="store_true")
     parser.add_argument("--port", type=int, help="listen here instead of server.port")
-    parser.add_argument("--snapshot", type=Path,
-                        default=PROJECT_DIR / "build" / "bench-1.duckdb",
-                        help="the snapshot served for --load and copied for the check")
     args = parser.parse_args(argv)
     try:
         settings = current()
@@ -250,20 +163,6 @@ def main(argv: list[str] | None = None) -> int:
     workers = args.workers or settings["server.workers"]
     if workers < 1:
         parser.error("--workers must be at least 1")
-    if args.check_promotion:
-        return check_promotion(workers, args.snapshot)
-    if args.load:
-        from ops import loadtest
-
-        port = args.port or free_ports(workers + 1)
-        data_dir = PROJECT_DIR / "build" / "cluster-data"
-        env = {"HEZE_SNAPSHOT": str(args.snapshot), "HEZE_DATA_DIR": str(data_dir)}
-        with Cluster(workers, env, port=port) as cluster:
-            return loadtest.main(["--url", cluster.url, "--sessions", args.load,
-                                  "--data-dir", str(data_dir),
-                                  "--changes", str(args.changes),
-                                  "--out", str(PROJECT_DIR / "build" /
-                                               f"bench-load-{workers}-workers.md")])
     cluster = Cluster(workers, port=args.port).start()
     stop = {"now": False}
 

@@ -20,7 +20,8 @@ import time
 from pathlib import Path
 
 from core.settings import PROJECT_DIR
-from data.snapshot import _pid_alive
+from data.writer import pid_alive
+from ops.serve import main as serve
 from ops.status import http_health
 
 PID_FILE = "dashboard.pid"
@@ -52,7 +53,7 @@ def running_pid(settings) -> int | None:
         pid = int(pid_file(settings).read_text().strip())
     except (FileNotFoundError, ValueError):
         return None
-    return pid if _pid_alive(pid) and _ours(pid) else None
+    return pid if pid_alive(pid) and _ours(pid) else None
 
 
 def _private_file(path: Path) -> int:
@@ -104,9 +105,9 @@ def stop(settings, timeout: float = STOP_TIMEOUT_S) -> int:
         return 0
     os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and _pid_alive(pid):
+    while time.monotonic() < deadline and pid_alive(pid):
         time.sleep(0.2)
-    if _pid_alive(pid):
+    if pid_alive(pid):
         os.kill(pid, signal.SIGKILL)
         time.sleep(0.5)
     pid_file(settings).unlink(missing_ok=True)
@@ -115,8 +116,6 @@ def stop(settings, timeout: float = STOP_TIMEOUT_S) -> int:
 
 
 def run() -> int:
-    from ops.serve import main as serve
-
     return serve([])
 
 

@@ -16,8 +16,10 @@ the service):
   ``server.corsAllowedOrigins``: a page served by another program on another port of the
   same host could open a session with the user's cookie). See ``origin_allowed``.
 * A route ``<base>/_heze/session`` sets the session cookie HttpOnly (access.handoff).
+* The app's page is served with the server's base URL in it (ops.pagebase), so the browser
+  does not first look for the server under the page's own path (two 404s on every page).
 * uvicorn's own X-Forwarded-For handling is turned off (it believes any local process and
-  does not check that the value is an address); access.ui reads the forwarded address
+  does not check that the value is an address); pages.login_request reads the forwarded address
   itself, only from ``login.trusted_proxies``.
 """
 
@@ -28,21 +30,14 @@ import sys
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from core.settings import PROJECT_DIR, SettingsError, current
+import appdb
+from core.settings import PROJECT_DIR, PROXY_HEADERS_ENV, SettingsError, current
+from ops import pagebase
 
 SETTINGS_FAILED = 2
 APP_DB_FAILED = 3
 SERVER_CHECKS_FAILED = 4  # the Origin check or the cookie route cannot be put in place
-# uvicorn trusts X-Forwarded-For from these addresses ("127.0.0.1,::1" when unset); empty:
-# from nobody. access.ui refuses header logins unless it is empty (see proxy_headers_off).
-PROXY_HEADERS_ENV = "FORWARDED_ALLOW_IPS"
 _DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
-
-
-def proxy_headers_off() -> bool:
-    """True in a server started by this module: the peer address Streamlit reports is the
-    real peer, not what a client wrote into X-Forwarded-For."""
-    return os.environ.get(PROXY_HEADERS_ENV) == ""
 
 
 def _origin_key(origin: str) -> tuple[str, str, int] | None:
@@ -130,8 +125,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"设置错误 / settings error: {exc}", file=sys.stderr)
         return SETTINGS_FAILED
     settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    import appdb
-
     try:
         appdb.migrate(settings.app_db)
     except appdb.AppDbError as exc:
@@ -142,12 +135,16 @@ def main(argv: list[str] | None = None) -> int:
     os.environ[PROXY_HEADERS_ENV] = ""
     try:
         install_origin_check()
+        # Streamlit and the access modules built on it load only here, when the server
+        # starts: ops.cli and ops.daemon import this module without serving. A Streamlit
+        # whose internals differ fails this import and the start (below).
         from streamlit.web.server import server_util
 
         from access import handoff
 
         handoff.install_route(settings.base_path, lambda origin, host: origin_allowed(
             origin, host, server_util.allowlisted_origins()))
+        pagebase.install(settings.base_path)  # the page asks the server's base URL first
     except (RuntimeError, AttributeError, ImportError) as exc:
         print(f"Streamlit 的内部结构与本程序不符，为安全起见看板未启动 / Streamlit's internals "
               f"do not match this release; for safety the dashboard did not start: {exc}",
@@ -155,9 +152,9 @@ def main(argv: list[str] | None = None) -> int:
         return SERVER_CHECKS_FAILED
     from streamlit.web import cli
 
-    from access import downloads
+    from access import downloads, process
 
-    downloads.install(settings.base_path)  # /media files only for the session that made them
+    downloads.install(process.service, settings.base_path)  # /media files only for the session that made them
 
     sys.argv = ["streamlit", *streamlit_args(settings), *argv]
     print(f"看板地址 / dashboard URL: {local_url(settings, argv)}", flush=True)

@@ -66,8 +66,7 @@ def http_health(settings, timeout: float = HTTP_TIMEOUT_S) -> tuple[bool, str]:
 def read_app_db(path: Path) -> sqlite3.Connection:
     """A read-only connection to the application database, never migrating or creating it."""
     if not path.exists():
-        raise appdb.AppDbError(f"应用数据库不存在：{path}",
-                               f"the application database does not exist: {path}")
+        raise appdb.AppDbError("error.status.no_appdb", path=path)
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
     con.row_factory = sqlite3.Row
     return con

@@ -7,15 +7,14 @@ from datetime import date, datetime, time, timedelta
 import streamlit as st
 
 from access import downloads
-from access import ui as access_ui
 from access.service import ACTIONS, AccessError
-from pages import shared
+from pages import login_request, shared
 from pages.shared import t
 
 shared.header("page_audit")
 lang = shared.lang()
 me = shared.user()
-service = access_ui.service()
+service = login_request.service()
 today = date.today()
 c1, c2, c3, c4 = st.columns([2, 2, 2, 3])
 start = c1.date_input(t("period_from"), value=today - timedelta(days=30), key=f"audit_from_{lang}")
@@ -39,7 +38,7 @@ if frame.empty:
     shared.empty_state()
 else:
     st.dataframe(frame, hide_index=True, width="stretch", height=520)
-client = access_ui.client()
+client = login_request.client()
 bound = downloads.binding(me)
 
 

@@ -6,10 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from analytics import compare, palette
-from core.formatting import scale_for
 from model import indicators as reg
 from pages import charts, shared, targets_ui
 from pages.shared import compute, name_col, t
+from presentation.tables import in_display_units
 from targets import model, progress
 
 lang = shared.lang()
@@ -77,13 +77,8 @@ shared.rank_note(counties, key)
 st.subheader(t("counties_compare"))
 st.caption(t("sorted_by").format(indicator=ind.name(lang))
            + ("；" if lang == "zh" else "; ") + t("total_not_ranked"))
-columns = {"rank": "rank", name_col(): "county"}
-shown = table.copy()
-for k in keys:
-    i = reg.get(k)
-    scale = scale_for(i.unit, lang)
-    shown[f"{k}__shown"] = scale.apply(shown[k])
-    columns[f"{k}__shown"] = scale.header(i.name(lang), lang)
+shown, scaled = in_display_units(table, keys, lang)
+columns = {"rank": "rank", name_col(): "county", **scaled}
 shared.table(shown, columns, "counties", key=f"counties_table_{key}",
              title=t("counties_compare"))
 

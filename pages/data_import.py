@@ -8,12 +8,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from access import ui as access_ui
+from core.settings import current
 from data.importer import pipeline, service
 from data.importer.read import EXCEL_EXT, TEXT_EXT
 from data.importer.text import ui
 from data.importer.workbook import bad_rows_xlsx
-from pages import shared
+from pages import login_request, shared
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATE = "data_import"
@@ -34,7 +34,7 @@ state = st.session_state.setdefault(STATE, {})
 
 def audit(**details) -> None:
     if account is not None:
-        access_ui.service().log_import(account, client=access_ui.client(), **details)
+        login_request.service().log_import(account, client=login_request.client(), **details)
 
 
 shared.header_title(tr("page_title"))
@@ -76,8 +76,6 @@ if st.button(tr("check"), type="primary", key="check"):
         def progress(file, sheet, rows):
             status.write(tr("rows_read_progress", rows=f"{rows:,}",
                             file=file + (f" / {sheet}" if sheet else "")))
-
-        from core.settings import current
 
         try:
             report = pipeline.check(paths, as_of=as_of, mode=mode, store=store,

@@ -49,5 +49,5 @@ db_rows = [{t("table"): TABLE_NAMES[name][0 if lang == "zh" else 1],
             t("rows"): int(sizes[name])}
            for name, zh, en in DATABASES]
 # Counts with thousands separators, as in every other table (420,000, not 420000).
-st.dataframe(shared._styled(pd.DataFrame(db_rows)), hide_index=True, width="stretch")
+st.dataframe(shared.styled(pd.DataFrame(db_rows)), hide_index=True, width="stretch")
 st.caption(f"{reg.REPORT_SOURCE_ZH if lang == 'zh' else reg.REPORT_SOURCE_EN}")

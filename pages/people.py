@@ -6,10 +6,9 @@ written to the audit log."""
 
 import streamlit as st
 
-from access import ui as access_ui
 from access.service import AccessError
 from analytics import people
-from pages import shared
+from pages import account, shared
 from pages.shared import compute, t
 
 shared.header("page_people")
@@ -81,7 +80,7 @@ if user is not None and user.can("reveal"):
         st.warning(t("people_none_found").format(query=shared.plain(wanted)))
     elif asked:
         try:
-            access_ui.reveal(user, table="returnees", record=int(record), reason=reason)
+            account.reveal(user, table="returnees", record=int(record), reason=reason)
         except AccessError as exc:
             st.error(exc.zh if lang == "zh" else exc.en)
         else:

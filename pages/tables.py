@@ -1,83 +1,20 @@
-"""How wide each column of a table is drawn: as wide as its longest text, header or value,
-so a number is never cut ("11,69" for 11,690). Left to itself the grid sized the columns
-by their headers and a sample of raw values, and a wide table ran past the page's edge,
-cutting its last column mid-number. When the columns do not fit the page, only text
-columns (names, focus industries) give up width, down to a floor, and show the rest of
-their text on hover; numbers and dates keep theirs."""
+"""Tables on a page: headers in the user's language and CSV/XLSX downloads, person fields
+masked (the shown frame, its number formats and column widths come from
+presentation.tables), and a ranking table that chooses a record with a selectbox."""
 
 from __future__ import annotations
 
-import unicodedata
+import contextlib
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
 
-FONT_PX = 14        # the grid's type size
-PAD_PX = 18         # a cell's padding, both sides
-HEADER_PAD_PX = 30  # a header's padding and its sort arrow
-CHECKBOX_PX = 34    # the tick column of a selectable table
-TEXT_FLOOR_PX = 110  # the narrowest a text column is made to fit the page
-MAX_PX = 420        # a long text column never takes more
-
-
-def text_px(text: str, size: float = FONT_PX) -> float:
-    """About how wide `text` is drawn: a Chinese character as wide as the type is high,
-    a digit or Latin letter about 0.6 of it (a little generous, never short)."""
-    return sum(size if unicodedata.east_asian_width(c) in "WF" else size * 0.6
-               for c in str(text))
-
-
-def _shown_texts(series: pd.Series) -> list[str]:
-    """The column's values as the table writes them (numbers with separators)."""
-    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
-        numbers = pd.to_numeric(series, errors="coerce").dropna()
-        decimals = next((d for d in (0, 1) if ((numbers * 10 ** d).round(6) % 1 == 0).all()),
-                        2)
-        return [f"{v:,.{decimals}f}" for v in numbers]
-    return [str(v) for v in series.dropna()]
-
-
-def widths(shown: pd.DataFrame, available: int | None = None,
-           selectable: bool = False) -> dict[str, int]:
-    """{column: pixels}: each column as wide as its longest text; if they add up to more
-    than `available`, the text columns are narrowed (the widest first, to TEXT_FLOOR_PX)."""
-    out, text_cols, contents = {}, [], {}
-    for col in shown.columns:
-        series = shown[col]
-        values = _shown_texts(series)
-        content = max((text_px(v) for v in values), default=0) + PAD_PX
-        header = text_px(col) + HEADER_PAD_PX
-        out[col] = int(min(MAX_PX, max(content, header, 50)) + 0.5)
-        contents[col] = int(max(content, 50) + 0.5)
-        numeric = pd.api.types.is_numeric_dtype(series)
-        dates = values and all(len(v) == 10 and v[4] == "-" for v in values[:20])
-        if not numeric and not dates and content > header:
-            text_cols.append(col)
-    if not available:
-        return out
-    # The grid's borders and rounding take a few pixels of the width it is given.
-    over = sum(out.values()) + (CHECKBOX_PX if selectable else 0) + 12 - available
-    least = sum(min(out[c], max(TEXT_FLOOR_PX, int(text_px(c) + HEADER_PAD_PX)))
-                if c in text_cols else min(out[c], max(contents[c], 60)) for c in out)
-    if over <= 0 or least + (CHECKBOX_PX if selectable else 0) + 12 > available:
-        return out  # it fits as it is, or cannot fit at all: then it scrolls, headers whole
-    # First the long texts give up width, to a floor (their rest shows on hover) …
-    for col in sorted(text_cols, key=lambda c: -out[c]):
-        if over <= 0:
-            break
-        floor = max(TEXT_FLOOR_PX, int(text_px(col) + HEADER_PAD_PX))
-        give = min(over, max(0, out[col] - floor))
-        out[col] -= give
-        over -= give
-    # … then the columns whose header is longer than their values, down to the values
-    # (the header is cut, and read in full on hover): a value itself is never cut.
-    for col in sorted(out, key=lambda c: contents[c] - out[c]):
-        if over <= 0:
-            break
-        give = min(over, max(0, out[col] - max(contents[col], 60)))
-        out[col] -= give
-        over -= give
-    return out
+from pages import viewport
+from pages.downloads import download_only
+from pages.labels import lang, t
+from pages.state import choose, remember, token
+from presentation.tables import display_frame, print_html, styled, widths
 
 
 def column_config(shown: pd.DataFrame, available: int | None = None,
@@ -85,3 +22,96 @@ def column_config(shown: pd.DataFrame, available: int | None = None,
     """The grid's column settings: the widths, and each header in full on hover."""
     return {col: st.column_config.Column(width=px, help=str(col))
             for col, px in widths(shown, available, selectable).items()}
+
+
+# A plain table shows at most this many rows (its frames come ranked): at scale 100 a park
+# has 15,000 tenants and the big projects are 20,100, and drawing every row cost a rerun
+# 0.3-0.7 s and the browser as much again. The downloads carry every row.
+TABLE_ROWS = 500  # as many as the people list shows
+# A table of at most this many rows is also drawn for paper (presentation.tables.print_html):
+# printed, the grid is a canvas as wide as the screen, cut at the page's edge, and shows
+# only the rows in its window. A longer table (a ranking of every project at scale 100)
+# prints as the grid.
+PRINT_ROWS = 500
+
+
+def table(df: pd.DataFrame, columns: dict[str, str], name: str, *, key: str,
+          selectable: bool = False, height: int | None = None, title: str | None = None,
+          full: tuple[Callable[[], pd.DataFrame], int] | None = None):
+    """A table with headers in the user's language and CSV/XLSX downloads; person fields
+    masked. `columns` maps frame columns to UI string keys (or header text), in order.
+    A selectable table (a ranking to choose from) shows every row; any other shows the
+    first TABLE_ROWS and says so, and its downloads hold them all. `full` is (a function
+    that fetches the rows the downloads hold, their count) when `df` holds only the rows
+    to draw; the page then says how many the downloads hold."""
+    cut = not selectable and full is None and len(df) > TABLE_ROWS
+    shown = display_frame(df.head(TABLE_ROWS) if cut else df, columns, lang())
+    # A missing number reads "—": the grid draws its own "None" over the styler's text.
+    kwargs = {"hide_index": True, "width": "stretch", "placeholder": "—"}
+    # Each column as wide as its text: no number cut.
+    kwargs["column_config"] = column_config(shown, viewport.content_width(0) or None,
+                                                   selectable)
+    if height and len(shown) > height // 36:  # a short table keeps its own height
+        kwargs["height"] = height
+    event = None
+    printable = len(shown) <= PRINT_ROWS
+    with st.container(key=f"heze_print_{key}") if printable else contextlib.nullcontext():
+        if selectable:
+            event = st.dataframe(styled(shown), key=key, on_select="rerun",
+                                 selection_mode="single-row", **kwargs)
+        else:
+            st.dataframe(styled(shown), key=key, **kwargs)
+        if printable:
+            st.html(print_html(shown))  # hidden on screen (style.css)
+    if full is not None:
+        fetch, rows = full
+        download_only(lambda: display_frame(fetch(), columns, lang()), name, key=key, title=title,
+                      rows=rows)
+    elif cut:
+        st.caption(t("table_first_rows").format(shown=f"{len(shown):,}", total=f"{len(df):,}"))
+        download_only(lambda: display_frame(df, columns, lang()), name, key=key, title=title,
+                      rows=len(df))
+    else:
+        download_only(shown, name, key=key, title=title)
+    return event
+
+
+def selected_row(event) -> int | None:
+    try:
+        rows = event.selection.rows
+    except (AttributeError, KeyError, TypeError):
+        try:
+            rows = event["selection"]["rows"]
+        except (KeyError, TypeError):
+            return None
+    return rows[0] if rows else None
+
+
+def table_choice(df: pd.DataFrame, columns: dict[str, str], name: str, *, id_col: str,
+                 label: str, format_func, file_name: str, height: int | None = None,
+                 title: str | None = None):
+    """A ranking table and a selectbox that choose the same record: ticking a row or
+    picking a name both open its card, and each follows the other.
+
+    The table's key follows its rows, so a tick never outlives the data it was made on
+    (a new filter starts with no tick rather than one pointing at another record)."""
+    ids = df[id_col].tolist()
+    table_key = (f"tbl_{name}_{lang()}_"
+                 f"{token((tuple(ids), st.session_state.get(f'tr_{name}', 0)))}")
+    row = selected_row(st.session_state.get(table_key))
+    ticked = ids[row] if row is not None and 0 <= row < len(ids) else None
+    if ticked is not None and ticked != st.session_state.get(f"ts_{name}"):
+        remember(name, ticked)  # a new tick chooses its record
+    st.session_state[f"ts_{name}"] = ticked
+    table_box = st.container()
+    chosen = choose(st.selectbox, label, ids, name, format_func=format_func)
+    if ticked is not None and chosen != ticked:
+        # The name was picked in the selectbox: clear the stale tick with a fresh table.
+        st.session_state[f"tr_{name}"] = st.session_state.get(f"tr_{name}", 0) + 1
+        st.session_state[f"ts_{name}"] = None
+        table_key = (f"tbl_{name}_{lang()}_"
+                     f"{token((tuple(ids), st.session_state[f'tr_{name}']))}")
+    with table_box:
+        table(df, columns, file_name, key=table_key, selectable=True, height=height,
+              title=title)
+    return chosen

@@ -1,7 +1,7 @@
 """完成率 on screen: the bar and line under a headline card, and what the targets page and the
 大屏 share (the store, the acting user, the completions of the current filter).
 
-Under a card (pages/shared.py's cards, say)::
+Under a card (pages/cards.py's cards, say)::
 
     from pages import targets_ui
     done = targets_ui.card_completions(keys)        # {key: Completion or None}
@@ -18,10 +18,11 @@ import threading
 import streamlit as st
 
 from analytics import Filter
-from core.formatting import format_value
 from core.settings import current as current_settings
-from model import indicators as reg
-from pages import shared
+from pages import charts, login_request, serving
+from pages.labels import lang as current_lang
+from pages.labels import plain
+from presentation import targets as view
 from targets import progress
 from targets.model import Completion
 from targets.store import TargetStore
@@ -29,9 +30,7 @@ from targets.text import (
     STATUS_COLOUR,
     card_text,
     percent,
-    status_hex,
     status_label,
-    status_text,
 )
 from targets.text import t as tt
 
@@ -59,9 +58,7 @@ def actor():
 
 def client() -> str | None:
     try:
-        from access import ui as access_ui
-
-        return access_ui.client()
+        return login_request.client()
     except Exception:  # noqa: BLE001 - no browser context (bare runs)
         return None
 
@@ -76,12 +73,12 @@ def card_completions(keys, flt: Filter | None = None,
     """The Completion of each key under the current filter (or `flt`) for `year` (default:
     the data's as-of year), or None where no target applies. Cached per snapshot, filter
     and the targets in force."""
-    a = shared.analytics()
+    a = serving.analytics()
     year = a.snapshot.as_of.year if year is None else int(year)
     targets = lookup(year)
     if not targets:
         return dict.fromkeys(keys)
-    return shared.compute(progress.completions, tuple(keys), flt=flt, year=year,
+    return serving.compute(progress.completions, tuple(keys), flt=flt, year=year,
                           lookup=targets)
 
 
@@ -91,7 +88,7 @@ def draw_completion(comp: Completion | None, where=None, lang: str | None = None
     if comp is None:
         return
     box = where if where is not None else st
-    lang = lang or shared.lang()
+    lang = lang or current_lang()
     box.progress(comp.bar, text=tt("card_short", lang, rate=percent(comp.rate, lang)))
     colour = STATUS_COLOUR.get(comp.status, "gray")
     line = card_text(comp, lang)
@@ -102,56 +99,18 @@ def draw_completion(comp: Completion | None, where=None, lang: str | None = None
 
 def shown_value(key: str, value, lang: str | None = None) -> str:
     """A target or the year so far in the indicator's own unit; — when missing."""
-    if value is None or value != value:
-        return "—"
-    ind = reg.get(key)
-    return format_value(value, ind.unit, lang or shared.lang(), ind.decimals)
-
-
-def styled_rates(table, rate_col: str, status_col: str, statuses, lang: str):
-    """A table's 完成率 with one decimal (66.7%, the cards' and the wall's rule) and its
-    pace in the pace's colour; the rates stay numbers for sorting."""
-    colours = [status_hex(s) for s in statuses]
-    return (table.style.format({rate_col: lambda v: percent(v, lang)}, na_rep="—")
-            .apply(lambda _: [f"color: {c}; font-weight: 600" for c in colours],
-                   subset=[status_col]))
+    return view.shown_value(key, value, lang or current_lang())
 
 
 def draw_county_ranking(df, key: str, lang: str | None = None) -> None:
-    """Counties ranked by 完成率 of one indicator (progress.rank_counties): a bar per county
-    on a 0–100% axis in the colour of its pace, with the time elapsed marked; then rank,
-    county, target, the year so far, 完成率 and the pace in words. Chosen counties are
-    marked ▶; counties without a target are not ranked but named under the table."""
-    import pandas as pd
-
-    from pages import charts
-
-    lang = lang or shared.lang()
-    names = df["name_zh"] if lang == "zh" else df["name_en"]
-    marked = pd.Series([f"▶ {n}" if chosen else n
-                        for n, chosen in zip(names, df["chosen"], strict=True)], index=df.index)
-    has = df["rank"].notna()
-    if has.any():
-        ranked = df[has]
-        elapsed = float(ranked["elapsed"].iloc[0]) if "elapsed" in ranked else None
-        fig = charts.completion_bars(
-            marked[has].tolist(), ranked["rate"].tolist(),
-            [status_hex(s) for s in ranked["status"]], name=tt("rate", lang),
-            title=f"{reg.get(key).name(lang)} · {tt('rate', lang)}",
-            marks=[(elapsed, tt("elapsed_mark", lang))] if elapsed is not None else (),
-            height=max(260, 30 * len(ranked) + 110))
-        charts.draw(fig)
-        shown = pd.DataFrame({
-            tt("rank", lang): ranked["rank"].astype(int).to_numpy(),
-            tt("county", lang): marked[has].to_numpy(),
-            tt("target", lang): [shown_value(key, v, lang) for v in ranked["target"]],
-            tt("done", lang): [shown_value(key, v, lang) for v in ranked["value"]],
-            tt("rate", lang): ranked["rate"].to_numpy(),
-            tt("status", lang): [status_text(key, s, lang) for s in ranked["status"]]})
-        st.dataframe(styled_rates(shown, tt("rate", lang), tt("status", lang),
-                                  ranked["status"].tolist(), lang),
-                     hide_index=True, width="stretch")
-    if not has.all():
+    """Counties ranked by 完成率 of one indicator (presentation.targets.county_ranking):
+    the bars, the table, and the counties without a target named under it."""
+    lang = lang or current_lang()
+    ranking = view.county_ranking(df, key, lang)
+    if ranking.figure is not None:
+        charts.draw(ranking.figure)
+        st.dataframe(ranking.table, hide_index=True, width="stretch")
+    if ranking.without:
         sep = "、" if lang == "zh" else ", "
         st.caption(tt("without_target", lang,
-                       names=sep.join(shared.plain(n) for n in marked[~has])))
+                       names=sep.join(plain(n) for n in ranking.without)))

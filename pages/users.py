@@ -6,16 +6,15 @@ import pandas as pd
 import streamlit as st
 
 from access import roles as R
-from access import ui as access_ui
 from access.service import AccessError
-from pages import shared
+from pages import login_request, shared
 from pages.shared import t
 
 shared.header("page_users")
 lang = shared.lang()
 me = shared.user()
-service = access_ui.service()
-client = access_ui.client()
+service = login_request.service()
+client = login_request.client()
 counties = shared.names("county")
 
 

@@ -1,7 +1,7 @@
 """Annual targets (年度目标) and their completion (完成率): which indicators take a target and
 how a year is judged (targets.model), where targets are kept with their history
 (targets.store), how they are measured against the data (targets.progress) and read from
-or written to Excel (targets.sheet). No streamlit here; the admin page is pages/targets.py
+or written to Excel (targets.sheet). No streamlit here; the admin page is pages/annual_targets.py
 and the card's bar pages/targets_ui.py.
 
     from targets import TargetStore, completions

@@ -48,6 +48,7 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
+from core.i18n import Message, pair
 from model import indicators as reg
 
 FIRST_YEAR = 2015      # the programme's first year; no data before it
@@ -218,29 +219,28 @@ def unit_factor(key: str, word: str | None) -> float | None:
     return None
 
 
-def value_problem(key: str, value: float) -> tuple[str, str] | None:
+def value_problem(key: str, value: float) -> Message | None:
     """Why `value` (in the stored unit) cannot be a target of `key`, or None."""
     if value is None or isinstance(value, bool) or not isinstance(value, (int, float)) \
             or math.isnan(value) or math.isinf(value):
-        return ("目标值须为数字", "the target must be a number")
+        return pair("error.targets.value_not_number")
     if value <= 0:
-        return ("目标值须大于0", "the target must be greater than 0")
+        return pair("error.targets.value_not_positive")
     if kind(key) == "level" and value > 1:
-        return ("比例目标不能超过100%", "a share cannot exceed 100%")
+        return pair("error.targets.share_over_100")
     if whole_units(key) and abs(value - round(value)) > 1e-9:
         unit = reg.get(key).unit
         word = INPUT_UNITS[unit][0][0]
-        return (f"{reg.get(key).name_zh}的目标须为整数（{word}）",
-                f"a target for {reg.get(key).name_en.lower()} must be a whole number")
+        return pair("error.targets.value_not_whole", name_zh=reg.get(key).name_zh, unit=word,
+                    name_en=reg.get(key).name_en.lower())
     return None
 
 
-def year_problem(year) -> tuple[str, str] | None:
+def year_problem(year) -> Message | None:
     if isinstance(year, bool) or not isinstance(year, int):
-        return ("年度须为四位数年份，如 2020", "the year must be four digits, such as 2020")
+        return pair("error.targets.year_not_four_digits")
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        return (f"年度须在 {FIRST_YEAR}–{LAST_YEAR} 之间",
-                f"the year must be between {FIRST_YEAR} and {LAST_YEAR}")
+        return pair("error.targets.year_out_of_range", first=FIRST_YEAR, last=LAST_YEAR)
     return None
 
 

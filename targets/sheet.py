@@ -34,6 +34,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from access import counties as county_ref
+from core import i18n
+from core.i18n import pair
 from model import indicators as reg
 from targets import model
 from targets.store import TargetInput, TargetRow
@@ -74,11 +76,11 @@ class RowError:
     def describe(self, lang: str = "zh") -> str:
         where = []
         if self.row is not None:
-            where.append(f"第{self.row}行" if lang == "zh" else f"row {self.row}")
+            where.append(i18n.text("targets.sheet.where_row", lang, row=self.row))
         if self.column:
-            where.append(f"「{self.column}」" if lang == "zh" else f"column {self.column}")
+            where.append(i18n.text("targets.sheet.where_column", lang, column=self.column))
         if self.value:
-            where.append(f"值「{self.value}」" if lang == "zh" else f"value {self.value!r}")
+            where.append(i18n.text("targets.sheet.where_value", lang, value=self.value))
         sep = "，" if lang == "zh" else ", "
         head = sep.join(where)
         return f"{head}：{self.zh}" if lang == "zh" else f"{head}: {self.en}" if head \
@@ -307,10 +309,7 @@ def _read_book(wb, formulas, result: ReadResult) -> ReadResult:
             break
     if not found:
         result.errors.append(RowError(
-            None, None, "",
-            f"找不到表头：前{HEADER_SEARCH_ROWS}行中须有「年度」「指标」「目标值」列（可下载模板）",
-            f"no header found: the first {HEADER_SEARCH_ROWS} rows need the columns 年度, "
-            "指标 and 目标值 (download the template)"))
+            None, None, "", *pair("targets.sheet.no_header", rows=HEADER_SEARCH_ROWS)))
         return result
     header_row, columns, written = found
     result.header = written
@@ -325,14 +324,13 @@ def _read_book(wb, formulas, result: ReadResult) -> ReadResult:
             continue
         count += 1
         if count > MAX_ROWS:
-            result.errors.append(RowError(r, None, "", f"行数超过 {MAX_ROWS} 行上限",
-                                          f"more than {MAX_ROWS} rows"))
+            result.errors.append(RowError(r, None, "", *pair("targets.sheet.too_many_rows",
+                                                             maximum=MAX_ROWS)))
             break
         result.rows[r] = raw
         _Row(r, cells, raw, columns, written, result).check(seen)
     if count == 0 and not result.errors:
-        result.errors.append(RowError(None, None, "", "文件中没有目标（表头下方没有数据行）",
-                                      "the file holds no targets (no rows under the header)"))
+        result.errors.append(RowError(None, None, "", *pair("targets.sheet.no_targets")))
     if result.errors:
         result.targets = []
     return result
@@ -369,8 +367,7 @@ class _Row:
         ident = (key, county, year)
         if ident in seen:
             self.fail("指标", self.cell("指标")[0],
-                      f"与第{seen[ident]}行重复（同一年度、指标、县区只能有一个目标）",
-                      f"repeats row {seen[ident]} (one target per year, indicator and county)")
+                      *pair("targets.sheet.repeats_row", row=seen[ident]))
             return
         seen[ident] = self.number
         self.result.targets.append(TargetInput(key, year, model.normalise(key, value), county))
@@ -378,7 +375,7 @@ class _Row:
     def _year(self) -> int | None:
         raw, _ = self.cell("年度")
         if raw is None or _text(raw) == "":
-            self.fail("年度", raw, "年度不能为空", "the year is missing")
+            self.fail("年度", raw, *pair("targets.sheet.year_missing"))
             return None
         year = _year(raw)
         problem = model.year_problem(year)
@@ -390,17 +387,16 @@ class _Row:
     def _indicator(self) -> str | None:
         raw, _ = self.cell("指标")
         if raw is None or _text(raw) == "":
-            self.fail("指标", raw, "指标不能为空", "the indicator is missing")
+            self.fail("指标", raw, *pair("targets.sheet.indicator_missing"))
             return None
         key = resolve_indicator(raw)
         if key is None:
-            self.fail("指标", raw, "没有这个指标（请从下拉列表中选择）",
-                      "no such indicator (choose one from the list)")
+            self.fail("指标", raw, *pair("targets.sheet.no_such_indicator"))
             return None
         if not model.is_targetable(key):
             ind = reg.get(key)
-            self.fail("指标", raw, f"「{ind.name_zh}」不设年度目标",
-                      f"{ind.name_en} does not take an annual target")
+            self.fail("指标", raw, *pair("error.targets.not_targetable", name_zh=ind.name_zh,
+                                         name_en=ind.name_en))
             return None
         return key
 
@@ -411,23 +407,21 @@ class _Row:
             return None
         county = county_ref.resolve(text)
         if county is None:
-            self.fail("县区", raw, "没有这个县区（留空表示全市）",
-                      "no such county (leave it blank for the whole city)")
+            self.fail("县区", raw, *pair("targets.sheet.no_such_county"))
         return county
 
     def _value(self, key: str | None) -> float | None:
         raw, cell = self.cell("目标值")
         unit_raw, _ = self.cell("单位")
         if raw is None or _text(raw) == "":
-            self.fail("目标值", raw, "目标值不能为空", "the target is missing")
+            self.fail("目标值", raw, *pair("targets.sheet.value_missing"))
             return None
         number = _number(raw)
         if isinstance(raw, FormulaText):
-            self.fail("目标值", raw, "目标值是没有计算结果的公式，请改为数值",
-                      "the target is a formula with no computed value; enter the number")
+            self.fail("目标值", raw, *pair("targets.sheet.value_formula"))
             return None
         if number is None:
-            self.fail("目标值", raw, "目标值须为数字", "the target must be a number")
+            self.fail("目标值", raw, *pair("error.targets.value_not_number"))
             return None
         if key is None:
             return None
@@ -439,8 +433,9 @@ class _Row:
             factor = model.unit_factor(key, _text(unit_raw))
         if factor is None:
             units = "、".join(model.input_units(key))
-            self.fail("单位", unit_raw, f"「{reg.get(key).name_zh}」的单位只能是：{units}",
-                      f"the unit of {reg.get(key).name_en} must be one of: {units}")
+            self.fail("单位", unit_raw, *pair("targets.sheet.bad_unit", units=units,
+                                             name_zh=reg.get(key).name_zh,
+                                             name_en=reg.get(key).name_en))
             return None
         value = number * factor
         problem = model.value_problem(key, value)
@@ -455,9 +450,9 @@ def error_report(result: ReadResult, lang: str = "zh") -> bytes:
     failures; failures of the file itself come first."""
     wb = Workbook()
     ws = wb.active
-    ws.title = "错误报告" if lang == "zh" else "errors"
-    explain = "错误说明" if lang == "zh" else "problems"
-    row_head = "行号" if lang == "zh" else "row"
+    ws.title = i18n.text("targets.sheet.report_title", lang)
+    explain = i18n.text("targets.sheet.report_problems", lang)
+    row_head = i18n.text("targets.sheet.report_row", lang)
     header = [row_head] + (result.header or list(COLUMNS)) + [explain]
     ws.append(header)
     _style_header(ws, [8] + [16] * (len(header) - 2) + [70])

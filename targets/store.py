@@ -30,6 +30,8 @@ from pathlib import Path
 import appdb
 from access import counties as county_ref
 from access.service import Actor, PermissionDenied, User
+from core.errors import BilingualError
+from core.settings import current as current_settings
 from model import indicators as reg
 from targets import model
 
@@ -39,16 +41,8 @@ AUDIT_IMPORT = "target_import"
 SOURCES = ("app", "import", "cli")
 
 
-class TargetError(ValueError):
+class TargetError(BilingualError, ValueError):
     """A target that cannot be stored; the message names it in both languages."""
-
-    def __init__(self, zh: str, en: str):
-        super().__init__(f"{zh} / {en}")
-        self.zh = zh
-        self.en = en
-
-    def message(self, lang: str = "zh") -> str:
-        return self.zh if lang == "zh" else self.en
 
 
 @dataclass(frozen=True)
@@ -94,19 +88,18 @@ class ImportOutcome:
 def check_input(item: TargetInput) -> TargetInput:
     """The target in stored form, or TargetError saying what is wrong."""
     if item.indicator not in reg.REGISTRY:
-        raise TargetError(f"未知指标：{item.indicator}", f"unknown indicator: {item.indicator}")
+        raise TargetError("error.targets.unknown_indicator", indicator=item.indicator)
     if not model.is_targetable(item.indicator):
         ind = reg.get(item.indicator)
-        raise TargetError(f"「{ind.name_zh}」不设年度目标",
-                          f"{ind.name_en} does not take an annual target")
+        raise TargetError("error.targets.not_targetable", name_zh=ind.name_zh, name_en=ind.name_en)
     problem = model.year_problem(item.year)
     if problem:
-        raise TargetError(*problem)
+        raise TargetError(problem.key, **problem.values)
     if item.county is not None and int(item.county) not in county_ref.counties():
-        raise TargetError(f"未知的县区代码：{item.county}", f"unknown county code: {item.county}")
+        raise TargetError("error.targets.unknown_county", county=item.county)
     problem = model.value_problem(item.indicator, item.value)
     if problem:
-        raise TargetError(*problem)
+        raise TargetError(problem.key, **problem.values)
     return TargetInput(item.indicator, int(item.year), model.normalise(item.indicator,
                                                                        item.value),
                        None if item.county is None else int(item.county))
@@ -121,7 +114,7 @@ def _actor(by) -> tuple[str, str | None]:
         return by.name, by.role
     name = str(by or "").strip()
     if not name:
-        raise TargetError("须说明由谁设定", "who sets the target must be given")
+        raise TargetError("error.targets.setter_missing")
     return name[:64], None
 
 
@@ -130,8 +123,7 @@ class TargetStore:
                  clock: Callable[[], datetime] | None = None):
         if db_path is None:
             if settings is None:
-                from core.settings import current
-                settings = current()
+                settings = current_settings()
             db_path = settings.app_db
         self.db_path = Path(db_path)
         self.clock = clock or (lambda: datetime.now(UTC))
@@ -280,7 +272,7 @@ class TargetStore:
         checked = [check_input(item) for item in items]
         keys = [(c.indicator, c.county, c.year) for c in checked]
         if len(set(keys)) != len(keys):
-            raise TargetError("同一指标、县区、年度出现了两次", "the same target appears twice")
+            raise TargetError("error.targets.duplicate")
         created = changed = unchanged = 0
         with self._db() as con, appdb.transaction(con):
             for item in checked:

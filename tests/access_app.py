@@ -5,20 +5,20 @@ page printing its slug and the county scope it would pass to Analytics. Run by A
 import streamlit as st
 
 from access import roles
-from access import ui as access_ui
+from pages import account, login
 
 st.set_page_config(page_title="access test")
-user = access_ui.gate()
-access_ui.sidebar(user)
+user = login.gate()
+account.sidebar(user)
 
 
 def _page(slug):
     def page():
-        access_ui.guard(slug, user)
+        account.guard(slug, user)
         st.header(f"page {slug}")
         st.text(f"scope {user.county_scope}")
     page.__name__ = f"page_{slug}"
     return page
 
 
-access_ui.navigation(user, [(_page(s), s, s) for s in roles.PAGES]).run()
+account.navigation(user, [(_page(s), s, s) for s in roles.PAGES]).run()

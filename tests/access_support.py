@@ -57,7 +57,7 @@ def add(acc: Access, name: str, role: str, password: str | None = "correct-horse
 def sign_in(at, acc: Access, user):
     """Hand an AppTest session a signed-in tab for `user`, as a login would, without the
     form: for page tests that are not about logging in. Returns the AppTest."""
-    from access.ui import STATE
+    from pages.login_request import STATE
 
     login = acc.login_trusted(user, mode="password", client="apptest")
     at.session_state[STATE] = {"mode": "password", "token": login.token}

@@ -90,7 +90,7 @@ def sign_in(page: Page, url: str, role: str = "leader") -> None:
     """Give the page's browser context a session of the `role` user of the app at `url`
     (the cookie a password login leaves)."""
     from access.service import Access
-    from access.ui import COOKIE
+    from pages.login_request import COOKIE
 
     acc = Access(APP_DATA[url] / "app.db")
     login = acc.login_trusted(acc.get_user(role), mode="password", client="browser-test")

@@ -1,4 +1,4 @@
-"""The figures the city published (FACTS.md), each with the rule its wording implies.
+"""The figures the city published (its August 2020 report), each with the rule its wording implies.
 
 A figure written exactly (246 stations, 201 projects) must be met exactly; one written with
 "+" or 余/多 (50万+ jobs) is a lower bound; one written to a precision (27.6万, 541.58亿元,

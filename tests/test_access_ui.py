@@ -3,7 +3,8 @@ before login, one message for every failed login, the session cookie, reload, id
 logout, a disabled user, pages a role may not open, and the header and OIDC modes.
 
 AppTest cannot send cookies or headers, so the request the browser would make is injected
-(`access.ui.request_info`); the real cookie round trip is in test_access_browser.py."""
+(`pages.login_request.request_info`); the real cookie round trip is in
+test_access_browser.py."""
 
 from __future__ import annotations
 
@@ -16,9 +17,9 @@ from streamlit.testing.v1 import AppTest
 
 from access import PermissionDenied
 from access import roles as R
-from access import ui as access_ui
 from access.service import LOGIN_FAILED, token_hash
-from access.ui import COOKIE, RequestInfo
+from pages import account, login_request
+from pages.login_request import COOKIE, RequestInfo
 from tests.access_support import SETUP, Clock, add, make_access, sign_in
 
 APP = str(Path(__file__).with_name("access_app.py"))
@@ -45,13 +46,13 @@ def clock():
 @pytest.fixture
 def browser(monkeypatch):
     b = Browser()
-    monkeypatch.setattr(access_ui, "request_info", b.info)
+    monkeypatch.setattr(login_request, "request_info", b.info)
     return b
 
 
 def use(monkeypatch, tmp_path, clock, **sections):
     acc = make_access(tmp_path, clock=clock, **sections)
-    monkeypatch.setattr(access_ui, "service", lambda: acc)
+    monkeypatch.setattr(login_request, "service", lambda: acc)
     return acc
 
 
@@ -300,7 +301,7 @@ def test_header_mode_refuses_a_missing_unknown_or_disabled_user(monkeypatch, tmp
         browser.headers["X-Remote-User"] = header
     at = app()
     assert shown(at)["pages"] == [] and shown(at)["form"] == []
-    assert shown(at)["errors"] == [access_ui.t("header_unknown")]
+    assert shown(at)["errors"] == [account.t("header_unknown")]
     at.run()
     assert len(acc.audit_entries(SETUP, action="login_failed")) == 1  # once per tab
 
@@ -337,7 +338,7 @@ def test_oidc_mode_offers_the_provider_login_and_refuses_an_unknown_email(
     assert shown(at)["pages"] == [] and shown(at)["form"] == []
     at.user = {"is_logged_in": True, "email": "stranger@example.com"}
     at.run()
-    assert shown(at)["errors"] == [access_ui.t("sso_unknown")] and shown(at)["pages"] == []
+    assert shown(at)["errors"] == [account.t("sso_unknown")] and shown(at)["pages"] == []
 
 
 def test_oidc_mode_without_a_configured_provider_says_so(monkeypatch, tmp_path, clock, browser):
@@ -346,7 +347,7 @@ def test_oidc_mode_without_a_configured_provider_says_so(monkeypatch, tmp_path, 
     at.user = {"is_logged_in": False}
     at.run()
     next(b for b in at.button if b.key == "heze_sso_login").click().run()
-    assert shown(at)["errors"] == [access_ui.t("sso_not_configured")]
+    assert shown(at)["errors"] == [account.t("sso_not_configured")]
 
 
 def test_the_ui_helpers_log_exports_and_reveals_with_the_browsers_address(monkeypatch,
@@ -356,10 +357,10 @@ def test_the_ui_helpers_log_exports_and_reveals_with_the_browsers_address(monkey
     browser.headers["X-Forwarded-For"] = "172.16.5.9, 10.0.0.1"
     leader = add(acc, "li", R.LEADER)
     data_admin = add(acc, "zhao", R.DATA_ADMIN)
-    access_ui.log_export(leader, what="stations", fmt="csv", filter={"county": []}, rows=3)
-    access_ui.reveal(data_admin, table="returnees", record=5, reason="回访核实")
+    account.log_export(leader, what="stations", fmt="csv", filter={"county": []}, rows=3)
+    account.reveal(data_admin, table="returnees", record=5, reason="回访核实")
     with pytest.raises(PermissionDenied):
-        access_ui.reveal(leader, table="returnees", record=5, reason="回访核实")
+        account.reveal(leader, table="returnees", record=5, reason="回访核实")
     got = [(e.action, e.user_name, e.client) for e in reversed(acc.audit_entries(SETUP))
            if e.action != "user_change"]
     via = "172.16.5.9 (via 10.8.0.15)"

@@ -136,7 +136,7 @@ def test_the_menu_offers_the_wall_display_to_all_and_targets_to_the_administrato
 
 @pytest.mark.parametrize("role", ["leader", "county", "data_admin"])
 def test_the_targets_page_answers_no_permission_to_other_roles(app, role):
-    at = app("targets", role)
+    at = app("annual_targets", role)
     assert at.title[0].value.startswith("无权访问")
     assert not at.get("number_input")
 

@@ -16,8 +16,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from analytics import aggregates
 from analytics.queries import Analytics
+from data import aggregates
 from model import indicators as reg
 from model.filters import Filter
 

@@ -19,7 +19,7 @@ import pytest
 from analytics import masking
 from analytics.queries import Analytics
 from core import formatting
-from data.snapshot import create_schema
+from data.writer import create_schema
 from model import indicators as reg
 from model.facts import FACTS
 from model.filters import Filter, FilterError

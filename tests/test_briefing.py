@@ -31,7 +31,8 @@ from model.filters import Filter
 CAO = 371721  # 曹县
 AS_OF = date(2020, 8, 31)
 TITLE = "菏泽市返乡创业工作领导简报"
-# The headline figures of the unfiltered scale-1 snapshot (README, "The synthetic snapshot"):
+# The headline figures of the unfiltered scale-1 snapshot (docs/data-and-import.md, "The
+# synthetic snapshot"):
 # 246 stations, 27.6万 returnees, 10.4万 businesses, 50.3万 jobs, 201 projects over 1亿
 # worth 541.58亿元, 141 of 201 = 70% recommended by stations.
 PUBLISHED = {

@@ -81,7 +81,7 @@ def click_map(page: Page, x: float, y: float, tooltip, expect) -> None:
     deck.gl counts a click only if the button comes back up within 250 ms of going down;
     SwiftShader draws on the CPU, so a click during the redraw that follows a hover can be
     lost. The click therefore comes only once the hover is drawn. Should the app still not
-    start a run within 10 s, the hover is done afresh (off the object until the tooltip
+    start a run within 10 s, the hover is done afresh (off the map until the tooltip
     goes, back until it shows) and the click repeated, once."""
     for attempt in range(2):
         _tooltip_shown(page, x, y, tooltip)
@@ -93,7 +93,8 @@ def click_map(page: Page, x: float, y: float, tooltip, expect) -> None:
             break
         except PlaywrightTimeout:
             assert attempt == 0, "the app did not react to two clicks on the map"
-            page.mouse.move(x + 60, y + 60)
+            # Off the map altogether: 60 px away could still be the same (large) county.
+            page.mouse.move(2, 2)
             tooltip.wait_for(state="hidden", timeout=15_000)
     expect.first.wait_for(timeout=CHART_TIMEOUT_MS)
     wait_idle(page)

@@ -184,7 +184,7 @@ def test_the_bundle_is_one_archive_of_the_application_the_wheels_and_the_install
     assert top == {site.unpacked.name} and site.unpacked.name.startswith("heze-dashboard-")
     assert install.mode & 0o111
     inner = [n.split("/", 1)[1] for n in names if "/" in n]
-    assert not [n for n in inner if n.startswith(("tests/", ".ci/"))]
+    assert not [n for n in inner if n.startswith(("tests/", "bench/", ".ci/"))]
     wheels = [n for n in inner if n.startswith("wheels/")]
     locked = [line for line in (site.unpacked / "requirements.lock").read_text().splitlines()
               if "==" in line]

@@ -149,7 +149,7 @@ def test_no_change_is_grey_without_an_arrow(signed_in):
     from datetime import date
 
     from analytics.compare import Base, Comparison
-    from pages.shared import change_text
+    from pages.cards import change_text
 
     same = Comparison("returnees", 100, 100, Base("as_of", None, date(2019, 8, 31)))
     text, colour = change_text(same)
@@ -261,7 +261,7 @@ def test_an_xlsx_export_has_a_title_the_filter_a_frozen_header_and_number_format
     assert sheet.column_dimensions["C"].width >= 20
 
 
-BIG_PROJECTS = 201  # FACTS.md: 201 landed projects over 100 million yuan
+BIG_PROJECTS = 201  # tests/published.py: 201 landed projects over 100 million yuan
 
 
 @pytest.mark.parametrize("limit, cut", [(BIG_PROJECTS - 1, True), (BIG_PROJECTS, False)])
@@ -271,7 +271,7 @@ def test_a_long_table_shows_its_first_rows_says_so_and_its_download_holds_every_
 
     from streamlit.runtime.media_file_manager import MediaFileManager
 
-    import pages.shared as shared
+    import pages.tables as shared
 
     files = {}
     register = MediaFileManager.add_deferred

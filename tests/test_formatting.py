@@ -312,3 +312,17 @@ def test_a_wall_card_writes_english_counts_in_thousands(value, unit, lang, shown
     from core.formatting import headline_value
 
     assert headline_value(value, unit, lang) == shown
+
+
+@pytest.mark.parametrize(("values", "unit", "lang", "shown"), [
+    # English money from a billion: every bar in billions, short enough for a narrow panel
+    ([1_075_000, 220_000, 85_000, None], "wan_yuan", "en",
+     ["10.75B yuan", "2.2B yuan", "0.85B yuan", "—"]),
+    ([99_000, 8_500], "wan_yuan", "en", ["990 million yuan", "85 million yuan"]),  # below
+    ([107_500, 8_500], "wan_yuan", "zh", ["10.75亿元", "0.85亿元"]),  # Chinese: unchanged
+    ([44_015, 8_316], "person", "en", ["44,015 people", "8,316 people"]),  # counts too
+])
+def test_a_wall_panel_writes_english_money_in_billions(values, unit, lang, shown):
+    from core.formatting import short_values
+
+    assert short_values(values, unit, lang) == shown

@@ -1,4 +1,4 @@
-"""A large snapshot is generated and written slice by slice (data.generate.write_in_chunks):
+"""A large snapshot is generated and written slice by slice (data.generate.build.write_in_chunks):
 the slices join into one snapshot whose ids run on, whose links hold and whose totals are
 the scale's, with its aggregates. Scale 2 in two slices stands in for scale 100 in twenty."""
 
@@ -7,9 +7,9 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-import data.generate as gen
-from analytics import aggregates
+import data.generate.build as gen
 from analytics.queries import Analytics
+from data import aggregates
 
 pytestmark = pytest.mark.slow
 

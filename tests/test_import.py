@@ -177,7 +177,7 @@ SMALL_PEOPLE = 3000  # people kept from the scale-1 snapshot: every build takes 
 def small_copy(source: Path, out: Path) -> None:
     """The scale-1 snapshot cut to its first people (and what refers to them), with every
     station, park and project: each load in these tests builds a whole snapshot."""
-    from data.snapshot import write_atomically
+    from data.writer import write_atomically
 
     def fill(con):
         con.execute(f"ATTACH '{source}' AS s (READ_ONLY)")

@@ -27,8 +27,8 @@ import pandas as pd
 import pytest
 
 from data.importer import pipeline
-from data.snapshot import SCHEMA_PATH
 from data.store import SnapshotStore
+from data.writer import SCHEMA_PATH
 from tests.test_import import (
     ACTIVITY_HEADERS,
     ENTITY_HEADERS,

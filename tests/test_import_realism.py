@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from data import geography, reference
-from data.generate import _province_rings, on_land
+from data.generate.stations import _province_rings, on_land
 from data.identity import HEZE_REGION_CODES, region_codes
 from tests.conftest import scalar
 

@@ -11,7 +11,7 @@ import pytest
 from data.importer.spec import IMPORT_TABLES, split_comment, tables
 from data.importer.validate import RULES
 from data.importer.workbook import write_templates
-from data.snapshot import SCHEMA_PATH
+from data.writer import SCHEMA_PATH
 from tests.test_import import (
     ACTIVITY_HEADERS,
     ENTITY_HEADERS,

@@ -144,3 +144,22 @@ def test_the_served_outlines_are_the_boundary_data_as_built():
 
     for name, data in geo.static_files().items():
         assert (geo.STATIC_DIR / name).read_bytes() == data, f"{name}: run python -m data.geography"
+
+
+def test_the_maps_stay_the_same_elements_when_the_browser_reports_its_width(env):
+    """A first visit runs once with the default width, then again when the browser has
+    measured its own: the two maps must be the same elements both times (updated, not
+    built anew; a new WebGL map costs seconds without a GPU), framed for the new width."""
+    from pages import viewport
+
+    at = _map_page(env)
+    before = [(chart.proto.id, json.loads(chart.proto.json)["initialViewState"])
+              for chart in at.get("deck_gl_json_chart")]
+    at.session_state[viewport.KEY] = {"width": 350}  # a phone
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    after = [(chart.proto.id, json.loads(chart.proto.json)["initialViewState"])
+             for chart in at.get("deck_gl_json_chart")]
+    assert len(before) == len(after) == 2
+    assert [i for i, _ in after] == [i for i, _ in before]
+    assert after[0][1]["zoom"] < before[0][1]["zoom"]  # all of China framed for the phone

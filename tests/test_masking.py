@@ -37,7 +37,7 @@ def test_no_name_stays_no_name(missing):
 
 
 @pytest.mark.parametrize(("number", "masked"), [
-    ("37172219900101123X", "371722********123X"),   # the README's own example form
+    ("37172219900101123X", "371722********123X"),   # the documents' own example form
     ("11010519491231002X", "110105********002X"),
     ("440524188001010014", "440524********0014"),
     ("371722199001011237", "371722********1237"),

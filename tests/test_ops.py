@@ -107,7 +107,7 @@ def modes(root: Path) -> dict[str, int]:
 
 
 # -- settings ------------------------------------------------------------------------------
-@pytest.mark.parametrize("doc", ["README.md", "docs/管理员手册.md"])
+@pytest.mark.parametrize("doc", ["docs/deploy.md", "docs/管理员手册.md"])
 def test_the_documents_list_every_setting_with_the_table_the_keys_make(doc):
     text = (PROJECT_DIR / doc).read_text(encoding="utf-8")
     table = keys_markdown()
@@ -518,7 +518,7 @@ def test_the_lock_pins_every_runtime_requirement_with_a_hash_and_no_development_
 
 def test_the_bundle_carries_the_application_and_the_installer_but_no_tests():
     files = bundle.app_files()
-    assert not [f for f in files if f.startswith(("tests/", ".ci/"))]
+    assert not [f for f in files if f.startswith(("tests/", "bench/", ".ci/"))]
     for needed in ("app.py", "deploy/install.sh", "deploy/heze-dashboard.in",
                    "deploy/systemd/heze-dashboard.service.in", "appdb/migrations/0001_access.sql",
                    "data/schema.sql", "requirements.txt", ".streamlit/config.toml",
@@ -657,3 +657,51 @@ def test_the_started_server_sends_no_request_off_the_machine_and_prints_its_own_
     said = log.read_text(encoding="utf-8", errors="replace")
     assert trap.seen == [], f"requests that would leave the machine: {trap.seen}\n{said}"
     assert f"看板地址 / dashboard URL: http://localhost:{port}/" in said
+
+
+# -- the app's page carries the server's base URL (ops.pagebase) --------------------------
+def _served_through_pagebase(base_path: str, body: bytes, content_type: bytes,
+                             method: str = "GET") -> tuple[dict, bytes]:
+    import asyncio
+
+    from ops.pagebase import PageBase
+
+    async def app(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", content_type), (b"etag", b'"file"'),
+                                (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body[:10], "more_body": True})
+        await send({"type": "http.response.body", "body": body[10:]})
+
+    sent = []
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": method, "path": "/map"}
+    asyncio.run(PageBase(app, base_path=base_path)(scope, None, send))
+    start = sent[0]
+    return dict(start["headers"]), b"".join(m.get("body", b"") for m in sent[1:])
+
+
+PAGE = b'<head><script>x</script><script type="module" src="./static/js/index.js"></script>'
+
+
+@pytest.mark.parametrize("base_path, expected", [("", b'+ "/"'), ("/heze/", b'+ "/heze"')])
+def test_the_app_page_tells_the_browser_the_server_base_url(base_path, expected):
+    headers, body = _served_through_pagebase(base_path, PAGE, b"text/html; charset=utf-8")
+    line = body[:body.index(b'<script type="module"')]
+    assert line.startswith(b"<head><script>x</script><script>window.__streamlit")
+    assert b"BACKEND_BASE_URL: window.location.origin " + expected in line
+    assert body.endswith(PAGE[len(b"<head><script>x</script>"):])
+    assert headers[b"content-length"] == str(len(body)).encode()
+    assert b"etag" not in headers  # the file's validator no longer describes the page
+
+
+def test_anything_but_the_app_page_passes_untouched():
+    for content_type, body in ((b"application/javascript", PAGE),
+                               (b"text/html", b"<html>a component</html>" * 3)):
+        headers, sent = _served_through_pagebase("", body, content_type)
+        assert sent == body and headers[b"etag"] == b'"file"'
+    headers, sent = _served_through_pagebase("", PAGE, b"text/html", method="POST")
+    assert sent == PAGE and headers[b"etag"] == b'"file"'

@@ -88,7 +88,7 @@ def test_values_side_by_side_share_the_largest_ones_magnitude():
 def test_a_rise_is_red_and_a_fall_green_on_the_cockpit_as_on_the_wall(app):
     from streamlit.proto.Metric_pb2 import Metric
 
-    from pages import screen
+    from presentation import screen
 
     at = app("overview")
     rises = [m for m in at.metric if m.proto.delta.startswith("+")]

@@ -128,3 +128,43 @@ def test_printed_kpi_cards_use_the_whole_printable_width(page, app_url):
     page.emulate_media(media="screen")
     assert widths["cards"] >= 0.95 * widths["main"], widths
     assert widths["main"] >= 0.95 * widths["viewport"], widths
+
+
+# -- (d) printed tables ---------------------------------------------------------------------
+A4_CONTENT_PX = 703  # A4's 210 mm less the 12 mm margins each side (style.css), at 96 dpi
+
+PRINTED_TABLES = """() => {
+    const main = document.querySelector('[data-testid="stMainBlockContainer"]');
+    const shown = el => el.getClientRects().length > 0;
+    const tables = [...main.querySelectorAll('[data-testid="stDataFrame"], table')]
+        .filter(shown)
+        .map(el => { const box = el.getBoundingClientRect();
+                     const grid = el.querySelector('.dvn-scroller');
+                     // a grid scrolls what it cannot show; a table is as wide as drawn
+                     const wide = grid ? grid.scrollWidth - grid.clientWidth + box.width
+                                       : el.scrollWidth;
+                     return {left: box.left, width: Math.max(wide, box.width),
+                             rows: grid ? null : el.querySelectorAll('tbody tr').length}; });
+    return {page: main.getBoundingClientRect().width, tables};
+}"""
+
+
+@pytest.mark.browser
+def test_the_printed_parks_ranking_fits_the_width_of_an_a4_page(page, app_url):
+    """Printed (at A4's width, without the rerun a window's new width would bring, as a
+    browser prints), the ranking of parks shows every column and every row on the page."""
+    from tests.browser_kit import open_page, require_chromium
+
+    require_chromium()
+    open_page(page, f"{app_url}/parks")  # drawn for the screen, as before Ctrl-P
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": A4_CONTENT_PX, "height": 1000})
+    printed = page.evaluate(PRINTED_TABLES)
+    page.emulate_media(media="screen")
+    on_screen = page.locator(".heze-print-table:visible").count()
+    assert printed["tables"], printed
+    ranking = printed["tables"][0]
+    assert ranking["width"] <= printed["page"] + 1, printed
+    assert ranking["left"] >= -1, printed
+    assert ranking["rows"] and ranking["rows"] >= 10, printed  # every park, not a window
+    assert on_screen == 0  # on screen, the grid alone

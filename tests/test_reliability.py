@@ -19,8 +19,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics import Analytics, Filter, links
-from data.snapshot import clean_temporaries, write_atomically
 from data.store import Manifest, SnapshotStore, StoreError
+from data.writer import clean_temporaries, write_atomically
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")

@@ -14,7 +14,7 @@ import pytest
 import streamlit.testing.v1.local_script_runner as lsr
 from streamlit.testing.v1 import AppTest
 
-from tests.bench_screen import FRAGMENTS, fragment_names, write_harness
+from bench.screen import FRAGMENTS, fragment_names, write_harness
 
 SCREEN = str(Path(__file__).resolve().parents[1] / "pages" / "screen.py")
 
@@ -102,7 +102,7 @@ def test_the_screen_draws_the_headline_figures_the_map_and_two_panels(screen):
 ])
 def test_rotate_is_whole_seconds_from_5_to_3600_and_anything_else_says_what_was_used(
         raw, seconds, notice):
-    from pages.screen import parse_seconds
+    from presentation.screen import parse_seconds
 
     got = parse_seconds(raw, "rotate", 30)
     assert got.value == seconds
@@ -110,8 +110,8 @@ def test_rotate_is_whole_seconds_from_5_to_3600_and_anything_else_says_what_was_
         assert got.notice is None
     else:
         key, values = got.notice
-        from pages.screen import TEXT_ZH_EN
-        assert notice in TEXT_ZH_EN[key][0].format(**values)
+        from core.i18n import text
+        assert notice in text(f"screen.{key}", "zh", **values)
         assert values["value"] == seconds
 
 
@@ -240,7 +240,7 @@ def test_a_timed_refresh_keeps_the_kiosk_session_from_idling_out(signed_screen):
 
 def test_an_ended_session_ends_the_display_at_the_next_refresh(signed_screen):
     at, acc = signed_screen
-    from access.ui import STATE
+    from pages.login_request import STATE
 
     acc.logout(at.session_state[STATE]["token"])
     tick(at, "headline")

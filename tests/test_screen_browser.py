@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from pages.screen import (
+from bench.screen import serve
+from presentation.screen import (
     CHART_MIN_PX,
     LABEL_PX,
     LEVEL_RGB,
@@ -16,7 +17,6 @@ from pages.screen import (
     PROVINCE_FILL,
     VALUE_PX,
 )
-from tests.bench_screen import serve
 from tests.browser_kit import (
     CHART_TIMEOUT_MS,
     CHROMIUM,
@@ -32,7 +32,7 @@ from tests.browser_kit import (
 pytestmark = pytest.mark.browser
 WALL = {"width": 1920, "height": 1080}
 ROTATE = 6
-MIN_VALUE_PX, MIN_LABEL_PX, MIN_CHART_PX = 64, 24, 18  # the README's promise
+MIN_VALUE_PX, MIN_LABEL_PX, MIN_CHART_PX = 64, 24, 18  # docs/wall-display.md's promise
 
 assert VALUE_PX >= MIN_VALUE_PX and LABEL_PX >= MIN_LABEL_PX
 assert CHART_MIN_PX >= MIN_CHART_PX and MAP_LABEL_PX >= MIN_CHART_PX

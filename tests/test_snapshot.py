@@ -1,7 +1,7 @@
 """The synthetic snapshot: the published figures, its integrity, and how it is built.
 
 Every figure is recomputed by SQL from a freshly built snapshot (the `db` fixture, scale 1,
-default seed). The only numbers written here are the published ones (FACTS.md), compared as
+default seed). The only numbers written here are the published ones (the city's report), compared as
 the report states them (tests/published.py: exact, at least, or rounded to the printed
 precision), so any generator that matches the report passes. Most checks
 of the published figures and of integrity also run on a snapshot built from another seed:
@@ -25,14 +25,14 @@ import pytest
 
 from data.generate import DEFAULT_SEED, PAUSE_ENV, PAUSED, build_snapshot
 from data.identity import HEZE_REGION_CODES
-from data.snapshot import write_atomically
+from data.writer import write_atomically
 from tests import gb11643
 from tests.conftest import OTHER_SEED, scalar
 from tests.published import PUBLISHED
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# -- the published figures (FACTS.md) ----------------------------------------------------
+# -- the published figures (tests/published.py) ----------------------------------------------
 AS_OF = date(2020, 8, 31)
 STATIONS, CITY_STATIONS, COUNTY_STATIONS = 246, 37, 209
 LHASA_STATION = "菏泽市返乡创业(拉萨)服务站"
@@ -542,7 +542,7 @@ def figures(con, queries):
 @pytest.mark.slow
 def test_scale_3_multiplies_people_entities_jobs_and_projects_but_keeps_the_246_stations(
         db, tmp_path):
-    """Built in one piece, as every scale up to data.generate.CHUNKED_ABOVE (the benchmarks'
+    """Built in one piece, as every scale up to data.generate.build.CHUNKED_ABOVE (the benchmarks'
     scale 10 among them) is; test_generate_slices covers the scales built in slices. Three,
     not two: a factor of scale² or of scale + 1 would pass at two."""
     big = tmp_path / "scale3.duckdb"

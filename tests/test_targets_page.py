@@ -11,11 +11,11 @@ import pytest
 from openpyxl import Workbook
 from streamlit.testing.v1 import AppTest
 
+from bench.screen import write_harness
 from targets import TargetStore
 from targets import sheet as xl
-from tests.bench_screen import write_harness
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "targets.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "annual_targets.py")
 CAO = 371721
 
 

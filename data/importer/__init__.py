@@ -5,7 +5,7 @@ snapshot built and served only when every file is valid.
     python -m data.importer check PATH...
     python -m data.importer load PATH... [--mode replace|append|update] [--as-of DATE]
 
-See the README section "Importing real data".
+See docs/data-and-import.md, "Importing real data".
 """
 
 from data.importer.pipeline import MODES, LoadResult, Report, check, load

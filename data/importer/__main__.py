@@ -12,10 +12,10 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
-import duckdb
-
+from core.settings import current
 from data.importer import pipeline as loader
-from data.importer.spec import REFERENCE_TABLES
+from data.importer.compare import compare
+from data.importer.workbook import bad_rows_xlsx, export, write_templates
 from data.store import StoreError
 
 
@@ -68,22 +68,6 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def template_sources(store) -> tuple[dict, dict]:
-    """Reference tables and station/park names for the drop-down lists."""
-    current = store.current_path()
-    if current is None or not current.exists():
-        return loader._reference_from_csv(), {}
-    con = duckdb.connect(str(current), read_only=True)
-    try:
-        ref = {t: con.execute(f"SELECT * FROM {t}").df() for t in REFERENCE_TABLES}  # noqa: S608
-        names = {t: [r[0] for r in con.execute(
-            f"SELECT name_zh FROM {t} ORDER BY name_zh").fetchall()]  # noqa: S608
-            for t in ("stations", "parks")}
-    finally:
-        con.close()
-    return ref, names
-
-
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     lang = args.lang
@@ -101,15 +85,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args, store, lang: str) -> int:
     if args.command == "template":
-        from data.importer.workbook import write_templates
-
-        ref, names = template_sources(store)
+        ref, names = loader.template_sources(store)
         for path in write_templates(args.dir, ref, names):
             print(path)
         return 0
     if args.command in ("check", "load"):
-        from core.settings import current
-
         max_bytes = current()["data.max_upload_mb"] << 20
         report = loader.check(args.paths, as_of=args.as_of, mode=args.mode, store=store,
                               progress=loader.stderr_progress, max_bytes=max_bytes,
@@ -117,8 +97,6 @@ def _run(args, store, lang: str) -> int:
         for line in report.lines(lang, limit=None if args.all else 200):
             print(line)
         if args.report is not None:
-            from data.importer.workbook import bad_rows_xlsx
-
             bad_rows_xlsx(report, args.report, lang)
             print(f"错误报告 / report: {args.report}")
         if not report.ok:
@@ -158,8 +136,6 @@ def _run(args, store, lang: str) -> int:
         print(("已启用 " if lang == "zh" else "serving ") + f"{args.id} (before: {before})")
         return 0
     if args.command == "compare":
-        from data.importer.compare import compare
-
         df = compare(store, args.first, args.second)
         name, county = ("name_zh", "county_zh") if lang == "zh" else ("name_en", "county_en")
         out = df[[name, county, "first", "second", "difference"]].copy()
@@ -168,13 +144,11 @@ def _run(args, store, lang: str) -> int:
         print(out.to_string(index=False))
         return 0
     if args.command == "export":
-        from data.importer.workbook import export
-
-        current = store.current_path()
-        if current is None:
+        served_path = store.current_path()
+        if served_path is None:
             print("没有当前快照 / no snapshot is served", file=sys.stderr)
             return 1
-        paths = export(current, args.dir, args.format,
+        paths = export(served_path, args.dir, args.format,
                        progress=lambda f, n: print(f"{n:>9,}  {f}", file=sys.stderr))
         _audit_export(store, args, paths)
         for p in paths:

@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from data.identity import HEZE_REGION_CODES, ID_CHECK_CHARS, ID_WEIGHTS, NOT_HEZE_CODES
+from data.importer.text import msg
 
 EXCEL_EPOCH = np.datetime64("1899-12-30")
 ZERO_WIDTH = "[\u200b\u200c\u200d\u2060\ufeff]"
@@ -290,8 +291,6 @@ def parse_id_numbers(arr, stored_as_number: np.ndarray, as_of: date):
 
 
 def region_message(code: str, lang: str) -> tuple[str, str]:
-    from data.importer.text import msg
-
     if code in NOT_HEZE_CODES:
         zh, en = NOT_HEZE_CODES[code]
         return (msg("id_region_named", "zh", code=code, name=zh, name_en=en),

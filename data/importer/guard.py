@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
 
-from data.importer.read import FileRejected, Problem, Progress
+from data.importer.problems import FileRejected, Problem, Progress
 
 EXCEL_MAX_ROWS = 1_048_576  # Excel's own limits: no real workbook goes beyond them
 EXCEL_MAX_COLUMNS = 16_384
@@ -274,7 +274,7 @@ def read_isolated(path: Path, name: str | None = None, progress: Progress | None
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(
             [str(root), *filter(None, [os.environ.get("PYTHONPATH")])]))
         proc = subprocess.Popen(
-            [sys.executable, "-m", "data.importer.guard", str(path), name, str(out),
+            [sys.executable, "-m", "data.importer.child", str(path), name, str(out),
              str(max_bytes or 0), str(memory), str(int(seconds) + 1)],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err, cwd=root, env=env,
             start_new_session=True)
@@ -335,31 +335,3 @@ def _kill(proc: subprocess.Popen) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         proc.kill()
-
-
-def _child(argv: list[str]) -> int:
-    import resource
-
-    path, name, out, max_bytes, memory, seconds = argv
-    memory = int(memory)
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    resource.setrlimit(resource.RLIMIT_CPU, (int(seconds), int(seconds) + 5))
-    from data.importer.read import read_file
-
-    def progress(file: str, sheet: str | None, rows: int) -> None:
-        sys.stdout.buffer.write(PROGRESS_PREFIX + f"{sheet or ''}\t{rows}\n".encode())
-        sys.stdout.buffer.flush()
-
-    try:
-        result = read_file(Path(path), name=name, progress=progress,
-                           max_bytes=int(max_bytes) or None)
-    except MemoryError:
-        result = (None, [], [Problem(name, None, None, None, "read_crashed",
-                                     {"limit": memory >> 20})])
-    with open(out, "wb") as fh:
-        pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(_child(sys.argv[1:]))

@@ -6,7 +6,8 @@
 A load builds a NEW snapshot file through SnapshotStore.build (the served file is never
 written): the tables in the files replace (or extend) the current snapshot's, the others
 are copied over unchanged. The file is finished and closed before it is promoted, and any
-failure, including a kill, leaves CURRENT naming the old snapshot.
+failure, including a kill, leaves CURRENT naming the old snapshot. What both return is
+in data.importer.report.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from __future__ import annotations
 import os
 import sys
 import time
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -22,8 +22,12 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from core.errors import BilingualError
+from core.settings import current as current_settings
+from data import reference
 from data.importer.guard import read_isolated
 from data.importer.read import FileInfo, Problem, Progress, Sheet, read_file
+from data.importer.report import LoadResult, Report
 from data.importer.spec import IMPORT_TABLES, REFERENCE_TABLES, key_column, tables
 from data.importer.text import msg
 from data.importer.validate import ERROR_COLUMNS, Checker, Context, Parsed
@@ -34,147 +38,37 @@ MODES = ("replace", "append", "update")
 PAUSE_ENV = "HEZE_IMPORT_PAUSE"  # tests: "<checkpoint>=<seconds>" to hold a load there
 
 
-class ImportError_(RuntimeError):
+class ImportError_(BilingualError, RuntimeError):
     """A load that could not build; the served snapshot is unchanged."""
-
-    def __init__(self, zh: str, en: str):
-        super().__init__(f"{zh} / {en}")
-        self.zh = zh
-        self.en = en
-
-    def message(self, lang: str = "zh") -> str:
-        return self.zh if lang == "zh" else self.en
-
-
-@dataclass
-class Report:
-    ok: bool
-    errors: pd.DataFrame
-    files: list[FileInfo]
-    sheets: list[Sheet]
-    rows: dict[str, int]
-    notes: list[tuple[str, str]] = field(default_factory=list)
-    changes: pd.DataFrame | None = None  # update mode: table, key, file, sheet, row, columns
-    # update mode, per table: records added, changed, unchanged, removed
-    summary: pd.DataFrame | None = None
-    parsed: dict[str, Parsed] = field(default_factory=dict)
-    as_of: date | None = None
-    mode: str = "replace"
-    seconds: float = 0.0
-
-    @property
-    def error_count(self) -> int:
-        return len(self.errors)
-
-    def file_lines(self, lang: str = "zh") -> list[str]:
-        """What was read from each file, and the notes (columns ignored)."""
-        out = []
-        for info in self.files:
-            enc = f"，{info.encoding}" if info.encoding and lang == "zh" else (
-                f", {info.encoding}" if info.encoding else "")
-            per = "、".join(f"{tables()[t].title if lang == 'zh' else t} {n:,}"
-                           for t, n in info.rows.items())
-            out.append(f"{info.name}（{per or '—'}{enc}）" if lang == "zh"
-                       else f"{info.name} ({per or '—'}{enc})")
-        for zh, en in self.notes:
-            out.append(zh if lang == "zh" else en)
-        return out
-
-    def lines(self, lang: str = "zh", limit: int | None = 200) -> list[str]:
-        """The report as text: the files, then one failure a line, then the verdict."""
-        out = self.file_lines(lang)
-        shown = self.errors if limit is None else self.errors.head(limit)
-        for e in shown.itertuples():
-            place = [str(e.file)]
-            if isinstance(e.sheet, str):
-                place.append(e.sheet)
-            if pd.notna(e.row):
-                place.append(f"第{int(e.row)}行" if lang == "zh" else f"row {int(e.row)}")
-            if isinstance(e.column, str):
-                place.append(f"“{e.column}”" if lang == "zh" else f'"{e.column}"')
-            value = "" if e.value is None or (not isinstance(e.value, str) and pd.isna(e.value)) \
-                else (f"（值：{e.value}）" if lang == "zh" else f" (value: {e.value})")
-            text = e.zh if lang == "zh" else e.en
-            out.append(f"{' · '.join(place)}：{text}{value}" if lang == "zh"
-                       else f"{' · '.join(place)}: {text}{value}")
-        if limit is not None and len(self.errors) > limit:
-            more = len(self.errors) - limit
-            out.append(f"……另有 {more:,} 处错误，完整列表见 --report 生成的 XLSX" if lang == "zh"
-                       else f"… {more:,} more; write them all with --report FILE.xlsx")
-        out.extend(self.summary_lines(lang))
-        changed = self.changed()
-        if len(changed):
-            out.append(f"将更新 {len(changed):,} 条已有记录：" if lang == "zh"
-                       else f"{len(changed):,} existing records will be updated:")
-            changes = changed if limit is None else changed.head(limit)
-            for c in changes.itertuples():
-                sheet = f" / {c.sheet}" if isinstance(c.sheet, str) else ""
-                cols = c.columns
-                out.append(f"  {c.table} {c.key}：{c.file}{sheet} 第{int(c.row)}行，变更 {cols}"
-                           if lang == "zh" else
-                           f"  {c.table} {c.key}: {c.file}{sheet} row {int(c.row)}, changes {cols}")
-        total = sum(self.rows.values())
-        if self.ok:
-            out.append(f"检查通过：{total:,} 行" if lang == "zh" else f"valid: {total:,} rows")
-        else:
-            out.append(f"发现 {len(self.errors):,} 处错误，未导入任何数据" if lang == "zh"
-                       else f"{len(self.errors):,} problems; nothing was imported")
-        return out
-
-    def changed(self) -> pd.DataFrame:
-        """The incoming rows that change a stored record (not those identical to it)."""
-        if self.changes is None:
-            return pd.DataFrame(columns=["table", "key", "file", "sheet", "row", "columns"])
-        return self.changes[self.changes["columns"].astype(bool)]
-
-    def summary_lines(self, lang: str = "zh") -> list[str]:
-        """One line per table: how many records are added, changed, unchanged, removed."""
-        from data.importer.text import ui
-
-        if self.summary is None:
-            return []
-        return [ui("summary_line", lang, table=tables()[r.table].title if lang == "zh"
-                   else r.table, added=f"{r.added:,}", changed=f"{r.changed:,}",
-                   unchanged=f"{r.unchanged:,}", removed=f"{r.removed:,}")
-                for r in self.summary.itertuples()]
-
-    def table(self, lang: str = "zh") -> pd.DataFrame:
-        """The failures as a table for the page."""
-        from data.importer.text import ui
-
-        df = self.errors.copy()
-        df["message"] = df["zh"] if lang == "zh" else df["en"]
-        df = df[["file", "sheet", "row", "column", "value", "message"]]
-        df["row"] = df["row"].astype("Int64")
-        return df.rename(columns={
-            "file": ui("col_file", lang), "sheet": ui("col_sheet", lang),
-            "row": ui("col_row", lang), "column": ui("col_column", lang),
-            "value": ui("col_value", lang), "message": ui("col_message", lang)})
-
-
-@dataclass
-class LoadResult:
-    report: Report
-    snapshot_id: str | None = None
-    previous_id: str | None = None
-    removed: list[str] = field(default_factory=list)
 
 
 # -- the store and the current snapshot ------------------------------------------------------
 
 def default_store() -> SnapshotStore:
-    from core.settings import current
-
-    return SnapshotStore(current().snapshots_dir)
+    return SnapshotStore(current_settings().snapshots_dir)
 
 
 def _reference_from_csv() -> dict[str, pd.DataFrame]:
-    from data import reference
-
     towns = reference.frame("townships")
     towns.insert(0, "township_id", np.arange(1, len(towns) + 1))
     return {"counties": reference.table("counties"), "host_cities": reference.table("host_cities"),
             "industries": reference.table("industries"), "townships": towns}
+
+
+def template_sources(store) -> tuple[dict, dict]:
+    """Reference tables and station/park names for the drop-down lists."""
+    current = store.current_path()
+    if current is None or not current.exists():
+        return _reference_from_csv(), {}
+    con = duckdb.connect(str(current), read_only=True)
+    try:
+        ref = {t: con.execute(f"SELECT * FROM {t}").df() for t in REFERENCE_TABLES}  # noqa: S608
+        names = {t: [r[0] for r in con.execute(
+            f"SELECT name_zh FROM {t} ORDER BY name_zh").fetchall()]  # noqa: S608
+            for t in ("stations", "parks")}
+    finally:
+        con.close()
+    return ref, names
 
 
 def _context(store: SnapshotStore, as_of: date, mode: str) -> tuple[Context, Path | None]:
@@ -501,15 +395,12 @@ def load(paths, *, mode: str = "replace", as_of: date | None = None, by: str | N
         store.build(snap_id, fill, manifest)
     except duckdb.Error as exc:  # a constraint the checks missed: nothing is served
         detail = str(exc).splitlines()[0][:300]
-        raise ImportError_(msg("build_failed", "zh", detail=detail),
-                           msg("build_failed", "en", detail=detail)) from exc
+        raise ImportError_("import.msg.build_failed", detail=detail) from exc
     _pause("built")
     previous = store.promote(snap_id, by=by)
     _pause("promoted")
     if keep is None:
-        from core.settings import current as settings
-
-        keep = settings()["data.keep_snapshots"]
+        keep = current_settings()["data.keep_snapshots"]
     removed = store.prune(keep)
     return LoadResult(report, snapshot_id=snap_id, previous_id=previous, removed=removed)
 

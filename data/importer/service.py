@@ -16,7 +16,9 @@ import pandas as pd
 
 from data.importer import pipeline
 from data.importer.compare import compare
+from data.importer.spec import tables
 from data.importer.text import ui
+from data.importer.workbook import write_templates
 from data.store import SnapshotStore
 
 UPLOAD_DIR = "uploads"
@@ -65,10 +67,7 @@ def discard(folder: Path | None) -> None:
 
 def templates_zip(store: SnapshotStore) -> tuple[bytes, dict[str, bytes]]:
     """Every template as bytes, and all of them in one zip."""
-    from data.importer.__main__ import template_sources
-    from data.importer.workbook import write_templates
-
-    ref, names = template_sources(store)
+    ref, names = pipeline.template_sources(store)
     with tempfile.TemporaryDirectory() as tmp:
         paths = write_templates(Path(tmp), ref, names)
         files = {p.name: p.read_bytes() for p in paths}
@@ -134,8 +133,6 @@ def summary_frame(report: pipeline.Report, lang: str = "zh") -> pd.DataFrame:
 
 
 def table_name(table: str, lang: str = "zh") -> str:
-    from data.importer.spec import tables
-
     return tables()[table].title if lang == "zh" else table
 
 

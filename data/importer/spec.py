@@ -20,7 +20,9 @@ from functools import cache
 
 import duckdb
 
-from data.snapshot import SCHEMA_PATH
+from analytics.text import CODES
+from core.i18n import pair
+from data.writer import SCHEMA_PATH
 
 # The tables a user imports, in the order their foreign keys allow.
 IMPORT_TABLES = ("stations", "parks", "outside_people", "returnees", "entities", "projects",
@@ -264,8 +266,6 @@ def tables() -> dict[str, Table]:
             "SELECT table_name, comment FROM duckdb_tables()").fetchall())
     finally:
         con.close()
-    from analytics.text import CODES
-
     out: dict[str, Table] = {}
     for table in IMPORT_TABLES:
         checks: dict[str, str] = {}
@@ -343,26 +343,20 @@ def date_floor(table: str, column: str) -> date:
     return DATE_FLOOR.get((table, column)) or DATE_FLOOR.get(column) or PROGRAMME_START
 
 
+# How a column of each kind is filled in, for 填表说明: a message key of the catalogue.
+FORMAT_KEYS = {
+    "text": "import.ui.format.text", "int": "import.ui.format.int",
+    "float": "import.ui.format.float", "date": "import.ui.format.date",
+    "bool": "import.ui.format.bool", "code": "import.ui.format.code",
+    "county": "import.ui.format.county", "township": "import.ui.format.township",
+    "township_name": "import.ui.format.township", "city": "import.ui.format.city",
+    "industry": "import.ui.format.industry", "industry_list": "import.ui.format.industry_list",
+    "station": "import.ui.format.station", "park": "import.ui.format.park",
+    "record": "import.ui.format.record", "id_number": "import.ui.format.id_number",
+    "mobile": "import.ui.format.mobile",
+}
+
+
 def format_zh(c: Column) -> tuple[str, str]:
     """How a column is filled in, for 填表说明: (Chinese, English)."""
-    return {
-        "text": ("文本", "text"),
-        "int": ("整数", "whole number"),
-        "float": ("数字（小数）", "number"),
-        "date": ("日期，如 2020-08-31、2020/8/31、2020年8月31日", "date, e.g. 2020-08-31"),
-        "bool": ("是 / 否", "yes / no"),
-        "code": ("从下拉列表选择", "choose from the list"),
-        "county": ("县区名称（下拉列表）或行政区划代码", "county name (list) or adcode"),
-        "township": ("所选县区的乡镇街道（下拉列表）", "township of the chosen county (list)"),
-        "township_name": ("所选县区的乡镇街道（下拉列表）", "township of the chosen county (list)"),
-        "city": ("城市名称（下拉列表）或行政区划代码", "city name (list) or adcode"),
-        "industry": ("产业名称（下拉列表）或产业代码", "industry name (list) or code"),
-        "industry_list": ("产业名称或代码，多个用顿号或逗号分隔",
-                          "industry names or codes, separated by commas"),
-        "station": ("服务站全称（下拉列表）或服务站编号", "station full name (list) or id"),
-        "park": ("园区名称（下拉列表）或园区编号", "park name (list) or id"),
-        "record": ("编号（整数）", "id (whole number)"),
-        "id_number": ("18位身份证号，单元格格式须为“文本”",
-                      "18-character ID number; the cell format must be Text"),
-        "mobile": ("11位手机号", "11-digit mobile number"),
-    }[c.kind]
+    return pair(FORMAT_KEYS[c.kind])

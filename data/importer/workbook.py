@@ -374,7 +374,7 @@ def bad_rows_xlsx(report, path: Path | None = None, lang: str = "zh") -> bytes |
     used: set[str] = set()
     errors = report.errors
     msg_col = "zh" if lang == "zh" else "en"
-    summary = wb.add_worksheet(_safe_sheet("错误汇总" if lang == "zh" else "Problems", used))
+    summary = wb.add_worksheet(_safe_sheet(ui("report_summary_sheet", lang), used))
     heads = [ui(k, lang) for k in ("col_file", "col_sheet", "col_row", "col_column",
                                    "col_value", "col_message")]
     for i, h in enumerate(heads):
@@ -397,7 +397,7 @@ def bad_rows_xlsx(report, path: Path | None = None, lang: str = "zh") -> bytes |
             include_groups=False)
         ws = wb.add_worksheet(_safe_sheet(
             f"{Path(sh.file).stem}{'-' + sh.sheet if sh.sheet else ''}", used))
-        row_head = "原行号" if lang == "zh" else "Row"
+        row_head = ui("report_source_row", lang)
         ws.write_string(0, 0, row_head, fmt["head"])
         for i, h in enumerate(sh.headers, 1):
             ws.write_string(0, i, h, fmt["head"])

@@ -1,0 +1,166 @@
+"""A table as shown: its frame (headers in the user's language, person fields masked, dates
+as 2020-08-31, empty text as "—"), its number formats, and how wide each column is drawn: as
+wide as its longest text, header or value, so a number is never cut ("11,69" for 11,690).
+Left to itself the grid sized the columns by their headers and a sample of raw values, and a
+wide table ran past the page's edge, cutting its last column mid-number. When the columns do
+not fit the page, only text columns (names, focus industries) give up width, down to a floor,
+and show the rest of their text on hover; numbers and dates keep theirs. No streamlit here."""
+
+from __future__ import annotations
+
+import html
+import unicodedata
+
+import pandas as pd
+
+from analytics.masking import mask_frame
+from core.formatting import scale_for
+from model import indicators as reg
+from presentation.text import header
+
+FONT_PX = 14        # the grid's type size
+PAD_PX = 18         # a cell's padding, both sides
+HEADER_PAD_PX = 30  # a header's padding and its sort arrow
+CHECKBOX_PX = 34    # the tick column of a selectable table
+TEXT_FLOOR_PX = 110  # the narrowest a text column is made to fit the page
+MAX_PX = 420        # a long text column never takes more
+
+
+def text_px(text: str, size: float = FONT_PX) -> float:
+    """About how wide `text` is drawn: a Chinese character as wide as the type is high,
+    a digit or Latin letter about 0.6 of it (a little generous, never short)."""
+    return sum(size if unicodedata.east_asian_width(c) in "WF" else size * 0.6
+               for c in str(text))
+
+
+def _shown_texts(series: pd.Series) -> list[str]:
+    """The column's values as the table writes them (numbers with separators)."""
+    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+        numbers = pd.to_numeric(series, errors="coerce").dropna()
+        decimals = next((d for d in (0, 1) if ((numbers * 10 ** d).round(6) % 1 == 0).all()),
+                        2)
+        return [f"{v:,.{decimals}f}" for v in numbers]
+    return [str(v) for v in series.dropna()]
+
+
+def widths(shown: pd.DataFrame, available: int | None = None,
+           selectable: bool = False) -> dict[str, int]:
+    """{column: pixels}: each column as wide as its longest text; if they add up to more
+    than `available`, the text columns are narrowed (the widest first, to TEXT_FLOOR_PX)."""
+    out, text_cols, contents = {}, [], {}
+    for col in shown.columns:
+        series = shown[col]
+        values = _shown_texts(series)
+        content = max((text_px(v) for v in values), default=0) + PAD_PX
+        header = text_px(col) + HEADER_PAD_PX
+        out[col] = int(min(MAX_PX, max(content, header, 50)) + 0.5)
+        contents[col] = int(max(content, 50) + 0.5)
+        numeric = pd.api.types.is_numeric_dtype(series)
+        dates = values and all(len(v) == 10 and v[4] == "-" for v in values[:20])
+        if not numeric and not dates and content > header:
+            text_cols.append(col)
+    if not available:
+        return out
+    # The grid's borders and rounding take a few pixels of the width it is given.
+    over = sum(out.values()) + (CHECKBOX_PX if selectable else 0) + 12 - available
+    least = sum(min(out[c], max(TEXT_FLOOR_PX, int(text_px(c) + HEADER_PAD_PX)))
+                if c in text_cols else min(out[c], max(contents[c], 60)) for c in out)
+    if over <= 0 or least + (CHECKBOX_PX if selectable else 0) + 12 > available:
+        return out  # it fits as it is, or cannot fit at all: then it scrolls, headers whole
+    # First the long texts give up width, to a floor (their rest shows on hover) …
+    for col in sorted(text_cols, key=lambda c: -out[c]):
+        if over <= 0:
+            break
+        floor = max(TEXT_FLOOR_PX, int(text_px(col) + HEADER_PAD_PX))
+        give = min(over, max(0, out[col] - floor))
+        out[col] -= give
+        over -= give
+    # … then the columns whose header is longer than their values, down to the values
+    # (the header is cut, and read in full on hover): a value itself is never cut.
+    for col in sorted(out, key=lambda c: contents[c] - out[c]):
+        if over <= 0:
+            break
+        give = min(over, max(0, out[col] - max(contents[col], 60)))
+        out[col] -= give
+        over -= give
+    return out
+
+
+def display_frame(df: pd.DataFrame, columns: dict[str, str], lang: str) -> pd.DataFrame:
+    """The columns to show, in order, with their headers, person fields masked, dates as
+    2020-08-31 and empty text as "—" (numbers stay numbers)."""
+    shown = mask_frame(df[list(columns)])
+    shown.columns = [header(h, lang) for h in columns.values()]
+    for col in shown.columns:
+        if shown[col].dtype == object or pd.api.types.is_string_dtype(shown[col]):
+            shown[col] = shown[col].map(
+                lambda v: None if v is None or (not isinstance(v, str) and pd.isna(v))
+                else v.isoformat()[:10] if hasattr(v, "isoformat") else v)
+            shown[col] = shown[col].where(shown[col].notna(), "—").astype(str)
+    return shown
+
+
+def styled(shown: pd.DataFrame):
+    """Numbers with thousands separators and as many decimals as they carry; a missing
+    number reads "—" (Streamlit would write None). Sorting still uses the numbers."""
+    formats = {}
+    for col in shown.columns:
+        series = shown[col]
+        if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
+            continue
+        numbers = pd.to_numeric(series, errors="coerce").dropna()
+        decimals = next((d for d in (0, 1) if ((numbers * 10 ** d).round(6) % 1 == 0).all()),
+                        2)
+        formats[col] = f"{{:,.{decimals}f}}"
+    return shown.style.format(formats, na_rep="—")
+
+
+def _decimals(series: pd.Series) -> int | None:
+    """How many decimals a numeric column is written with (None: not a number column)."""
+    if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
+        return None
+    numbers = pd.to_numeric(series, errors="coerce").dropna()
+    return next((d for d in (0, 1) if ((numbers * 10 ** d).round(6) % 1 == 0).all()), 2)
+
+
+def _is_date(series: pd.Series) -> bool:
+    """A column of dates as the table writes them (2020-08-31; "—" where missing)."""
+    values = [str(v) for v in series.dropna() if str(v) != "—"][:20]
+    return bool(values) and all(len(v) == 10 and v[4] == "-" for v in values)
+
+
+def print_html(shown: pd.DataFrame) -> str:
+    """The table for paper: an HTML table of every row shown, numbers written as the grid
+    writes them and right-aligned, long texts wrapping, so it takes the page's width
+    (pages/style.css shows it in print in place of the grid, a canvas as wide as the
+    screen that the page's edge cut)."""
+    places = {col: _decimals(shown[col]) for col in shown.columns}
+    dates = {col for col in shown.columns if places[col] is None and _is_date(shown[col])}
+
+    def cell(col, value) -> str:
+        d = places[col]
+        if d is None:
+            kind = ' class="date"' if col in dates else ""
+            return f"<td{kind}>{html.escape(str(value))}</td>"
+        text = "—" if pd.isna(value) else f"{value:,.{d}f}"
+        return f'<td class="num">{text}</td>'
+
+    head = "".join(f"<th>{html.escape(str(col))}</th>" for col in shown.columns)
+    body = "".join("<tr>" + "".join(cell(col, v) for col, v in zip(shown.columns, row,
+                                                                   strict=True)) + "</tr>"
+                   for row in shown.itertuples(index=False, name=None))
+    return (f'<table class="heze-print-table"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table>")
+
+
+def in_display_units(table: pd.DataFrame, keys, lang: str) -> tuple[pd.DataFrame, dict]:
+    """A table of indicators (one column per key) with each figure in the unit it is shown
+    in (万人, 亿元) and that unit in its header: (frame with the added "<key>__shown"
+    columns, {column: header})."""
+    shown, columns = table.copy(), {}
+    for key in keys:
+        ind = reg.get(key)
+        scale = scale_for(ind.unit, lang)
+        shown[f"{key}__shown"] = scale.apply(shown[key])
+        columns[f"{key}__shown"] = scale.header(ind.name(lang), lang)
+    return shown, columns
