@@ -218,3 +218,30 @@ def test_the_english_wall_shows_each_countys_investment_whole_in_its_narrow_pane
     cut = [text for text, left, right in labels
            if right > seen["right"] + 1 or left < seen["left"] - 1]
     assert not cut, (seen["left"], seen["right"], labels)
+
+
+PANEL_TITLES = """() => {
+    const seen = window.__hezeTitles = window.__hezeTitles || {};
+    for (const el of document.querySelectorAll('.scr-panel-title > span:first-child')) {
+        const text = el.textContent.trim();
+        if (text && !(text in seen)) seen[text] = el.scrollWidth > el.clientWidth + 1;
+    }
+    return seen;
+}"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_wall_writes_every_panel_title_whole(page, app_url, lang):
+    # "Big-project investment by county" ended in an ellipsis at the left panel's edge. Both
+    # side panels turn every 5 s through four views each: every title is read as it shows.
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(f"{app_url}/screen?lang={lang}&rotate=5", wait_until="domcontentloaded")
+    page.wait_for_function("() => document.querySelectorAll('.scr-panel-title').length >= 2",
+                           timeout=90_000)
+    titles = {}
+    for _second in range(40):  # two turns of each panel at least
+        titles = page.evaluate(PANEL_TITLES)
+        page.wait_for_timeout(1000)
+    assert len(titles) >= 6, titles  # both panels' views, the map's title
+    cut = sorted(text for text, overflows in titles.items() if overflows)
+    assert not cut, titles
