@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser_kit import assert_no_errors, open_page, require_chromium, settle
+from tests.browser_kit import (
+    CHART_TIMEOUT_MS,
+    assert_no_errors,
+    open_page,
+    require_chromium,
+    settle,
+)
 
 require_chromium()
 pytestmark = pytest.mark.browser
@@ -61,8 +67,11 @@ COUNTY_TARGETS = {371721: 11_400, 371722: 9_500, 371702: 21_000}  # 72.9%, 66.2%
 DRAWN = """const drawn = el => { const r = document.createRange(); r.selectNode(el);
                                  return r.getBoundingClientRect(); };"""
 SCREEN_FIT = """() => {""" + DRAWN + """
-    const box = drawn(document.querySelector('[data-testid="stMainBlockContainer"]'));
+    // null while a rerun swaps the page's blocks (read again until they are there)
+    const block = document.querySelector('[data-testid="stMainBlockContainer"]');
     const main = document.querySelector('[data-testid="stMain"]');
+    if (!block || !main) return null;
+    const box = drawn(block);
     const cols = [...document.querySelectorAll(
         '.st-key-heze_screen [data-testid="stHorizontalBlock"] > [data-testid="stColumn"]')];
     return {box: [box.left, box.top, box.right, box.bottom],
@@ -74,6 +83,8 @@ SCREEN_FIT = """() => {""" + DRAWN + """
 
 LEFT_CHART = """() => {""" + DRAWN + """
     const chart = document.querySelectorAll('[data-testid="stPlotlyChart"]')[0];
+    // null while the panel redraws its chart (read again until it is there)
+    if (!chart || !chart.querySelector('svg.main-svg')) return null;
     const svg = drawn(chart.querySelector('svg.main-svg'));
     const gd = chart.querySelector('.js-plotly-plot');
     const bars = [...chart.querySelectorAll('.barlayer .point path')];
@@ -97,7 +108,7 @@ def _rgb(css: str) -> tuple[int, ...]:
 def test_the_wall_display_is_one_canvas_scaled_to_any_window_with_true_completion_bars(
         page, app_url):
     from targets import TargetStore
-    from tests.browser_kit import APP_DATA, CHART_TIMEOUT_MS
+    from tests.browser_kit import APP_DATA
 
     store = TargetStore(APP_DATA[app_url] / "app.db")
     for county, value in COUNTY_TARGETS.items():
@@ -126,7 +137,7 @@ def test_the_wall_display_is_one_canvas_scaled_to_any_window_with_true_completio
             """(s) => Math.abs(parseFloat(document.documentElement.style
                   .getPropertyValue('--heze-screen-scale')) - s) < 1e-6""", arg=scale)
         settle(page)
-        fit = page.evaluate(SCREEN_FIT)
+        fit = page.wait_for_function(SCREEN_FIT, timeout=CHART_TIMEOUT_MS).json_value()
         left, top, right, bottom = fit["box"]
         # The whole 1920×1080 canvas, scaled to the window and centred; nothing scrolls.
         assert abs((right - left) - 1920 * scale) < 2 and abs((bottom - top) - 1080 * scale) < 2
@@ -134,7 +145,7 @@ def test_the_wall_display_is_one_canvas_scaled_to_any_window_with_true_completio
         assert max(fit["scroll"]) <= 1, fit
         assert len(set(fit["columnTops"])) == 1, fit  # side by side, also on a phone
         # Whichever view the panel shows now: every label whole, every bar on the screen.
-        chart = page.evaluate(LEFT_CHART)
+        chart = page.wait_for_function(LEFT_CHART, timeout=CHART_TIMEOUT_MS).json_value()
         svg_left, svg_right, svg_bottom = chart["svg"]
         cut = [t for t in chart["texts"] if t[1] < svg_left - 1 or t[2] > svg_right + 1]
         assert not cut, f"{width}: labels cut at the panel's edge: {cut}"
@@ -180,7 +191,7 @@ def test_the_english_wall_shows_its_last_county_row_at_1080(page, app_url):
     settle(page)
     heights = page.evaluate("""() => [...document.querySelectorAll('.scr-card')]
         .map(c => c.getBoundingClientRect().height)""")
-    chart = page.evaluate(LEFT_CHART)
+    chart = page.wait_for_function(LEFT_CHART, timeout=CHART_TIMEOUT_MS).json_value()
     assert max(chart["bottoms"]) <= 1080 + 1, (heights, chart["bottoms"])
     cut = [t for t in chart["texts"] if t[3] > 1080 + 1]
     assert not cut, (heights, cut)

@@ -470,9 +470,11 @@ def test_the_cell_bomb_uploaded_on_the_page_leaves_the_server_up_and_no_file(
         wait_idle(page)
         page.get_by_role("button", name="检查", exact=True).click()
         page.get_by_text("发现 1 处错误").wait_for(timeout=120_000)
-        wait_idle(page)
-        shown = page.locator('[data-testid="stMainBlockContainer"]').inner_text()
-        assert "XFD1048576" in page.content() or "XFD1048576" in shown
+        # The error table with the declared dimension is drawn after the summary line: wait
+        # for it to reach the page rather than read the page at the first idle moment.
+        page.wait_for_function(
+            "() => document.documentElement.innerHTML.includes('XFD1048576')",
+            timeout=CHART_TIMEOUT_MS)
         with urllib.request.urlopen(f"{app_url}/_stcore/health", timeout=10) as r:
             assert r.status == 200
         open_page(page, f"{app_url}/import")  # the same server draws the page again
