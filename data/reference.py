@@ -47,3 +47,12 @@ def province_short_names(lang: str) -> dict[int, str]:
     column = "short_zh" if lang == "zh" else "name_en"
     return {int(code): str(name) for code, name in zip(rows["province_code"], rows[column],
                                                         strict=True)}
+
+
+@cache
+def county_short_names_en() -> dict[int, str]:
+    """The counties' short English names, for the narrowest panels (Econ. Dev. Zone for
+    Heze Economic Development Zone), keyed by county code."""
+    rows = _read("counties")
+    return {int(code): str(name) for code, name in zip(rows["county_code"], rows["short_en"],
+                                                        strict=True)}

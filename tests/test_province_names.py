@@ -95,3 +95,14 @@ def test_the_wall_maps_names_do_not_touch_each_other(lang):
 def test_a_latin_name_is_narrower_than_as_many_chinese_characters():
     assert screen_map._text_width("Shandong", 18) == pytest.approx(8 * 0.6 * 18)
     assert screen_map._text_width("山东", 18) == 36
+
+
+def test_the_wall_names_the_zones_short_in_both_languages():
+    from presentation.screen_charts import county_names
+
+    counties = reference.table("counties")
+    zones, cao = [371771, 371772], 371721
+    assert county_names(counties, zones, "zh") == ["经开区", "高新区"]
+    assert county_names(counties, zones, "en") == ["Econ. Dev. Zone", "High-tech Zone"]
+    assert county_names(counties, [cao], "en") == ["Cao County"]
+    assert county_names(counties, [cao], "zh") == ["曹县"]
