@@ -230,6 +230,36 @@ def test_the_walls_county_bars_use_the_panels_width_in_both_languages(page, app_
         assert any(t.endswith("K people") for t in seen["texts"]), seen["texts"]
 
 
+WALL_FIT = """() => {""" + DRAWN + """
+    const cards = document.querySelector('.scr-cards');
+    const legend = [...document.querySelectorAll('.scr-caption')]
+        .filter(c => c.textContent.includes('●')).pop();
+    if (!cards || !legend) return null;
+    const l = drawn(legend);
+    return {cards: drawn(cards).height, legend: [l.top, l.bottom], window: innerHeight};
+}"""
+
+
+def test_the_english_wall_keeps_the_chinese_strips_height_and_the_maps_legend(page,
+                                                                            app_url):
+    # "54.16B yuan" missed its card's width by 2 px: the unit wrapped, the English strip
+    # grew 18 px and pushed the map's legend (city-level, county-level) off a 720-px screen.
+    seen = {}
+    for lang, (width, height) in [("zh", (1920, 1080)), ("en", (1920, 1080)),
+                                  ("en", (1280, 720))]:
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"{app_url}/screen?lang={lang}", wait_until="domcontentloaded")
+        page.wait_for_function("() => document.querySelectorAll('.scr-card').length === 7",
+                               timeout=90_000)
+        settle(page)
+        fit = page.wait_for_function(WALL_FIT, timeout=CHART_TIMEOUT_MS).json_value()
+        assert fit["legend"][1] <= fit["window"] + 1, (lang, width, fit)
+        seen[lang, width] = fit
+    scale = 1280 / 1920
+    assert seen["en", 1920]["cards"] <= seen["zh", 1920]["cards"] + 2, seen
+    assert seen["en", 1280]["cards"] <= seen["zh", 1920]["cards"] * scale + 2, seen
+
+
 COUNTY_MONEY = """() => {""" + DRAWN + """
     const title = document.querySelector('.scr-panel-title[data-view="left-2"]');
     if (!title) return null;
