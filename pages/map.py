@@ -150,7 +150,7 @@ else:
     show_density = shared.toggle(t("map_layer_density"), "map_show_density", default=False,
                                  where=c[3])
 
-    layers = list(serving.built("map.base", ml.base_layers, lang=lang)) if show_base else []
+    layers = list(serving.built("map.base", ml.base_layers, lang, lang=lang)) if show_base else []
     legend = []
     if show_density:
         people = compute(compare.city_people)

@@ -25,6 +25,7 @@ from pydeck.bindings.json_tools import default_serialize
 from analytics.text import UI, code_label
 from core.formatting import colour_ramp, format_value, pixel_scale
 from data import geography as geo
+from data import reference
 from model import indicators as reg
 
 # Station colours by level: two strong colours, far from the theme's primary (#B22222, which
@@ -127,12 +128,18 @@ def _text_layer(layer_id: str, data: list[dict], size: int, color, **extra) -> p
                      pickable=False, **extra)
 
 
-def base_layers() -> list[pdk.Layer]:
-    """China's provinces, its boundary lines and the provinces' names. The outlines are
-    fetched by the browser from the app's static folder (once, then cached), not sent with
-    every rerun; the names are small and go inline."""
-    labels = [{"text": f["properties"]["short_name"], "position": f["properties"]["label_point"]}
-              for f in geo.province_features()]
+def province_labels(lang: str) -> list[dict]:
+    """Every province's name in `lang` at its label point (山东 / Shandong)."""
+    names = reference.province_short_names(lang)
+    return [{"text": names[f["properties"]["adcode"]],
+             "position": f["properties"]["label_point"]} for f in geo.province_features()]
+
+
+def base_layers(lang: str) -> list[pdk.Layer]:
+    """China's provinces, its boundary lines and the provinces' names in `lang`. The
+    outlines are fetched by the browser from the app's static folder (once, then cached),
+    not sent with every rerun; the names are small and go inline."""
+    labels = province_labels(lang)
     return [
         pdk.Layer("PolygonLayer", id="provinces", data=f"{geo.STATIC_URL}/provinces.json",
                   get_polygon="polygon",
