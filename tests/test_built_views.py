@@ -94,6 +94,7 @@ TABLE_PAGES = {
     "parks": ("parks.ranking", "parks.tenants"),
     "counties": ("counties.comparison", "counties.matrix"),
     "trends": ("trends.series",),
+    "people": ("people.list",),
 }
 
 
@@ -158,14 +159,15 @@ def test_a_chosen_measure_is_built_for_itself_and_kept(signed_in):
 @pytest.mark.parametrize(("page", "name"), [("stations", "stations.ranking"),
                                             ("projects", "projects.list"),
                                             ("parks", "parks.ranking"),
-                                            ("trends", "trends.series")])
+                                            ("trends", "trends.series"),
+                                            ("people", "people.list")])
 def test_county_staff_never_get_the_citys_tables(signed_in, page, name):
     city = _open(signed_in, page=page)
     staff = _open(signed_in, "county", page=page)
     assert serving.BUILDS[name] == 2, dict(serving.BUILDS)
     assert _drawn(city)[1][0] != _drawn(staff)[1][0]
     # The county's staff see their county's rows only (曹县 for the test's county user).
-    if page in ("projects", "parks"):
+    if page in ("projects", "parks", "people"):
         from tests.test_pages import shown_table
 
         counties = {"曹县", "单县", "成武县", "郓城县", "鄄城县", "东明县", "定陶区", "牡丹区",
@@ -177,6 +179,24 @@ def test_county_staff_never_get_the_citys_tables(signed_in, page, name):
     again = _open(signed_in, page=page)
     assert serving.BUILDS[name] == 2
     assert _drawn(again)[1][0] == _drawn(city)[1][0]
+
+
+def test_the_people_list_is_shared_masked_and_a_search_is_built_apart(signed_in):
+    # The list a page opens with holds nothing of the user (masked for every role; a reveal
+    # is drawn apart): a data administrator's and a leader's sessions share it.
+    admin = _open(signed_in, "data_admin", page="people")
+    assert serving.BUILDS["people.list"] == 1
+    leader = _open(signed_in, page="people")
+    assert serving.BUILDS["people.list"] == 1
+    assert _drawn(leader) == _drawn(admin)
+    assert "*" in _drawn(leader)[1][0]
+    # A search is the session's own: built for the rerun, not kept among the shared views.
+    admin.text_input(key="people_search").set_value("曹县").run()
+    assert not admin.exception
+    assert serving.BUILDS["people.list"] == 1
+    assert _drawn(admin)[1][0] != _drawn(leader)[1][0]
+    leader.run()
+    assert serving.BUILDS["people.list"] == 1
 
 
 def test_the_server_does_not_collect_garbage_after_every_rerun():
