@@ -32,8 +32,11 @@ def column_config(shown: pd.DataFrame, available: int | None = None,
     return _config(fit_widths(natural_widths(shown), available, selectable))
 
 
-def _config(px_of: dict[str, int]) -> dict:
-    return {col: st.column_config.Column(width=px, help=str(col)) for col, px in px_of.items()}
+def _config(px_of: dict[str, int], formats: dict[str, str] | None = None) -> dict:
+    formats = formats or {}
+    return {col: (st.column_config.NumberColumn(width=px, help=str(col), format=formats[col])
+                  if col in formats else st.column_config.Column(width=px, help=str(col)))
+            for col, px in px_of.items()}
 
 
 # A plain table shows at most this many rows (its frames come ranked): at scale 100 a park
@@ -75,14 +78,19 @@ def table(df: pd.DataFrame | TableView, columns: dict[str, str] | None, name: st
     # A missing number reads "—": the grid draws its own "None" over the styler's text.
     kwargs = {"hide_index": True, "width": "stretch", "placeholder": "—"}
     # Each column as wide as its text: no number cut.
-    kwargs["column_config"] = _config(fit_widths(
-        shown_view.natural, viewport.content_width(0) or None, selectable))
+    px_of = fit_widths(shown_view.natural, viewport.content_width(0) or None, selectable)
     if height and len(shown) > height // 36:  # a short table keeps its own height
         kwargs["height"] = height
     event = None
     printable = shown_view.printed is not None
-    # The styler is made for this draw (Streamlit sets its id); the frame is the view's.
-    data = styled(shown, shown_view.formats)
+    if shown_view.arrow is not None:
+        # The view's Arrow table, converted once and shared, drawn as it is; the grid writes
+        # the numbers (thousands separators, their decimals; "—" for a missing one).
+        data = shown_view.arrow
+        kwargs["column_config"] = _config(px_of, shown_view.grid_formats)
+    else:  # a Styler made for this draw (Streamlit sets its id) of the view's frame
+        data = styled(shown, shown_view.formats)
+        kwargs["column_config"] = _config(px_of)
     with st.container(key=f"heze_print_{key}") if printable else contextlib.nullcontext():
         if selectable:
             event = st.dataframe(data, key=key, on_select="rerun",

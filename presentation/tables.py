@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 import pandas as pd
+import pyarrow as pa
 
 from analytics.masking import mask_frame
 from core.formatting import scale_for
@@ -123,6 +124,21 @@ def number_formats(shown: pd.DataFrame) -> dict[str, str]:
             if (d := _decimals(shown[col])) is not None}
 
 
+def grid_formats(shown: pd.DataFrame) -> dict[str, str]:
+    """{column: format}: `number_formats` as the grid writes them (printf, "%,.1f"), for a
+    table drawn from Arrow without a pandas Styler."""
+    return {col: f"%,.{d}f" for col in shown.columns
+            if (d := _decimals(shown[col])) is not None}
+
+
+def to_arrow(shown: pd.DataFrame):
+    """The shown frame as an Arrow table (no index), or None if Arrow cannot hold it."""
+    try:
+        return pa.Table.from_pandas(shown, preserve_index=False)
+    except (pa.ArrowException, TypeError, ValueError):
+        return None
+
+
 def styled(shown: pd.DataFrame, formats: dict[str, str] | None = None):
     """Numbers with thousands separators and as many decimals as they carry; a missing
     number reads "—" (Streamlit would write None). Sorting still uses the numbers.
@@ -198,6 +214,11 @@ class TableView:
     columns: dict[str, str] = field(default_factory=dict)
     lang: str = "zh"
     ids: tuple = ()          # the rows' record ids, in order (a table to choose from)
+    # The shown frame as Arrow, converted once, with its number formats for the grid
+    # (pandas → Arrow and a Styler's display values cost 10-30 ms per draw): None if Arrow
+    # cannot hold it, then the frame is drawn with a Styler.
+    arrow: object = None
+    grid_formats: dict[str, str] = field(default_factory=dict)
 
     @property
     def cut(self) -> bool:
@@ -219,4 +240,5 @@ def table_view(df: pd.DataFrame, columns: dict[str, str], lang: str, *,
     return TableView(shown=shown, formats=number_formats(shown), natural=natural_widths(shown),
                      printed=print_html(shown) if printable else None, total=len(df),
                      source=df if cut else None, columns=dict(columns), lang=lang,
-                     ids=tuple(df[id_col].tolist()) if id_col else ())
+                     ids=tuple(df[id_col].tolist()) if id_col else (),
+                     arrow=to_arrow(shown), grid_formats=grid_formats(shown))
