@@ -220,3 +220,21 @@ def test_the_server_does_not_collect_garbage_after_every_rerun():
 
     config = Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml"
     assert tomllib.loads(config.read_text(encoding="utf-8"))["runner"]["postScriptGC"] is False
+
+
+def test_the_shared_views_are_capped_so_many_filters_cannot_grow_a_process_without_bound():
+    # A table's view holds up to 0.4 MB: the cache keeps the newest MAX_BUILT, and the
+    # oldest is built again when asked for after that many others.
+    from analytics import Filter
+
+    def build(n):
+        return n
+
+    for n in range(serving.MAX_BUILT + 1):
+        serving._built("v1", Filter(), "zh", "cap", (n,), build)
+    assert serving.BUILDS["cap"] == serving.MAX_BUILT + 1
+    serving._built("v1", Filter(), "zh", "cap", (serving.MAX_BUILT,), build)  # the newest
+    assert serving.BUILDS["cap"] == serving.MAX_BUILT + 1
+    serving._built("v1", Filter(), "zh", "cap", (0,), build)  # the oldest: pushed out
+    assert serving.BUILDS["cap"] == serving.MAX_BUILT + 2
+    assert serving.MAX_BUILT <= 256
