@@ -93,9 +93,10 @@ def sync_cookie(req: RequestInfo) -> None:
         return
     st.session_state[WRITTEN] = want
     script = _handoff(want) if handoff.route_ready() else cookie_script(want or None)
-    if script is None:
-        return
+    # The box stays, empty once the cookie is handed over: the elements after it keep their
+    # places, so the page's charts are not drawn anew on the next rerun.
     st.html(f"<style>.st-key-{COOKIE_BOX}{{display:none}}</style>")
     with st.container(key=COOKIE_BOX):
-        st.html(script, unsafe_allow_javascript=True)
+        if script is not None:
+            st.html(script, unsafe_allow_javascript=True)
 

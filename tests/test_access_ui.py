@@ -160,6 +160,7 @@ def test_through_the_handoff_route_the_cookie_is_posted_once_not_on_every_rerun(
     add(acc, "zhang", R.LEADER)
     at = login(app(), "zhang", PASSWORD)
     [code] = handoff_codes(at)
+    places = len(at.main.children)
     at.run()  # a rerun before the browser posted it: the same script, so it runs once
     assert handoff_codes(at) == [code]
     offer = handoff.take(code)  # the route exchanges the code for the cookie
@@ -167,6 +168,9 @@ def test_through_the_handoff_route_the_cookie_is_posted_once_not_on_every_rerun(
     for _ in range(3):  # the browser has the cookie: no new code, no new request
         at.run()
         assert handoff_codes(at) == []
+        # and the (empty) box stays: the page's elements keep their places, so a chart
+        # is not drawn anew on the next rerun
+        assert len(at.main.children) == places
     assert shown(at)["pages"] == ["page overview"]
     at.sidebar.button(key="heze_access_logout").click().run()
     [clear] = handoff_codes(at)  # logout: a code that clears the cookie
