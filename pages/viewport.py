@@ -22,6 +22,7 @@ export default function(component) {
     const root = document.documentElement;
     const known = (data && data.known) || 0;
     root.dataset.hezeWidthKnown = String(known);
+    let sent = known;
     const measure = () => {
         const main = document.querySelector('[data-testid="stMainBlockContainer"]');
         let width = window.innerWidth;
@@ -32,9 +33,10 @@ export default function(component) {
         }
         const rounded = Math.max(0, Math.floor(width / 10) * 10);
         root.dataset.hezeWidthMeasured = String(rounded);
-        // Each report is a rerun of the whole page: none when the server has this width
-        // (this function runs again when the server's answer brings the width back).
-        if (rounded === known) return;
+        // Each report is a rerun of the whole page: none for the width the server has, or
+        // was last sent (this function runs again when the server's answer brings it back).
+        if (rounded === sent) return;
+        sent = rounded;
         root.dataset.hezeWidthReports = String(Number(root.dataset.hezeWidthReports || 0) + 1);
         setStateValue('width', rounded);
     };
