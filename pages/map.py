@@ -125,14 +125,17 @@ def _selected(event, layer: str) -> list[dict]:
 
 def _row_css(side_by_side: bool, shares: tuple[int, int]) -> str:
     """The row of the two maps: side by side in columns of `shares`, or each a whole line
-    (stacked). Our own fixed CSS, no data."""
+    (stacked). Side by side, the layer toggles' labels wrap instead of ending in an ellipsis
+    in the narrower column ("Where returnees went"). Our own fixed CSS, no data."""
     row = ".st-key-map_row"
     if not side_by_side:
         return f"{row} > div {{ flex: 1 1 100%; }}"
     national, heze = shares
+    label = '.st-key-map_national [data-testid="stCheckbox"] [data-testid="stMarkdownContainer"]'
     return (f"{row} {{ column-gap: {SIDE_BY_SIDE_GAP_PX}px; flex-wrap: nowrap; }}"
             f"{row} > div:nth-child(1) {{ flex: {national} 1 0; min-width: 0; }}"
-            f"{row} > div:nth-child(2) {{ flex: {heze} 1 0; min-width: 0; }}")
+            f"{row} > div:nth-child(2) {{ flex: {heze} 1 0; min-width: 0; }}"
+            f"{label}, {label} p {{ white-space: normal; text-overflow: clip; }}")
 
 
 shared.header("page_map", "note_map")

@@ -160,6 +160,14 @@ def test_county_staff_on_a_wall_see_their_stations_beside_the_map(page, app_url)
     assert national["x"] <= west and east <= national["x"] + national["width"]
     assert (east - west) / national["width"] > 0.8
     screenshot(page, "map-wall-county")
+    # In English, the layer toggles' longer labels wrap in the narrower column, never cut.
+    open_page(page, f"{app_url}/map?lang=en", decks=1)
+    labels = page.locator('.st-key-map_national [data-testid="stCheckbox"] '
+                          '[data-testid="stMarkdownContainer"]')
+    assert labels.count() == 4
+    cut = labels.evaluate_all(
+        "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)")
+    assert not cut, f"toggle labels cut: {cut}"
     assert_offline(page, "map, county staff, wall")
 
 
