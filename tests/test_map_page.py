@@ -203,3 +203,28 @@ def test_a_wide_screen_puts_the_maps_side_by_side_in_the_blocks_they_had(env):
     assert heze["initialViewState"]["zoom"] == geo.heze_view(572, 640)["zoom"]
     # The layer toggles still say what the map shows.
     assert [t.value for t in at.toggle][:3] == [True, True, True]
+
+
+def test_every_run_tells_a_new_browser_what_the_map_toggles_and_radios_hold(env):
+    # A browser meets a widget for the first time when the run that first drew it was cut
+    # short (by the width report): it shows the widget's default as sent. Streamlit sends a
+    # value only on the run that set it; so every later run must send the held value as the
+    # default, or the layer toggles showed "off" beside the layers drawn.
+    at = _map_page(env)
+    at.run()  # a run that pushes nothing
+    assert not at.exception
+    toggles = {t.label: t for t in at.toggle}
+    shown = [t for t in toggles.values() if t.value]
+    assert len(shown) >= 3, toggles  # the base map, stations and arcs are on by default
+    for toggle in at.toggle:
+        assert toggle.proto.default == toggle.value, toggle.label
+    for radio in at.radio:
+        if radio.key and radio.key.startswith("w_map_"):
+            assert radio.proto.default == radio.index, radio.label
+    # a choice other than the first option is what a new browser is told, too
+    radio = next(r for r in at.radio if (r.key or "").startswith("w_map_radius"))
+    radio.set_value(radio.options[1]).run()
+    at.run()
+    radio = next(r for r in at.radio if (r.key or "").startswith("w_map_radius"))
+    assert radio.index == 1 and radio.proto.default == 1
+    assert not at.warning or all("Session State" not in w.value for w in at.warning)
