@@ -55,6 +55,13 @@ def offer(cookie: str, token: str | None, *, path: str, max_age: int) -> str:
     return code
 
 
+def pending(code: str) -> bool:
+    """True while `code` waits for its exchange: neither taken nor past its deadline."""
+    with _LOCK:
+        found = _PENDING.get(code)
+    return found is not None and found.deadline >= time.monotonic()
+
+
 def take(code: str) -> _Offer | None:
     """The offer for `code`, once, if still fresh."""
     with _LOCK:

@@ -157,21 +157,38 @@ def format_values(values, unit: str, lang: str = "zh", top=None) -> list[str]:
 
 def short_values(values, unit: str, lang: str = "zh") -> list[str]:
     """Values side by side where width is scarce (the wall display's narrow panels):
-    format_values, except English money when the largest is a billion yuan or more, which
-    is written in billions for every bar (10.75B yuan beside 0.85B yuan, as
-    headline_value writes a card), not "10.75 billion yuan", which ran past the panel."""
-    factor = UNITS[unit].yuan_factor
+    format_values, except in English, where every bar is written in the largest's
+    magnitude as headline_value writes a card: money from a billion yuan in billions
+    (10.75B yuan beside 0.85B yuan, not "10.75 billion yuan", which ran past the panel),
+    counts from 10,000 in thousands or millions (44K people beside 8.3K people, not
+    44,015 people, whose width left the bars a few pixels long)."""
+    u = UNITS[unit]
     shown = [v for v in values if v is not None and v == v]
-    if lang == "zh" or not factor or not shown \
-            or max(abs(_decimal(v)) for v in shown) * factor < 1_000_000_000:
+    top = max((abs(_decimal(v)) for v in shown), default=0)
+    if lang == "zh" or unit == "ratio" or not shown:
+        return format_values(values, unit, lang)
+    if u.yuan_factor:
+        if top * u.yuan_factor < 1_000_000_000:
+            return format_values(values, unit, lang)
+        divisor, word, factor = 1_000_000_000, "B yuan", u.yuan_factor
+        places = 2
+    elif _round(top, 0) >= 10_000:
+        millions = _round(top / 1000, 1) >= 1000
+        divisor, word, factor = (1_000_000, "M", 1) if millions else (1000, "K", 1)
+        word = f"{word} {u.en}"
+        places = 1
+    else:
         return format_values(values, unit, lang)
     out = []
     for v in values:
         if v is None or v != v:
             out.append("—")
             continue
-        billions = _decimal(v) * factor / 1_000_000_000
-        out.append(f"{_trim(billions, 2 if abs(billions) >= 1 else 3)}B yuan")
+        number = _decimal(v) * factor / divisor
+        decimals = places
+        if 0 < abs(number) < 1:  # two significant digits: 0.83K, 0.044M, never "0M"
+            decimals = places + max(1, -math.floor(math.log10(abs(number))))
+        out.append(f"{_trim(number, decimals)}{word}")
     return out
 
 

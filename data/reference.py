@@ -37,3 +37,22 @@ def frame(name: str) -> pd.DataFrame:
 def table(name: str) -> pd.DataFrame:
     """Reference file `name` cut to the columns its database table stores."""
     return frame(name)[TABLE_COLUMNS[name]]
+
+
+@cache
+def province_short_names(lang: str) -> dict[int, str]:
+    """The 34 provincial-level divisions' names as a map labels them: 山东 in Chinese,
+    Shandong in English (data/reference/provinces.csv, keyed by adcode)."""
+    rows = _read("provinces")
+    column = "short_zh" if lang == "zh" else "name_en"
+    return {int(code): str(name) for code, name in zip(rows["province_code"], rows[column],
+                                                        strict=True)}
+
+
+@cache
+def county_short_names_en() -> dict[int, str]:
+    """The counties' short English names, for the narrowest panels (Econ. Dev. Zone for
+    Heze Economic Development Zone), keyed by county code."""
+    rows = _read("counties")
+    return {int(code): str(name) for code, name in zip(rows["county_code"], rows["short_en"],
+                                                        strict=True)}

@@ -11,12 +11,12 @@ import streamlit as st
 from model import indicators as reg
 from pages.labels import lang, names, plain, t
 from pages.layout import empty_state, period_axis
-from pages.serving import call, own_county
+from pages.serving import call, checked_figure, own_county
 from presentation import charts as build
 from presentation.charts import FONT, title_of
 
 __all__ = ["FONT", "bars", "completion_bars", "donut", "draw", "grouped_bars", "heatmap",
-           "lines", "own_county_years", "stacked_bars", "title_of"]
+           "kept", "lines", "own_county_years", "stacked_bars", "title_of"]
 
 
 def _in_language(make):
@@ -36,8 +36,8 @@ donut = _in_language(build.donut)
 heatmap = _in_language(build.heatmap)
 
 
-def draw(fig: dict, empty: bool = False) -> None:
-    """Show a figure, or its title and the empty state when it has nothing to plot."""
+def draw(fig, empty: bool = False) -> None:
+    """Show a figure (a dictionary, or a plotly Figure from `kept`), or its title and the empty state when it has nothing to plot."""
     if empty:
         title = title_of(fig)
         if title:
@@ -45,6 +45,13 @@ def draw(fig: dict, empty: bool = False) -> None:
         empty_state()
         return
     st.plotly_chart(fig, width="stretch", config={"displaylogo": False, "responsive": True})
+
+
+def kept(fig: dict, empty: bool = False) -> tuple:
+    """What pages.serving.built keeps of a chart, to `draw` as (figure, empty): the figure
+    checked once (serving.checked_figure), or the dictionary whose title the empty state
+    shows."""
+    return (fig if empty else checked_figure(fig)), empty
 
 
 def own_county_years(key: str, height: int | None = None) -> None:

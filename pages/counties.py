@@ -7,7 +7,7 @@ import streamlit as st
 
 from analytics import compare, palette
 from model import indicators as reg
-from pages import charts, shared, targets_ui
+from pages import charts, serving, shared, targets_ui
 from pages.shared import compute, name_col, t
 from presentation.tables import in_display_units
 from targets import model, progress
@@ -45,13 +45,46 @@ def own_county_view(county: int) -> None:
     ind = reg.get(key)
     charts.own_county_years(key)
     if ind.fact_def.industry is not None:
-        by = compute(compare.ranked_breakdown, (key,), "industry", key)
-        by = by[by[key].fillna(0) != 0]
-        charts.draw(charts.bars(by[name_col()], by[key], unit=ind.unit, name=ind.name(lang),
-                                horizontal=True, colours=palette.PRIMARY,
-                                title=t("own_by_industry").format(county=name,
-                                                                  indicator=ind.name(lang))),
-                    empty=by.empty)
+        charts.draw(*serving.built("counties.own_by_industry", _own_by_industry, key, county,
+                                   lang=lang))
+
+
+def _own_by_industry(key: str, county: int) -> tuple:
+    """County staff: their county's `key` by industry."""
+    ind, name = reg.get(key), shared.names("county")[county]
+    by = compute(compare.ranked_breakdown, (key,), "industry", key)
+    by = by[by[key].fillna(0) != 0]
+    return charts.kept(charts.bars(by[name_col()], by[key], unit=ind.unit, name=ind.name(lang),
+                                   horizontal=True, colours=palette.PRIMARY,
+                                   title=t("own_by_industry").format(
+                                       county=name, indicator=ind.name(lang))),
+                       empty=by.empty)
+
+
+def _comparison(key: str):
+    """The counties on `key`: the chart, the counties its rank note reads, the table ready
+    to draw; None when no county has any figure."""
+    table = compute(compare.county_table, keys, key)
+    counties = table[~table["is_total"]]
+    if not counties[[k for k in keys if not reg.get(k).is_ratio]].to_numpy().any():
+        return None
+    ind = reg.get(key)
+    fig = charts.bars(counties[name_col()], counties[key], unit=ind.unit, name=ind.name(lang),
+                      title=f"{ind.name(lang)} · {t('by_county')}", horizontal=True,
+                      colours=shared.highlight(counties["chosen"]), height=440)
+    shown, scaled = in_display_units(table, keys, lang)
+    view = shared.table_view(shown, {"rank": "rank", name_col(): "county", **scaled})
+    return charts.kept(fig), counties, view
+
+
+def _matrix() -> tuple:
+    """The counties by industry (entities) as a heat map."""
+    grid = compute(compare.county_matrix, "entities")
+    grid = grid.rename(index=shared.names("county"), columns=shared.names("industry"))
+    heat = charts.heatmap(grid, title=t("county_industry_matrix"),
+                          value_name=reg.get("entities").name(lang), unit="entity",
+                          colours=palette.HEAT)
+    return charts.kept(heat, empty=not grid.to_numpy().any())
 
 
 shared.header("page_counties", "note_counties_compare" if shared.own_county() is None
@@ -61,25 +94,21 @@ if (mine := shared.own_county()) is not None:
     st.stop()
 key = shared.choose(st.selectbox, t("rank_by"), keys, "county_indicator",
                     default="returnees", format_func=lambda k: reg.get(k).name(lang))
-table = compute(compare.county_table, keys, key)
-counties = table[~table["is_total"]]
-if not counties[[k for k in keys if not reg.get(k).is_ratio]].to_numpy().any():
+# Built once per snapshot, scope, filter, language and indicator and shared by every
+# session (serving.built): a warm rerun, or another user with the same filter, only draws.
+built = serving.built("counties.comparison", _comparison, key, lang=lang)
+if built is None:
     shared.empty_state()
     st.stop()
-
+chart, counties, table = built
 ind = reg.get(key)
-fig = charts.bars(counties[name_col()], counties[key], unit=ind.unit, name=ind.name(lang),
-                  title=f"{ind.name(lang)} · {t('by_county')}", horizontal=True,
-                  colours=shared.highlight(counties["chosen"]), height=440)
-charts.draw(fig)
+charts.draw(*chart)
 shared.rank_note(counties, key)
 
 st.subheader(t("counties_compare"))
 st.caption(t("sorted_by").format(indicator=ind.name(lang))
            + ("；" if lang == "zh" else "; ") + t("total_not_ranked"))
-shown, scaled = in_display_units(table, keys, lang)
-columns = {"rank": "rank", name_col(): "county", **scaled}
-shared.table(shown, columns, "counties", key=f"counties_table_{key}",
+shared.table(table, None, "counties", key=f"counties_table_{key}",
              title=t("counties_compare"))
 
 year = shared.analytics().snapshot.as_of.year
@@ -90,9 +119,4 @@ if model.is_targetable(key) and any(k == key for k, _ in in_force):
     targets_ui.draw_county_ranking(progress_table, key)
 
 st.subheader(t("county_industry_matrix"))
-grid = compute(compare.county_matrix, "entities")
-grid = grid.rename(index=shared.names("county"), columns=shared.names("industry"))
-heat = charts.heatmap(grid, title=t("county_industry_matrix"),
-                      value_name=reg.get("entities").name(lang), unit="entity",
-                      colours=palette.HEAT)
-charts.draw(heat, empty=not grid.to_numpy().any())
+charts.draw(*serving.built("counties.matrix", _matrix, lang=lang))

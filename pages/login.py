@@ -46,6 +46,7 @@ from access.service import LoginFailed, User
 from access.text import t
 from core.i18n import text
 from pages import login_request as rq
+from pages import login_warmup
 from pages.login_cookie import sync_cookie
 from pages.login_request import EXPIRED_FLASH, FLASH, SPENT, STATE, RequestInfo
 
@@ -195,6 +196,7 @@ def _password_login_page() -> None:
         password = st.text_input(t("password", lg), type="password", key="heze_login_password",
                                  autocomplete="current-password", max_chars=256)
         submitted = st.form_submit_button(t("login", lg), type="primary")
+    login_warmup.mount()  # the first page's browser code, loaded while the user types
     if not submitted:
         return
     if not name.strip() or not password:

@@ -22,6 +22,7 @@ FLASH = "_heze_access_flash"        # a message for the login screen (signed out
 SPENT = "_heze_access_spent"        # a cookie token this tab already found invalid
 LOGGED = "_heze_access_logged"      # failed external logins / denied pages already audited
 WRITTEN = "_heze_access_written"    # the cookie value this tab last wrote ("" = cleared)
+HANDOFF = "_heze_access_handoff"    # {"value", "code", "until", "taken"}: the last handoff
 EXPIRED_FLASH = {"idle": "expired_idle", "max_age": "expired_max_age", "ended": "expired_ended",
                  "disabled": "expired_ended", "client_changed": "expired_client_changed"}
 

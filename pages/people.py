@@ -8,7 +8,7 @@ import streamlit as st
 
 from access.service import AccessError
 from analytics import people
-from pages import account, shared
+from pages import account, serving, shared
 from pages.shared import compute, t
 
 shared.header("page_people")
@@ -22,7 +22,31 @@ query = st.text_input(t("people_search"), key="people_search", max_chars=80,
                       help=t("people_search_help"))
 query = " ".join(people.search_terms(query))
 matched = compute(people.returnee_count, search=query) if query else total
-rows = compute(people.returnee_list, people.LIST_LIMIT, search=query)
+
+
+def _list(search: str):
+    """The newest returnees under the filter and `search`, masked (as analytics hands them
+    to every role), as a table ready to draw, and how many rows it has."""
+    rows = compute(people.returnee_list, people.LIST_LIMIT, search=search)
+    shown = rows.assign(returnee_id=rows["returnee_id"].astype(str),  # a number, not 275,939
+                        group_label=shared.labels("group", rows["person_group"]),
+                        outcome_label=shared.labels("outcome", rows["outcome"]),
+                        gender_label=[t(f"gender_{g}") for g in rows["gender"]])
+    return shared.table_view(shown, COLUMNS, whole=True), len(rows)
+
+
+COLUMNS = {"returnee_id": "record_id", "name": "person_name", "id_number": "id_number",
+           "mobile": "mobile_number", "gender_label": "gender", "age": "age",
+           "group_label": "person_group", "returned_on": "returned_on",
+           f"county_{suffix}": "county", "township_zh": "township",
+           f"industry_{suffix}": "industry", "outcome_label": "outcome",
+           "station_zh": "recommended_by"}
+# The list without a search (what the page opens with) depends only on the scope, the filter
+# and the language: built once and shared by every session (serving.built). Nothing of the
+# user is in it: the rows come masked for every role, and a reveal is drawn apart below. A
+# searched list is built for this rerun only, so searches do not crowd the shared views out.
+listed, listed_rows = (_list(query) if query
+                       else serving.built("people.list", _list, "", lang=lang))
 if query:
     st.caption(t("people_matched").format(query=shared.plain(query),
                                           matched=shared.fmt(matched, "person"),
@@ -30,17 +54,13 @@ if query:
 if not matched:
     st.info(t("people_none_found").format(query=shared.plain(query)))
 else:
-    st.caption(t("people_note").format(shown=shared.fmt(len(rows), "person"),
+    st.caption(t("people_note").format(shown=shared.fmt(listed_rows, "person"),
                                        total=shared.fmt(matched, "person")))
     exported = min(matched, people.EXPORT_LIMIT)
     st.caption(t("people_download_all").format(total=shared.fmt(matched, "person"))
                if matched <= people.EXPORT_LIMIT else
                t("people_download_capped").format(limit=shared.fmt(exported, "person"),
                                                   total=shared.fmt(matched, "person")))
-    shown = rows.assign(returnee_id=rows["returnee_id"].astype(str),  # a number, not 275,939
-                        group_label=shared.labels("group", rows["person_group"]),
-                        outcome_label=shared.labels("outcome", rows["outcome"]),
-                        gender_label=[t(f"gender_{g}") for g in rows["gender"]])
     analytics, flt = shared.analytics(), shared.current_filter()
 
     def everyone():  # made when a download button is clicked, not on every rerun
@@ -49,13 +69,8 @@ else:
                             outcome_label=shared.labels("outcome", frame["outcome"]),
                             gender_label=[t(f"gender_{g}") for g in frame["gender"]])
 
-    shared.table(shown, {"returnee_id": "record_id", "name": "person_name",
-                         "id_number": "id_number", "mobile": "mobile_number",
-                         "gender_label": "gender", "age": "age", "group_label": "person_group",
-                         "returned_on": "returned_on", f"county_{suffix}": "county",
-                         "township_zh": "township", f"industry_{suffix}": "industry",
-                         "outcome_label": "outcome", "station_zh": "recommended_by"},
-                 "returnees", key="people_table", height=480, title=t("page_people"),
+    shared.table(listed, None, "returnees", key="people_table", height=480,
+                 title=t("page_people"),
                  full=(everyone, exported))
 
 user = shared.user()
@@ -65,7 +80,8 @@ if user is not None and user.can("reveal"):
     wanted = st.text_input(t("reveal_find"), key="reveal_find", max_chars=80,
                            help=t("reveal_find_help"))
     found = (people.find_person(shared.analytics(), wanted) if wanted.strip()
-             else rows.head(people.FIND_LIMIT))
+             else compute(people.returnee_list, people.LIST_LIMIT,
+                          search=query).head(people.FIND_LIMIT))
     if wanted.strip():
         st.caption(t("reveal_candidates").format(n=len(found), limit=people.FIND_LIMIT))
     labels = {int(r["returnee_id"]): " · ".join(

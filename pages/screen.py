@@ -240,7 +240,7 @@ def main() -> None:
             st.html(f'<div class="scr-panel-title"><span>{model.esc(T("map_title"))}'
                     '</span></div>')
             st.pydeck_chart(station_map(serving.call("station_arcs"),
-                                        serving.call("station_points")),
+                                        serving.call("station_points"), lang()),
                             key="screen_map", height=MAP_HEIGHT, width="stretch")
             with st.container(key="screen_inset"):
                 st.pydeck_chart(inset_map(lang()), key="screen_inset_map",

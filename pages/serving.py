@@ -166,9 +166,13 @@ def _computed(_a: Analytics, version: str, name: str, _fn, args: tuple, kwargs: 
 
 # -- built view models ----------------------------------------------------------------------
 BUILDS: collections.Counter = collections.Counter()  # builds per name (the tests count them)
+# A table's view holds its frame, an Arrow copy and its printed HTML: up to about 0.4 MB
+# (the stations ranking, the 500-row people list). 256 views keep a process under ~100 MB
+# for them whatever filters its users try; a view pushed out is built again in 10-50 ms.
+MAX_BUILT = 256
 
 
-@st.cache_resource(show_spinner=False, max_entries=1024)
+@st.cache_resource(show_spinner=False, max_entries=MAX_BUILT)
 def _built(version: str, flt: Filter, lang: str, name: str, args: tuple, _build):
     BUILDS[name] += 1
     return _build(*args)

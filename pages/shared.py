@@ -64,7 +64,7 @@ from pages.state import (
     toggle,
 )
 from pages.station_card import station_card
-from pages.tables import TABLE_ROWS, selected_row, table, table_choice
+from pages.tables import TABLE_ROWS, selected_row, table, table_choice, table_view
 from presentation.tables import display_frame, styled
 
 __all__ = [
@@ -75,5 +75,6 @@ __all__ = [
     "link_state", "mask_frame", "name_col", "names", "own_county", "own_county_ranks",
     "own_file", "period_axis", "plain", "plain_html", "rank_note", "remember", "remembered",
     "run_through_entry_point", "segmented", "selected_row", "set_filter", "snapshot_problem",
-    "station_card", "styled", "t", "table", "table_choice", "toggle", "unit", "user",
+    "station_card", "styled", "t", "table", "table_choice", "table_view", "toggle", "unit",
+    "user",
 ]

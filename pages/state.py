@@ -43,7 +43,24 @@ def _bind(name: str, value, *extra) -> str:
     key = f"w_{name}_{lang()}" + (f"_{token(extra)}" if extra else "")
     if key not in st.session_state or st.session_state.get(f"s_{name}", _MISSING) != value:
         st.session_state[key] = value
+        st.session_state.setdefault(_PUSHED, set()).add(key)
     return key
+
+
+_PUSHED = "state_pushed_key"
+
+
+def _shown(key: str) -> dict:
+    """The widget's current value as its default, on a run that did not push a value into
+    it. Streamlit sends a pushed value with the widget, but otherwise only the widget's
+    default: a browser that meets the widget for the first time — the run that first drew
+    it was cut short by the next, say the width report — showed Streamlit's default (a
+    layer's toggle off) while the page drew what the server holds (the layer on)."""
+    pushed = st.session_state.get(_PUSHED, set())
+    if key in pushed:
+        pushed.discard(key)
+        return {}  # pushed this run: Streamlit sends it, and warns about a default beside it
+    return {"current": st.session_state.get(key)}
 
 
 def _labels(options, format_func):
@@ -70,6 +87,9 @@ def choose(widget, label: str, options, name: str, *, default=None, format_func=
     if value not in options:
         value = default if default in options else options[0]
     key = _bind(name, value, tuple(options))
+    current = _shown(key).get("current", _MISSING)
+    if current in options and "index" not in kwargs:
+        kwargs["index"] = options.index(current)
     picked = widget(label, options, format_func=_labels(options, format_func), key=key,
                     **kwargs)
     _store(name, picked)
@@ -105,7 +125,10 @@ def segmented(label: str, options, name: str, *, default, format_func=str, where
 
 def toggle(label: str, name: str, default: bool = True, where=None) -> bool:
     value = bool(remembered(name, default))
-    picked = (where or st).toggle(label, key=_bind(name, value))
+    key = _bind(name, value)
+    current = _shown(key).get("current")
+    picked = (where or st).toggle(label, key=key,
+                                  **({} if current is None else {"value": bool(current)}))
     _store(name, picked)
     return picked
 

@@ -9,8 +9,8 @@ from analytics import compare, palette
 from pages import charts
 from pages.labels import fmt, fmt_date, label, labels, lang, names, plain, t
 from pages.layout import empty_state
-from pages.serving import call, compute
-from pages.tables import table
+from pages.serving import built, call, compute
+from pages.tables import table, table_view
 
 
 def station_card(station_id: int) -> None:
@@ -49,27 +49,42 @@ def station_card(station_id: int) -> None:
     if programmes:
         people.append(f"{t('programmes')}{colon}" + "、".join(programmes))
     st.caption(" · ".join(people))
-    acts = card["recent_activities"]
-    if len(acts):
+    events = built("station_card.events", _events, int(station_id), lang=lang())
+    if events is not None:
         st.markdown(f"**{t('recent_activities')}**")
-        acts = acts.assign(kind=labels("kind", acts["kind"]),
-                           held=[fmt_date(d) for d in acts["held_on"]],
-                           people=[fmt(v, "attendance") if v else "—" for v in acts["attendees"]],
-                           money=[fmt(v, "yuan") if v else "—" for v in acts["amount_yuan"]])
-        table(acts, {"held": "date", "kind": "activity_kind", "title": "title",
-                     "people": "attendees", "money": "donations"},
-              f"station_{station_id}_events", key=f"station_events_{station_id}")
+        table(events, None, f"station_{station_id}_events", key=f"station_events_{station_id}")
     station_home_counties(station_id)
 
 
-def station_home_counties(station_id: int) -> None:
-    """On the station card: the Heze counties its returnees and projects went to."""
-    went = compute(compare.station_counties, int(station_id))
+def _events(station_id: int):
+    """The station's recent activities as a table ready to draw (None without any)."""
+    acts = call("station_detail", station_id)["recent_activities"]
+    if not len(acts):
+        return None
+    acts = acts.assign(kind=labels("kind", acts["kind"]),
+                       held=[fmt_date(d) for d in acts["held_on"]],
+                       people=[fmt(v, "attendance") if v else "—" for v in acts["attendees"]],
+                       money=[fmt(v, "yuan") if v else "—" for v in acts["amount_yuan"]])
+    return table_view(acts, {"held": "date", "kind": "activity_kind", "title": "title",
+                             "people": "attendees", "money": "donations"})
+
+
+def _home_counties(station_id: int):
+    """The chart of the Heze counties the station's returnees went to (None: none)."""
+    went = compute(compare.station_counties, station_id)
     went = went[(went["returnees"] > 0) | (went["projects"] > 0)]
     if went.empty:
-        return
+        return None
     went = went.assign(county=[names("county").get(c, c) for c in went["county_code"]])
-    charts.draw(charts.bars(went["county"], went["returnees"], unit="person",
-                            name=t("returnees_referred"), horizontal=True,
-                            colours=palette.PRIMARY, title=t("station_home_counties"),
-                            height=max(220, 30 * len(went) + 90)))
+    return charts.kept(charts.bars(went["county"], went["returnees"], unit="person",
+                                   name=t("returnees_referred"), horizontal=True,
+                                   colours=palette.PRIMARY, title=t("station_home_counties"),
+                                   height=max(220, 30 * len(went) + 90)))
+
+
+def station_home_counties(station_id: int) -> None:
+    """On the station card: the Heze counties its returnees and projects went to (built
+    once per snapshot, scope, filter, language and station, shared: serving.built)."""
+    chart = built("station_card.home_counties", _home_counties, int(station_id), lang=lang())
+    if chart is not None:
+        charts.draw(*chart)

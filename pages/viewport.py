@@ -7,7 +7,8 @@ the value lives in session state, so every page knows it after the first run.
 
 The page also says, on ``<html>``, which width the server last drew for
 (``data-heze-width-known``) beside the one measured (``data-heze-width-measured``): when the
-two agree, no rerun for the width is still to come (the browser tests wait for that).
+two agree, no rerun for the width is still to come (the browser tests wait for that), and
+the component reports nothing (``data-heze-width-reports`` counts the reports it sent).
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ _JS = """
 export default function(component) {
     const { setStateValue, data } = component;
     const root = document.documentElement;
-    root.dataset.hezeWidthKnown = String((data && data.known) || 0);
+    const known = (data && data.known) || 0;
+    root.dataset.hezeWidthKnown = String(known);
+    let sent = known;
     const measure = () => {
         const main = document.querySelector('[data-testid="stMainBlockContainer"]');
         let width = window.innerWidth;
@@ -30,6 +33,11 @@ export default function(component) {
         }
         const rounded = Math.max(0, Math.floor(width / 10) * 10);
         root.dataset.hezeWidthMeasured = String(rounded);
+        // Each report is a rerun of the whole page: none for the width the server has, or
+        // was last sent (this function runs again when the server's answer brings it back).
+        if (rounded === sent) return;
+        sent = rounded;
+        root.dataset.hezeWidthReports = String(Number(root.dataset.hezeWidthReports || 0) + 1);
         setStateValue('width', rounded);
     };
     measure();

@@ -25,6 +25,7 @@ from pydeck.bindings.json_tools import default_serialize
 from analytics.text import UI, code_label
 from core.formatting import colour_ramp, format_value, pixel_scale
 from data import geography as geo
+from data import reference
 from model import indicators as reg
 
 # Station colours by level: two strong colours, far from the theme's primary (#B22222, which
@@ -111,6 +112,45 @@ def map_sizes(width: int) -> tuple[int, int, float]:
     return national, heze, max(MARKS_MIN, min(1.0, width / MARKS_FULL_WIDTH))
 
 
+# A wide screen draws the national map and the Heze map side by side: stacked, China filled
+# only the middle of a wall's row (its height is capped so the map stays in the first
+# screen) and the Heze map started below the fold. Side by side, both are as tall as the
+# national map may be, each as wide as its column.
+SIDE_BY_SIDE_MIN = 1400        # content at least this wide: side by side …
+SIDE_BY_SIDE_SHARES = (3, 2)   # … the national map in the wider column (two rows of
+                               # controls, a long legend, a crowded east), the Heze map …
+OWN_COUNTY_SHARES = (9, 11)    # … or, for a county's staff, their stations' table (about
+                               # 760 px of columns in Chinese), beside a map of China that
+                               # still fills its column
+SIDE_BY_SIDE_GAP_PX = 32       # the gap between the two columns
+
+
+@dataclass(frozen=True)
+class MapLayout:
+    """Where the map page draws its two parts and how big: ``side_by_side`` or stacked, the
+    national map's and the other part's (the Heze map, or a county's table) width and
+    height, and the share of full size the circles and lines are drawn at (:func:`map_sizes`
+    of the national map's width)."""
+
+    side_by_side: bool
+    national: tuple[int, int]   # width, height
+    heze: tuple[int, int]
+    marks: float
+
+
+def map_layout(width: int, shares: tuple[int, int] = SIDE_BY_SIDE_SHARES) -> MapLayout:
+    """The layout for a content `width`: stacked below SIDE_BY_SIDE_MIN, each map as wide as
+    the content and as tall as :func:`map_sizes` says; from there on side by side in columns
+    of `shares`, each part sized for its own column and both MAP_MAX_HEIGHT tall."""
+    if width < SIDE_BY_SIDE_MIN:
+        national, heze, marks = map_sizes(width)
+        return MapLayout(False, (width, national), (width, heze), marks)
+    usable = width - SIDE_BY_SIDE_GAP_PX
+    left = usable * shares[0] // sum(shares)
+    return MapLayout(True, (left, MAP_MAX_HEIGHT), (usable - left, MAP_MAX_HEIGHT),
+                     map_sizes(left)[2])
+
+
 def swatch(rgb, shape: str = "●", size: str = "1.2em") -> str:
     """A legend's coloured mark (our own colours and shapes, never data)."""
     return f'<span style="color:rgb{tuple(rgb[:3])};font-size:{size}">{shape}</span>'
@@ -127,12 +167,18 @@ def _text_layer(layer_id: str, data: list[dict], size: int, color, **extra) -> p
                      pickable=False, **extra)
 
 
-def base_layers() -> list[pdk.Layer]:
-    """China's provinces, its boundary lines and the provinces' names. The outlines are
-    fetched by the browser from the app's static folder (once, then cached), not sent with
-    every rerun; the names are small and go inline."""
-    labels = [{"text": f["properties"]["short_name"], "position": f["properties"]["label_point"]}
-              for f in geo.province_features()]
+def province_labels(lang: str) -> list[dict]:
+    """Every province's name in `lang` at its label point (山东 / Shandong)."""
+    names = reference.province_short_names(lang)
+    return [{"text": names[f["properties"]["adcode"]],
+             "position": f["properties"]["label_point"]} for f in geo.province_features()]
+
+
+def base_layers(lang: str) -> list[pdk.Layer]:
+    """China's provinces, its boundary lines and the provinces' names in `lang`. The
+    outlines are fetched by the browser from the app's static folder (once, then cached),
+    not sent with every rerun; the names are small and go inline."""
+    labels = province_labels(lang)
     return [
         pdk.Layer("PolygonLayer", id="provinces", data=f"{geo.STATIC_URL}/provinces.json",
                   get_polygon="polygon",

@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 
 from analytics import palette
 from core.formatting import scale_for, short_values
+from data import reference
 from model import indicators as reg
 from presentation.screen import (
     CHART_MIN_PX,
@@ -125,11 +126,16 @@ def station_label(row, lang: str) -> str:
 
 
 def county_names(counties: pd.DataFrame, codes, lang: str) -> list[str]:
-    """Counties by their short names in Chinese (经开区, 高新区), so the bars keep the width;
-    `counties` is the analytics county table."""
+    """Counties by their short names (经开区, 高新区; Econ. Dev. Zone, High-tech Zone), so
+    the bars keep the width: "Heze Economic Development Zone" left the English bars a few
+    pixels long. `counties` is the analytics county table; the English short names are
+    reference data (data/reference/counties.csv), the full name for a county without one."""
     ref = counties.set_index("county_code")
-    column = "short_zh" if lang == "zh" else "name_en"
-    return [str(ref.at[c, column]) if c in ref.index else str(c) for c in codes]
+    if lang == "zh":
+        return [str(ref.at[c, "short_zh"]) if c in ref.index else str(c) for c in codes]
+    short = reference.county_short_names_en()
+    return [short.get(int(c)) or (str(ref.at[c, "name_en"]) if c in ref.index else str(c))
+            for c in codes]
 
 
 # -- the views --------------------------------------------------------------------------------

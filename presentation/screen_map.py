@@ -13,6 +13,7 @@ from pydeck.bindings.json_tools import default_serialize
 
 from core.formatting import pixel_scale
 from data import geography as geo
+from data import reference
 from presentation.screen import (
     ARC_FROM,
     ARC_TO,
@@ -46,10 +47,17 @@ def _pixel(lon: float, lat: float, zoom: float) -> tuple[float, float]:
     return (lon + 180) / 360 * world, (1 - y / math.pi) / 2 * world
 
 
-def province_labels(view: dict, size: int = MAP_LABEL_PX) -> list[dict]:
-    """The province names that fit at this view without touching each other: the largest
-    provinces first, a name whose box would overlap one already placed is left out (at
-    18 px the small eastern ones crowd each other)."""
+def _text_width(text: str, size: int) -> float:
+    """About how wide `text` is drawn at `size` px: a Chinese character is square, a Latin
+    letter about 0.6 of the size."""
+    return sum(size if ord(ch) > 0x2E80 else 0.6 * size for ch in text)
+
+
+def province_labels(view: dict, lang: str, size: int = MAP_LABEL_PX) -> list[dict]:
+    """The province names in `lang` that fit at this view without touching each other: the
+    largest provinces first, a name whose box would overlap one already placed is left
+    out (at 18 px the small eastern ones crowd each other)."""
+    names = reference.province_short_names(lang)
     extent = {}
     for row in geo.province_polygons():
         xs = [pt[0] for pt in row["polygon"]]
@@ -60,9 +68,9 @@ def province_labels(view: dict, size: int = MAP_LABEL_PX) -> list[dict]:
     features = sorted(geo.province_features(),
                       key=lambda f: -extent.get(f["properties"]["adcode"], 0))
     for f in features:
-        text = f["properties"]["short_name"]
+        text = names[f["properties"]["adcode"]]
         x, y = _pixel(*f["properties"]["label_point"], view["zoom"])
-        half_w, half_h = len(text) * size / 2 + 3, size / 2 + 3
+        half_w, half_h = _text_width(text, size) / 2 + 3, size / 2 + 3
         box = (x - half_w, y - half_h, x + half_w, y + half_h)
         if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
                for b in boxes):
@@ -96,12 +104,12 @@ def inset_map(lang: str) -> CompactDeck:
                        initial_view_state=pdk.ViewState(**view))
 
 
-def station_map(arcs: pd.DataFrame, points: pd.DataFrame) -> CompactDeck:
+def station_map(arcs: pd.DataFrame, points: pd.DataFrame, lang: str) -> CompactDeck:
     """Mainland China (to Hainan) as large as the centre allows; the islands of the South
     China Sea are in the inset (inset_map), so the whole territory is in view. `arcs` and
     `points` are the analytics station_arcs and station_points."""
     view = geo.fit_view(MAINLAND, MAP_WIDTH, MAP_HEIGHT, padding=0.03)
-    labels = province_labels(view)
+    labels = province_labels(view, lang)
     layers = _base_layers() + [
         pdk.Layer("TextLayer", id="province_labels", data=labels, get_position="position",
                   get_text="text", get_size=MAP_LABEL_PX, size_units="'pixels'",

@@ -90,8 +90,12 @@ html, body {{ overflow: hidden !important; }}
 .scr-cards.en .scr-card {{ flex: 1 1 0; }}
 .scr-cards.en .scr-label, .scr-cards.en .scr-delta {{ font-size: {LABEL_PX - 4}px;
     line-height: 1.25; }}
-.scr-cards.en .scr-num {{ font-size: {VALUE_PX - 14}px; }}
-.scr-cards.en .scr-unit {{ font-size: {UNIT_PX - 8}px; }}
+/* …and the number and unit small enough to stay on one line ("54.16B yuan", "104K
+   businesses"): a wrapped unit grew the strip 18 px and pushed the map's legend off. */
+.scr-cards.en .scr-card {{ padding-left: 8px; padding-right: 8px; }}
+.scr-cards.en .scr-value {{ column-gap: 3px; }}
+.scr-cards.en .scr-num {{ font-size: {VALUE_PX - 18}px; }}
+.scr-cards.en .scr-unit {{ font-size: {UNIT_PX - 10}px; }}
 .scr-delta.up {{ color: {UP}; }} .scr-delta.down {{ color: {DOWN}; }}
 .scr-delta.flat {{ color: {MUTED}; }}
 .scr-goalbox {{ height: 46px; }}

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import html
 import unicodedata
+from dataclasses import dataclass, field
 
 import pandas as pd
+import pyarrow as pa
 
 from analytics.masking import mask_frame
 from core.formatting import scale_for
@@ -43,22 +45,37 @@ def _shown_texts(series: pd.Series) -> list[str]:
     return [str(v) for v in series.dropna()]
 
 
-def widths(shown: pd.DataFrame, available: int | None = None,
-           selectable: bool = False) -> dict[str, int]:
-    """{column: pixels}: each column as wide as its longest text; if they add up to more
-    than `available`, the text columns are narrowed (the widest first, to TEXT_FLOOR_PX)."""
-    out, text_cols, contents = {}, [], {}
+def natural_widths(shown: pd.DataFrame) -> dict[str, tuple[int, int, bool]]:
+    """{column: (pixels, pixels of its values alone, whether it is a text column that may
+    give up width)}: each column as wide as its longest text, header or value. The costly
+    part of `widths` (every value written out), the same for every page width."""
+    out = {}
     for col in shown.columns:
         series = shown[col]
         values = _shown_texts(series)
         content = max((text_px(v) for v in values), default=0) + PAD_PX
         header = text_px(col) + HEADER_PAD_PX
-        out[col] = int(min(MAX_PX, max(content, header, 50)) + 0.5)
-        contents[col] = int(max(content, 50) + 0.5)
         numeric = pd.api.types.is_numeric_dtype(series)
         dates = values and all(len(v) == 10 and v[4] == "-" for v in values[:20])
-        if not numeric and not dates and content > header:
-            text_cols.append(col)
+        out[col] = (int(min(MAX_PX, max(content, header, 50)) + 0.5),
+                    int(max(content, 50) + 0.5),
+                    bool(not numeric and not dates and content > header))
+    return out
+
+
+def widths(shown: pd.DataFrame, available: int | None = None,
+           selectable: bool = False) -> dict[str, int]:
+    """{column: pixels}: each column as wide as its longest text; if they add up to more
+    than `available`, the text columns are narrowed (the widest first, to TEXT_FLOOR_PX)."""
+    return fit_widths(natural_widths(shown), available, selectable)
+
+
+def fit_widths(natural: dict[str, tuple[int, int, bool]], available: int | None = None,
+               selectable: bool = False) -> dict[str, int]:
+    """`widths` from the columns' natural widths (`natural_widths`), fitted to `available`."""
+    out = {col: px for col, (px, _, _) in natural.items()}
+    contents = {col: content for col, (_, content, _) in natural.items()}
+    text_cols = [col for col, (_, _, text) in natural.items() if text]
     if not available:
         return out
     # The grid's borders and rounding take a few pixels of the width it is given.
@@ -100,19 +117,34 @@ def display_frame(df: pd.DataFrame, columns: dict[str, str], lang: str) -> pd.Da
     return shown
 
 
-def styled(shown: pd.DataFrame):
+def number_formats(shown: pd.DataFrame) -> dict[str, str]:
+    """{column: format}: numbers with thousands separators and as many decimals as they
+    carry."""
+    return {col: f"{{:,.{d}f}}" for col in shown.columns
+            if (d := _decimals(shown[col])) is not None}
+
+
+def grid_formats(shown: pd.DataFrame) -> dict[str, str]:
+    """{column: format}: `number_formats` as the grid writes them (printf, "%,.1f"), for a
+    table drawn from Arrow without a pandas Styler."""
+    return {col: f"%,.{d}f" for col in shown.columns
+            if (d := _decimals(shown[col])) is not None}
+
+
+def to_arrow(shown: pd.DataFrame):
+    """The shown frame as an Arrow table (no index), or None if Arrow cannot hold it."""
+    try:
+        return pa.Table.from_pandas(shown, preserve_index=False)
+    except (pa.ArrowException, TypeError, ValueError):
+        return None
+
+
+def styled(shown: pd.DataFrame, formats: dict[str, str] | None = None):
     """Numbers with thousands separators and as many decimals as they carry; a missing
-    number reads "—" (Streamlit would write None). Sorting still uses the numbers."""
-    formats = {}
-    for col in shown.columns:
-        series = shown[col]
-        if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
-            continue
-        numbers = pd.to_numeric(series, errors="coerce").dropna()
-        decimals = next((d for d in (0, 1) if ((numbers * 10 ** d).round(6) % 1 == 0).all()),
-                        2)
-        formats[col] = f"{{:,.{decimals}f}}"
-    return shown.style.format(formats, na_rep="—")
+    number reads "—" (Streamlit would write None). Sorting still uses the numbers.
+    `formats`: the table's `number_formats`, when already known."""
+    return shown.style.format(number_formats(shown) if formats is None else formats,
+                              na_rep="—")
 
 
 def _decimals(series: pd.Series) -> int | None:
@@ -164,3 +196,49 @@ def in_display_units(table: pd.DataFrame, keys, lang: str) -> tuple[pd.DataFrame
         shown[f"{key}__shown"] = scale.apply(shown[key])
         columns[f"{key}__shown"] = scale.header(ind.name(lang), lang)
     return shown, columns
+
+
+@dataclass(frozen=True, eq=False)
+class TableView:
+    """A table ready to draw: the shown frame (`display_frame`, at most `limit` rows), its
+    number formats, its columns' natural widths, its printed form, and for a longer table
+    the whole frame the downloads hold. Built once and shared by every session showing the
+    same table (pages.serving.built): nothing here is changed once made."""
+
+    shown: pd.DataFrame
+    formats: dict[str, str]
+    natural: dict[str, tuple[int, int, bool]]
+    printed: str | None      # print_html of the shown rows, None when too many to print
+    total: int               # rows of the whole table
+    source: pd.DataFrame | None = None   # the whole table when only `limit` rows are shown
+    columns: dict[str, str] = field(default_factory=dict)
+    lang: str = "zh"
+    ids: tuple = ()          # the rows' record ids, in order (a table to choose from)
+    # The shown frame as Arrow, converted once, with its number formats for the grid
+    # (pandas → Arrow and a Styler's display values cost 10-30 ms per draw): None if Arrow
+    # cannot hold it, then the frame is drawn with a Styler.
+    arrow: object = None
+    grid_formats: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def cut(self) -> bool:
+        return self.source is not None
+
+    def whole(self) -> pd.DataFrame:
+        """The frame the downloads hold: every row, as shown."""
+        return display_frame(self.source, self.columns, self.lang) if self.cut else self.shown
+
+
+def table_view(df: pd.DataFrame, columns: dict[str, str], lang: str, *,
+               limit: int | None = None, print_rows: int | None = None,
+               id_col: str | None = None) -> TableView:
+    """`df` as a table ready to draw: its first `limit` rows shown (all with None), printed
+    when at most `print_rows` are shown; `id_col` names the rows' record ids."""
+    cut = limit is not None and len(df) > limit
+    shown = display_frame(df.head(limit) if cut else df, columns, lang)
+    printable = print_rows is None or len(shown) <= print_rows
+    return TableView(shown=shown, formats=number_formats(shown), natural=natural_widths(shown),
+                     printed=print_html(shown) if printable else None, total=len(df),
+                     source=df if cut else None, columns=dict(columns), lang=lang,
+                     ids=tuple(df[id_col].tolist()) if id_col else (),
+                     arrow=to_arrow(shown), grid_formats=grid_formats(shown))

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from access import PermissionDenied
+from access import PermissionDenied, handoff
 from access import roles as R
 from access.service import LOGIN_FAILED, token_hash
 from pages import account, login_request
@@ -146,6 +146,37 @@ def test_a_login_opens_the_page_and_sets_a_strict_cookie_on_the_base_path(acc, b
     con.close()
     [entry] = acc.audit_entries(SETUP, action="login")
     assert (entry.user_name, entry.client) == ("zhang", "10.8.0.15")
+
+
+def handoff_codes(at: AppTest) -> list[str]:
+    """The one-time codes of the handoff scripts drawn (a server with the handoff route)."""
+    return [re.search(r'"code": "([^"]+)"', h.proto.body).group(1) for h in at.get("html")
+            if "fetch(" in h.proto.body]
+
+
+def test_through_the_handoff_route_the_cookie_is_posted_once_not_on_every_rerun(
+        acc, browser, monkeypatch):
+    monkeypatch.setitem(handoff._INSTALLED, "route", True)  # as ops.serve installs it
+    add(acc, "zhang", R.LEADER)
+    at = login(app(), "zhang", PASSWORD)
+    [code] = handoff_codes(at)
+    places = len(at.main.children)
+    at.run()  # a rerun before the browser posted it: the same script, so it runs once
+    assert handoff_codes(at) == [code]
+    offer = handoff.take(code)  # the route exchanges the code for the cookie
+    assert offer is not None and offer.max_age == 12 * 3600
+    for _ in range(3):  # the browser has the cookie: no new code, no new request
+        at.run()
+        assert handoff_codes(at) == []
+        # and the (empty) box stays: the page's elements keep their places, so a chart
+        # is not drawn anew on the next rerun
+        assert len(at.main.children) == places
+    assert shown(at)["pages"] == ["page overview"]
+    at.sidebar.button(key="heze_access_logout").click().run()
+    [clear] = handoff_codes(at)  # logout: a code that clears the cookie
+    assert handoff.take(clear).token == ""
+    at.run()
+    assert handoff_codes(at) == []
 
 
 def test_a_reload_restores_the_session_from_the_cookie(acc, browser):

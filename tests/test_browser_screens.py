@@ -22,6 +22,7 @@ from tests.browser_kit import (
     open_page,
     require_chromium,
     resize_and_settle,
+    sign_in,
     wait_idle,
 )
 
@@ -106,7 +107,17 @@ def test_the_map_of_china_is_never_cropped(page, app_url, size):
         """() => [...document.querySelectorAll('[data-testid="stDeckGlJsonChart"]')].length""")
     wait_idle(page, decks=2)
     spec = deck_specs(page)[0]
-    chart = page.locator('[data-testid="stDeckGlJsonChart"]').first
+    charts = page.locator('[data-testid="stDeckGlJsonChart"]')
+    national, heze = (charts.nth(i).locator("canvas").first.bounding_box() for i in range(2))
+    width, height = SIZES[size]
+    if size == "wall":  # side by side, both whole in the first screen
+        assert heze["x"] >= national["x"] + national["width"], (national, heze)
+        assert abs(heze["y"] - national["y"]) < 100, (national, heze)
+        assert all(0 <= b["y"] and b["y"] + b["height"] <= height for b in (national, heze))
+    else:  # stacked: the Heze map under the national one, as wide
+        assert heze["y"] >= national["y"] + national["height"], (national, heze)
+        assert abs(heze["x"] - national["x"]) <= 1 and abs(heze["width"] - national["width"]) <= 1
+    chart = charts.first
     chart.scroll_into_view_if_needed()
     box = chart.locator("canvas").first.bounding_box()
     view = spec["initialViewState"]
@@ -121,7 +132,43 @@ def test_the_map_of_china_is_never_cropped(page, app_url, size):
     _, north = to_screen(view, box, 122.3, 53.5)
     _, south = to_screen(view, box, 112.3, 3.9)
     assert (east - west) / box["width"] > 0.8 or (south - north) / box["height"] > 0.8
+    if size == "wall":  # the row's width is used: China fills most of its column's
+        content = int(page.evaluate("() => document.documentElement.dataset.hezeWidthKnown"))
+        assert national["width"] + heze["width"] > 0.95 * content, (national, heze, content)
+        assert (east - west) / box["width"] > 0.6, (east - west, box)
     screenshot(page, f"map-{size}")
+
+
+def test_county_staff_on_a_wall_see_their_stations_beside_the_map(page, app_url):
+    """Their county's stations' table takes the Heze map's place beside the map of China,
+    every column in view."""
+    sign_in(page, app_url, "county")
+    resize(page, "wall")
+    open_page(page, f"{app_url}/map", decks=1)
+    assert_no_errors(page, "map, county staff, wall")
+    national = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first.bounding_box()
+    frame = page.locator('[data-testid="stDataFrame"]').first
+    table = frame.bounding_box()
+    assert table["x"] >= national["x"] + national["width"], (national, table)
+    assert table["y"] < national["y"] + national["height"] / 2, (national, table)
+    assert table["x"] + table["width"] <= SIZES["wall"][0]
+    grid = frame.locator(".dvn-scroller").first
+    assert grid.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), "the table scrolls sideways"
+    spec = deck_specs(page)[0]
+    west, _ = to_screen(spec["initialViewState"], national, 73.6, 39.4)
+    east, _ = to_screen(spec["initialViewState"], national, 134.7, 48.3)
+    assert national["x"] <= west and east <= national["x"] + national["width"]
+    assert (east - west) / national["width"] > 0.8
+    screenshot(page, "map-wall-county")
+    # In English, the layer toggles' longer labels wrap in the narrower column, never cut.
+    open_page(page, f"{app_url}/map?lang=en", decks=1)
+    labels = page.locator('.st-key-map_national [data-testid="stCheckbox"] '
+                          '[data-testid="stMarkdownContainer"]')
+    assert labels.count() == 4
+    cut = labels.evaluate_all(
+        "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)")
+    assert not cut, f"toggle labels cut: {cut}"
+    assert_offline(page, "map, county staff, wall")
 
 
 def _mercator(lon: float, lat: float, zoom: float) -> tuple[float, float]:

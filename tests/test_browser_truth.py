@@ -198,6 +198,68 @@ def test_the_english_wall_shows_its_last_county_row_at_1080(page, app_url):
 
 
 
+COUNTY_BARS = """() => {
+    // The county ranking's view (left-1) with its 11 bars drawn, read in one go: the panel
+    // turns, and the title of the next view can come before its chart.
+    if (!document.querySelector('.scr-panel-title[data-view="left-1"]')) return null;
+    const chart = document.querySelectorAll('[data-testid="stPlotlyChart"]')[0];
+    const svg = chart && chart.querySelector('svg.main-svg');
+    if (!svg) return null;
+    const bars = [...chart.querySelectorAll('.barlayer .point path')];
+    const texts = [...chart.querySelectorAll('svg text')].map(t => t.textContent);
+    if (bars.length !== 11 || !texts.some(t => t.endsWith('人') || t.endsWith('people')))
+        return null;
+    return {panel: svg.getBoundingClientRect().width, texts: texts,
+            bars: bars.map(p => p.getBoundingClientRect().width)};
+}"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_walls_county_bars_use_the_panels_width_in_both_languages(page, app_url, lang):
+    # In English "Heze Economic Development Zone" and "44,015 people" took the panel's
+    # width: the longest bar (曹县, 4.4万人) was 28 px of a 530 px panel, every county alike.
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(f"{app_url}/screen?lang={lang}&rotate=5", wait_until="domcontentloaded")
+    seen = page.wait_for_function(COUNTY_BARS, timeout=90_000, polling=200).json_value()
+    # The names and the values beyond the bars take their room; the longest bar at least a
+    # quarter of the panel (English, with its longer words: 28%; Chinese: over 40%).
+    assert max(seen["bars"]) >= (0.4 if lang == "zh" else 0.25) * seen["panel"], seen
+    if lang == "en":
+        assert "Econ. Dev. Zone" in seen["texts"], seen["texts"]
+        assert "Heze Economic Development Zone" not in seen["texts"]
+        assert any(t.endswith("K people") for t in seen["texts"]), seen["texts"]
+
+
+WALL_FIT = """() => {""" + DRAWN + """
+    const cards = document.querySelector('.scr-cards');
+    const legend = [...document.querySelectorAll('.scr-caption')]
+        .filter(c => c.textContent.includes('●')).pop();
+    if (!cards || !legend) return null;
+    const l = drawn(legend);
+    return {cards: drawn(cards).height, legend: [l.top, l.bottom], window: innerHeight};
+}"""
+
+
+def test_the_english_wall_keeps_the_chinese_strips_height_and_the_maps_legend(page,
+                                                                            app_url):
+    # "54.16B yuan" missed its card's width by 2 px: the unit wrapped, the English strip
+    # grew 18 px and pushed the map's legend (city-level, county-level) off a 720-px screen.
+    seen = {}
+    for lang, (width, height) in [("zh", (1920, 1080)), ("en", (1920, 1080)),
+                                  ("en", (1280, 720))]:
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"{app_url}/screen?lang={lang}", wait_until="domcontentloaded")
+        page.wait_for_function("() => document.querySelectorAll('.scr-card').length === 7",
+                               timeout=90_000)
+        settle(page)
+        fit = page.wait_for_function(WALL_FIT, timeout=CHART_TIMEOUT_MS).json_value()
+        assert fit["legend"][1] <= fit["window"] + 1, (lang, width, fit)
+        seen[lang, width] = fit
+    scale = 1280 / 1920
+    assert seen["en", 1920]["cards"] <= seen["zh", 1920]["cards"] + 2, seen
+    assert seen["en", 1280]["cards"] <= seen["zh", 1920]["cards"] * scale + 2, seen
+
+
 COUNTY_MONEY = """() => {""" + DRAWN + """
     const title = document.querySelector('.scr-panel-title[data-view="left-2"]');
     if (!title) return null;

@@ -320,7 +320,15 @@ def test_a_wall_card_writes_english_counts_in_thousands(value, unit, lang, shown
      ["10.75B yuan", "2.2B yuan", "0.85B yuan", "—"]),
     ([99_000, 8_500], "wan_yuan", "en", ["990 million yuan", "85 million yuan"]),  # below
     ([107_500, 8_500], "wan_yuan", "zh", ["10.75亿元", "0.85亿元"]),  # Chinese: unchanged
-    ([44_015, 8_316], "person", "en", ["44,015 people", "8,316 people"]),  # counts too
+    # English counts from 10,000 in the largest's thousands (or millions), as a card
+    ([44_015, 8_316, 950, None], "person", "en",
+     ["44K people", "8.3K people", "0.95K people", "—"]),
+    ([9_999, 8_316], "person", "en", ["9,999 people", "8,316 people"]),  # below: in full
+    ([10_000, 512], "person", "en", ["10K people", "0.51K people"]),     # on the boundary
+    ([2_760_000, 44_015], "person", "en", ["2.8M people", "0.044M people"]),
+    ([999_950, 1_000], "person", "en", ["1M people", "0.001M people"]),  # rounds to a million
+    ([44_015, 8_316], "person", "zh", ["4.4万人", "0.83万人"]),  # Chinese: unchanged
+    ([0.7, 0.05], "ratio", "en", ["70%", "5%"]),
 ])
 def test_a_wall_panel_writes_english_money_in_billions(values, unit, lang, shown):
     from core.formatting import short_values

@@ -163,3 +163,68 @@ def test_the_maps_stay_the_same_elements_when_the_browser_reports_its_width(env)
     assert len(before) == len(after) == 2
     assert [i for i, _ in after] == [i for i, _ in before]
     assert after[0][1]["zoom"] < before[0][1]["zoom"]  # all of China framed for the phone
+
+
+def _deck_blocks(at: AppTest) -> list[list]:
+    """For each map, the blocks that hold it from the page down: each block's place and
+    settings."""
+    found = []
+
+    def walk(node, path):
+        for index, child in node.children.items():
+            if getattr(child, "type", None) == "deck_gl_json_chart":
+                found.append([*path, index])
+            elif hasattr(child, "children"):
+                walk(child, [*path, (index, str(getattr(child, "proto", "")))])
+
+    walk(at._tree, [])
+    return found
+
+
+def test_a_wide_screen_puts_the_maps_side_by_side_in_the_blocks_they_had(env):
+    """A first visit on a wall runs stacked (the default width), then side by side once the
+    browser has said its width: the maps stay in the same blocks with the same settings (a
+    block whose settings change loses what the browser drew in it: the maps were built
+    again and the layer toggles shown off), and each is framed for its own column."""
+    from data import geography as geo
+    from pages import viewport
+
+    at = _map_page(env)
+    before = _deck_blocks(at)
+    ids = [chart.proto.id for chart in at.get("deck_gl_json_chart")]
+    at.session_state[viewport.KEY] = {"width": 1460}  # a 1920 px monitor, sidebar open
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert _deck_blocks(at) == before
+    assert [chart.proto.id for chart in at.get("deck_gl_json_chart")] == ids
+    national, heze = _decks(at)
+    # Columns of 3:2 of the 1428 px beside a 32 px gap: 856 and 572 px, both 640 tall.
+    assert national["initialViewState"]["zoom"] == geo.china_view(856, 640)["zoom"]
+    assert heze["initialViewState"]["zoom"] == geo.heze_view(572, 640)["zoom"]
+    # The layer toggles still say what the map shows.
+    assert [t.value for t in at.toggle][:3] == [True, True, True]
+
+
+def test_every_run_tells_a_new_browser_what_the_map_toggles_and_radios_hold(env):
+    # A browser meets a widget for the first time when the run that first drew it was cut
+    # short (by the width report): it shows the widget's default as sent. Streamlit sends a
+    # value only on the run that set it; so every later run must send the held value as the
+    # default, or the layer toggles showed "off" beside the layers drawn.
+    at = _map_page(env)
+    at.run()  # a run that pushes nothing
+    assert not at.exception
+    toggles = {t.label: t for t in at.toggle}
+    shown = [t for t in toggles.values() if t.value]
+    assert len(shown) >= 3, toggles  # the base map, stations and arcs are on by default
+    for toggle in at.toggle:
+        assert toggle.proto.default == toggle.value, toggle.label
+    for radio in at.radio:
+        if radio.key and radio.key.startswith("w_map_"):
+            assert radio.proto.default == radio.index, radio.label
+    # a choice other than the first option is what a new browser is told, too
+    radio = next(r for r in at.radio if (r.key or "").startswith("w_map_radius"))
+    radio.set_value(radio.options[1]).run()
+    at.run()
+    radio = next(r for r in at.radio if (r.key or "").startswith("w_map_radius"))
+    assert radio.index == 1 and radio.proto.default == 1
+    assert not at.warning or all("Session State" not in w.value for w in at.warning)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -52,13 +53,27 @@ def sidebar_widget(at: AppTest, kind: str, label: str):
 
 
 def shown_table(element):
-    """A dataframe as the user reads it: the formatted values when the table is styled."""
+    """A dataframe as the user reads it: the formatted values when the table is styled, or
+    as the grid writes a number column given a printf format ("%,.1f": 1,234.5) and a
+    missing value (the placeholder, "—")."""
+    import json
+    import re
+
     from streamlit import dataframe_util
 
     data = element.proto.arrow_data
     if data.HasField("styler") and data.styler.display_values:
         return dataframe_util.convert_arrow_bytes_to_pandas_df(data.styler.display_values)
-    return element.value
+    frame = element.value
+    config = json.loads(element.proto.columns or "{}")
+    shown = frame.copy()
+    for col in frame.columns:
+        fmt = ((config.get(str(col)) or {}).get("type_config") or {}).get("format") or ""
+        if m := re.fullmatch(r"%,\.(\d+)f", fmt):
+            places = int(m.group(1))
+            shown[col] = [element.proto.placeholder if pd.isna(v) else f"{v:,.{places}f}"
+                          for v in frame[col]]
+    return shown
 
 
 def page_text(at: AppTest) -> str:

@@ -187,3 +187,27 @@ def test_the_maps_shrink_their_marks_on_a_phone_and_keep_full_size_on_a_desktop(
     national, heze, marks = map_sizes(358)
     assert (national, heze, marks) == (300, 280, 0.4)
     assert map_sizes(450)[2] == 0.5
+
+
+def test_a_wide_screen_puts_the_maps_side_by_side_each_sized_for_its_column():
+    from presentation.map_layers import OWN_COUNTY_SHARES, map_layout
+
+    # A 1280 px projector (820 px of content) and a phone (358 px): stacked, each map as
+    # wide as the content, as tall as before.
+    projector = map_layout(820)
+    assert not projector.side_by_side
+    assert (projector.national, projector.heze, projector.marks) == (
+        (820, 639), (820, 480), 820 / 900)
+    phone = map_layout(358)
+    assert not phone.side_by_side
+    assert (phone.national, phone.heze, phone.marks) == ((358, 300), (358, 280), 0.4)
+    assert not map_layout(1399).side_by_side
+    # A 1920 monitor with the sidebar open (1460 px of content): side by side, 32 px apart,
+    # in columns of 3:2 of the 1428 px left (856.8 and 571.2), both maps 640 px tall.
+    wall = map_layout(1460)
+    assert wall.side_by_side and map_layout(1400).side_by_side
+    assert (wall.national, wall.heze) == ((856, 640), (572, 640))
+    assert wall.marks == 856 / 900
+    # County staff: their stations' table (760 px of columns) beside the map, in 9:11.
+    county = map_layout(1460, OWN_COUNTY_SHARES)
+    assert (county.national, county.heze) == ((642, 640), (786, 640))
