@@ -262,8 +262,8 @@ with heze_area:
             by_station = by_station.assign(level_label=shared.labels("level", by_station["level"]),
                                            investment_shown=money.apply(by_station["investment"]))
             shared.table(by_station, {"station_zh": "station_name", "level_label": "level",
-                                      "returnees": t("map_own_returnees").format(county=name),
-                                      "projects": t("map_own_projects").format(county=name),
+                                      "returnees": t("map_own_returnees"),
+                                      "projects": t("map_own_projects"),
                                       "investment_shown": money.header(t("investment"), lang)},
                          "county_stations", key="own_county_stations",
                          height=heze_height if layout.side_by_side else 420,

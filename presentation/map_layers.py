@@ -119,9 +119,9 @@ def map_sizes(width: int) -> tuple[int, int, float]:
 SIDE_BY_SIDE_MIN = 1400        # content at least this wide: side by side …
 SIDE_BY_SIDE_SHARES = (3, 2)   # … the national map in the wider column (two rows of
                                # controls, a long legend, a crowded east), the Heze map …
-OWN_COUNTY_SHARES = (9, 11)    # … or, for a county's staff, their stations' table (about
-                               # 760 px of columns in Chinese), beside a map of China that
-                               # still fills its column
+OWN_COUNTY_SHARES = (2, 3)     # … or, for a county's staff, their stations' table (about
+                               # 760 px of columns in Chinese, 815 in English), beside a
+                               # map of China that still fills its column
 SIDE_BY_SIDE_GAP_PX = 32       # the gap between the two columns
 
 

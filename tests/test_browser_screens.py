@@ -168,6 +168,12 @@ def test_county_staff_on_a_wall_see_their_stations_beside_the_map(page, app_url)
     cut = labels.evaluate_all(
         "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)")
     assert not cut, f"toggle labels cut: {cut}"
+    # …and the English table keeps every column in view: "Returnees to Cao County" and
+    # "Projects in Cao County" made it scroll, the projects column looking empty.
+    grid = page.locator('[data-testid="stDataFrame"] .dvn-scroller').first
+    grid.wait_for()
+    assert grid.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), \
+        "the English table scrolls sideways"
     assert_offline(page, "map, county staff, wall")
 
 

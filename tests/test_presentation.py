@@ -208,6 +208,7 @@ def test_a_wide_screen_puts_the_maps_side_by_side_each_sized_for_its_column():
     assert wall.side_by_side and map_layout(1400).side_by_side
     assert (wall.national, wall.heze) == ((856, 640), (572, 640))
     assert wall.marks == 856 / 900
-    # County staff: their stations' table (760 px of columns) beside the map, in 9:11.
+    # County staff: their stations' table (815 px of columns in English) beside the map,
+    # in 2:3.
     county = map_layout(1460, OWN_COUNTY_SHARES)
-    assert (county.national, county.heze) == ((642, 640), (786, 640))
+    assert (county.national, county.heze) == ((571, 640), (857, 640))
