@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from bench.signin import Reruns
 from tests.browser_kit import (
     CHART_TIMEOUT_MS,
     PASSWORD,
@@ -33,24 +34,6 @@ FIRST_PAGE_DRAWN = """() => {
     return !!document.querySelector('[data-testid="stSidebar"]') && charts.length > 0
         && charts.every(e => e.querySelector('svg.main-svg'));
 }"""
-
-
-class Runs:
-    """The script runs the page asked the server for (BackMsg rerun_script)."""
-
-    def __init__(self, page):
-        self.count = 0
-        page.on("websocket", lambda ws: ws.on("framesent", self._sent))
-
-    def _sent(self, payload) -> None:
-        from streamlit.proto.BackMsg_pb2 import BackMsg
-
-        if isinstance(payload, str):
-            return
-        msg = BackMsg()
-        msg.ParseFromString(payload)
-        if msg.WhichOneof("type") == "rerun_script":
-            self.count += 1
 
 
 @pytest.fixture
@@ -80,9 +63,9 @@ def test_the_login_screen_loads_the_chart_code_of_the_first_page_before_the_clic
 
 def test_after_the_click_the_first_page_asks_for_one_run_for_its_width_and_no_more(fresh,
                                                                                    app_url):
-    runs = Runs(fresh)  # before the page opens its websocket
+    runs = Reruns(fresh)  # before the page opens its websocket
     login_screen(fresh, app_url)
-    runs.count = 0
+    runs.times.clear()
     fresh.get_by_label("用户名").fill("leader")
     fresh.get_by_label("密码").fill(PASSWORD)
     fresh.get_by_role("button", name="登录").click()
@@ -91,7 +74,7 @@ def test_after_the_click_the_first_page_asks_for_one_run_for_its_width_and_no_mo
     wait_idle(fresh, quiet_ms=1_000)  # a further report would have started a run by now
     # The click, then the width the server did not know yet: it draws for it once, and
     # the browser, finding that width drawn, reports nothing more.
-    assert runs.count == 2
+    assert len(runs.times) == 2
     assert fresh.evaluate("document.documentElement.dataset.hezeWidthReports") == "1"
     assert_no_errors(fresh, "first page after login")
     assert_offline(fresh, "login to the first page")
